@@ -1,0 +1,37 @@
+/**
+ * Monotonic time for measurements. Every sample and event is stamped with `now()`: milliseconds on a
+ * monotonic clock since the process started measuring, immune to NTP steps. `wallClockAt()` turns a
+ * monotonic stamp back into an ISO time for reports, anchored once per process.
+ */
+import { performance } from 'node:perf_hooks';
+
+const anchorMonotonic = performance.now();
+const anchorWall = Date.now();
+
+/** Milliseconds on the monotonic clock (fractional). */
+export function now(): number {
+  return performance.now();
+}
+
+/** The wall-clock ISO time that corresponds to the monotonic stamp `t`. */
+export function wallClockAt(t: number): string {
+  return new Date(anchorWall + (t - anchorMonotonic)).toISOString();
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

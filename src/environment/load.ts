@@ -1,0 +1,271 @@
+/**
+ * loadEnvironment: reads experiments/environments/<name>.yaml into a validated Environment.
+ * Every problem is a BadInput naming the file, the line and the fix; nothing is touched before this passes.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
+import { BadInput, SourceLocation } from '../core/errors';
+import { parseDuration } from '../core/duration';
+import type { Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
+
+const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+
+/** Reads and validates one environment file. */
+export function loadEnvironment(path: string): Environment {
+  const sourcePath = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(sourcePath, 'utf8');
+  } catch (error) {
+    throw new BadInput(
+      `cannot read the environment file: ${(error as Error).message}`,
+      { file: sourcePath },
+      'pass an existing file with --env, e.g. --env experiments/environments/lab.yaml',
+    );
+  }
+  return parseEnvironment(text, sourcePath);
+}
+
+/** Validates environment YAML text; `sourcePath` is used in messages only. */
+export function parseEnvironment(text: string, sourcePath: string): Environment {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = lines.linePos(first.pos[0]);
+    throw new BadInput(
+      `malformed YAML: ${first.message.split('\n')[0]}`,
+      { file: sourcePath, line: pos.line, column: pos.col },
+      'fix the YAML syntax (indentation, a missing colon or quote)',
+    );
+  }
+  const r = new Reader(sourcePath, lines);
+  const root = r.map(doc.contents, 'the document', 'the file must be a mapping with name, nodes, services and scope');
+
+  const name = r.string(root, 'name', 'the environment');
+  const nodes = r.seq(root, 'nodes').map((item, index) => readNode(r, item, index));
+  const nodeNames = new Set<string>();
+  nodes.forEach((node, index) => {
+    if (nodeNames.has(node.name)) {
+      throw r.error(r.seq(root, 'nodes')[index], `node "${node.name}" is listed twice`, 'give every node a unique name');
+    }
+    nodeNames.add(node.name);
+  });
+
+  const servicesMap = r.map(r.get(root, 'services', true), 'services', 'services is a mapping of name to service');
+  const services: Record<string, ServiceSpec> = {};
+  for (const pair of servicesMap.items) {
+    const serviceName = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    services[serviceName] = readService(r, serviceName, pair.value as YamlNode);
+  }
+
+  const scope = readScope(r, r.map(r.get(root, 'scope', true), 'scope', 'scope lists the nodes that may be touched'), nodeNames);
+  const defaults = readDefaults(r, r.get(root, 'defaults', false));
+  const labNode = r.get(root, 'lab', false);
+  const environment: Environment = { name, sourcePath, nodes, services, scope, defaults };
+  if (labNode) environment.lab = readLab(r, r.map(labNode, 'lab', 'lab is a mapping'));
+  return environment;
+}
+
+function readNode(r: Reader, item: unknown, index: number): NodeSpec {
+  const map = r.map(item, `nodes[${index}]`, 'each node has name, address, roles and executor');
+  const name = r.string(map, 'name', `nodes[${index}]`);
+  if (!NAME.test(name)) throw r.error(r.get(map, 'name', true), `node name "${name}" is not valid`, 'use lower-case letters, digits and dashes');
+  const address = r.string(map, 'address', `node ${name}`);
+  if (!isIpv4(address)) throw r.error(r.get(map, 'address', true), `node ${name}: "${address}" is not an IPv4 address`, 'write an address like 198.18.0.11');
+  const rolesNode = r.get(map, 'roles', false);
+  const roles = rolesNode ? r.stringList(rolesNode, `node ${name} roles`) : [];
+  const executor = readExecutor(r, r.map(r.get(map, 'executor', true), `node ${name} executor`, 'executor is a mapping with kind'), name);
+  return { name, address, roles, executor };
+}
+
+function readExecutor(r: Reader, map: YAMLMap, nodeName: string): ExecutorSpec {
+  const kind = r.string(map, 'kind', `node ${nodeName} executor`);
+  switch (kind) {
+    case 'local':
+      return { kind: 'local' };
+    case 'netns':
+      return { kind: 'netns', namespace: r.string(map, 'namespace', `node ${nodeName} executor`) };
+    case 'ssh': {
+      const spec: ExecutorSpec = {
+        kind: 'ssh',
+        host: r.string(map, 'host', `node ${nodeName} executor`),
+        user: r.optionalString(map, 'user') ?? 'root',
+        port: r.optionalNumber(map, 'port') ?? 22,
+      };
+      const identityFile = r.optionalString(map, 'identityFile');
+      const knownHostsFile = r.optionalString(map, 'knownHostsFile');
+      if (identityFile) spec.identityFile = identityFile;
+      if (knownHostsFile) spec.knownHostsFile = knownHostsFile;
+      return spec;
+    }
+    default:
+      throw r.error(r.get(map, 'kind', true), `node ${nodeName}: unknown executor kind "${kind}"`, 'use one of local, netns, ssh');
+  }
+}
+
+function readService(r: Reader, name: string, node: YamlNode): ServiceSpec {
+  const map = r.map(node, `service ${name}`, 'a service has roles and port');
+  const port = r.number(map, 'port', `service ${name}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, 'port', true), `service ${name}: port ${port} is out of range`, 'use a TCP port between 1 and 65535');
+  const service: ServiceSpec = { name, roles: r.stringList(r.get(map, 'roles', true), `service ${name} roles`), port };
+  const endpoint = r.optionalString(map, 'endpoint');
+  const backendUrl = r.optionalString(map, 'backendUrl');
+  const processMatch = r.optionalString(map, 'processMatch');
+  for (const [key, value] of [['endpoint', endpoint], ['backendUrl', backendUrl]] as const) {
+    if (value !== undefined && !/^https?:\/\//.test(value)) throw r.error(r.get(map, key, true), `service ${name}: ${key} "${value}" is not an http(s) URL`, 'write a URL like http://198.18.0.10:80/');
+  }
+  if (endpoint) service.endpoint = endpoint;
+  if (backendUrl) service.backendUrl = backendUrl;
+  if (processMatch) service.processMatch = processMatch;
+  const supervisorNode = r.get(map, 'supervisor', false);
+  if (supervisorNode) {
+    const sup = r.map(supervisorNode, `service ${name} supervisor`, 'supervisor has program and config');
+    service.supervisor = { program: r.string(sup, 'program', `service ${name} supervisor`), config: r.string(sup, 'config', `service ${name} supervisor`) };
+  }
+  return service;
+}
+
+function readScope(r: Reader, map: YAMLMap, nodeNames: Set<string>): ScopeSpec {
+  const nodesNode = r.get(map, 'nodes', true);
+  const nodes = r.stringList(nodesNode, 'scope nodes');
+  for (const node of nodes) {
+    if (!nodeNames.has(node)) throw r.error(nodesNode, `scope names node "${node}", which is not in nodes`, `list only nodes defined under nodes: ${[...nodeNames].join(', ')}`);
+  }
+  const maxNodesAtOnce = r.optionalNumber(map, 'maxNodesAtOnce') ?? 1;
+  if (!Number.isInteger(maxNodesAtOnce) || maxNodesAtOnce < 1) throw r.error(r.get(map, 'maxNodesAtOnce', true), `scope maxNodesAtOnce must be a positive integer, got ${maxNodesAtOnce}`, 'write e.g. maxNodesAtOnce: 1');
+  return { nodes, maxNodesAtOnce, allowDestructive: r.optionalBoolean(map, 'allowDestructive') ?? false };
+}
+
+function readDefaults(r: Reader, node: unknown): Defaults {
+  const defaults: Defaults = { faultTtlMs: 60_000, probeRateHz: 10, probeTimeoutMs: 1000, stabilizationMs: 2000 };
+  if (!node) return defaults;
+  const map = r.map(node, 'defaults', 'defaults is a mapping');
+  const ttl = r.optionalDuration(map, 'faultTtl');
+  const rate = r.optionalNumber(map, 'probeRate');
+  const timeout = r.optionalDuration(map, 'probeTimeout');
+  const stabilization = r.optionalDuration(map, 'stabilization');
+  if (ttl !== undefined) defaults.faultTtlMs = ttl;
+  if (rate !== undefined) {
+    if (!(rate > 0 && rate <= 100)) throw r.error(r.get(map, 'probeRate', true), `defaults probeRate ${rate} is out of range`, 'write a rate in Hz between 0 and 100, e.g. probeRate: 10');
+    defaults.probeRateHz = rate;
+  }
+  if (timeout !== undefined) defaults.probeTimeoutMs = timeout;
+  if (stabilization !== undefined) defaults.stabilizationMs = stabilization;
+  return defaults;
+}
+
+function readLab(r: Reader, map: YAMLMap): LabSpec {
+  const cidr = (key: string): string => {
+    const value = r.string(map, key, 'lab');
+    if (!CIDR.test(value)) throw r.error(r.get(map, key, true), `lab ${key} "${value}" is not a CIDR range`, 'write a range like 198.18.0.0/24');
+    return value;
+  };
+  const edge = r.map(r.get(map, 'edge', true), 'lab edge', 'edge has namespace, address and httpPort');
+  return {
+    bridge: r.string(map, 'bridge', 'lab'),
+    subnet: cidr('subnet'),
+    hostAddress: r.string(map, 'hostAddress', 'lab'),
+    unreachableRange: cidr('unreachableRange'),
+    runDir: r.string(map, 'runDir', 'lab'),
+    edge: { namespace: r.string(edge, 'namespace', 'lab edge'), address: r.string(edge, 'address', 'lab edge'), httpPort: r.number(edge, 'httpPort', 'lab edge') },
+  };
+}
+
+function isIpv4(text: string): boolean {
+  const match = IPV4.exec(text);
+  return !!match && match.slice(1).every((part) => Number(part) <= 255);
+}
+
+/** Reads typed values out of YAML nodes and builds BadInput errors that point at the node's line. */
+class Reader {
+  constructor(
+    private readonly file: string,
+    private readonly lines: LineCounter,
+  ) {}
+
+  location(node: unknown): SourceLocation {
+    const range = (node as YamlNode | undefined)?.range;
+    if (!range) return { file: this.file };
+    const pos = this.lines.linePos(range[0]);
+    return { file: this.file, line: pos.line, column: pos.col };
+  }
+
+  error(node: unknown, message: string, hint: string): BadInput {
+    return new BadInput(message, this.location(node), hint);
+  }
+
+  map(node: unknown, what: string, hint: string): YAMLMap {
+    if (!isMap(node)) throw this.error(node, `${what} must be a mapping`, hint);
+    return node;
+  }
+
+  get(map: YAMLMap, key: string, required: true): YamlNode;
+  get(map: YAMLMap, key: string, required: boolean): YamlNode | undefined;
+  get(map: YAMLMap, key: string, required: boolean): YamlNode | undefined {
+    const value = map.get(key, true) as YamlNode | undefined;
+    if (value === undefined || value === null || (isScalar(value) && value.value === null)) {
+      if (required) throw this.error(map, `missing "${key}"`, `add "${key}:" here`);
+      return undefined;
+    }
+    return value;
+  }
+
+  seq(map: YAMLMap, key: string): unknown[] {
+    const node = this.get(map, key, true);
+    if (!isSeq(node)) throw this.error(node, `"${key}" must be a list`, `write ${key} as a list of "- " items`);
+    return node.items;
+  }
+
+  string(map: YAMLMap, key: string, owner: string): string {
+    const node = this.get(map, key, false);
+    if (!node) throw this.error(map, `${owner} is missing "${key}"`, `add "${key}:" to ${owner}`);
+    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') throw this.error(node, `${owner}: "${key}" must be a non-empty string`, `write ${key}: <text>`);
+    return node.value;
+  }
+
+  optionalString(map: YAMLMap, key: string): string | undefined {
+    const node = this.get(map, key, false);
+    if (!node) return undefined;
+    if (!isScalar(node) || typeof node.value !== 'string') throw this.error(node, `"${key}" must be a string`, `write ${key}: <text>`);
+    return node.value;
+  }
+
+  number(map: YAMLMap, key: string, owner: string): number {
+    const value = this.optionalNumber(map, key);
+    if (value === undefined) throw this.error(map, `${owner} is missing "${key}"`, `add "${key}:" with a number`);
+    return value;
+  }
+
+  optionalNumber(map: YAMLMap, key: string): number | undefined {
+    const node = this.get(map, key, false);
+    if (!node) return undefined;
+    if (!isScalar(node) || typeof node.value !== 'number') throw this.error(node, `"${key}" must be a number`, `write ${key}: <number>`);
+    return node.value;
+  }
+
+  optionalBoolean(map: YAMLMap, key: string): boolean | undefined {
+    const node = this.get(map, key, false);
+    if (!node) return undefined;
+    if (!isScalar(node) || typeof node.value !== 'boolean') throw this.error(node, `"${key}" must be true or false`, `write ${key}: true or ${key}: false`);
+    return node.value;
+  }
+
+  optionalDuration(map: YAMLMap, key: string): number | undefined {
+    const node = this.get(map, key, false);
+    if (!node) return undefined;
+    const text = isScalar(node) ? String(node.value) : '';
+    return parseDuration(text, this.location(node));
+  }
+
+  stringList(node: unknown, what: string): string[] {
+    if (!isSeq(node)) throw this.error(node, `${what} must be a list`, 'write a list like [web, storage]');
+    return node.items.map((item) => {
+      if (!isScalar(item) || typeof item.value !== 'string') throw this.error(item, `${what}: every entry must be a string`, 'write plain names');
+      return item.value;
+    });
+  }
+}

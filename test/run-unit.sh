@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Unit tests: pure logic, no root, no lab. They live next to the code they test (src/**/x.test.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TS_NODE_TRANSPILE_ONLY=true
+mapfile -t files < <(find src steps lab -name '*.test.ts' | sort)
+exec node --require ts-node/register --test --test-reporter=spec "${files[@]}"
