@@ -1,0 +1,89 @@
+/**
+ * The shape of reports/<run-id>/summary.json (DESIGN.md section 10). Every report format (JUnit, console,
+ * later Allure and HTML) is derived from these values, never from Cucumber's own results.
+ */
+
+export type Verdict = 'passed' | 'failed' | 'not-steady' | 'aborted' | 'compromised';
+
+export const VERDICTS: readonly Verdict[] = ['passed', 'failed', 'not-steady', 'aborted', 'compromised'];
+
+export type Phase = 'before' | 'during' | 'after';
+
+export interface FaultRecord {
+  injectionId: string;
+  /** Fault kind, e.g. "network-isolate", "process-kill", "process-pause". */
+  kind: string;
+  /** Human name of the target, e.g. "node-1" or "web on node-2". */
+  target: string;
+  /** False for one-shot faults (kill): nothing to revert, healing is what is tested. */
+  reversible: boolean;
+  ttlSeconds: number | null;
+  /** Wall-clock ISO times. observedAt: when the fault was verified to be in effect. */
+  injectedAt: string;
+  observedAt?: string;
+  revertedAt?: string;
+  /** Set when revert failed; the scenario is then "compromised". */
+  revertError?: string;
+}
+
+export interface SloResult {
+  /** The probe the SLO is judged on, e.g. "web". */
+  probe: string;
+  /** The SLO as written, e.g. "availability >= 95%". */
+  expression: string;
+  phase: Phase;
+  /** The observed value in the SLO's unit (ratio 0..1 for availability and rates, ms for latency); null without samples. */
+  observed: number | null;
+  /** The observed value formatted like the expression, e.g. "97.3%" or "412ms". */
+  observedText: string;
+  met: boolean;
+  /** Number of samples the judgement rests on. */
+  samples: number;
+}
+
+export interface RecoveryResult {
+  probe: string;
+  /** Injection to first SLO breach; null when no breach was seen. */
+  detectSeconds: number | null;
+  /** Revert (or injection, for one-shot faults) to the start of the stable period; null if it never stabilized. */
+  recoverSeconds: number | null;
+  boundSeconds: number;
+  met: boolean;
+  /** What recovery is measured from. */
+  from: 'revert' | 'injection';
+}
+
+export interface ScenarioSummary {
+  /** Stable id: feature file path and scenario line, e.g. "features/lab/isolate-node.feature:9". */
+  id: string;
+  name: string;
+  feature: string;
+  line: number;
+  tags: string[];
+  verdict: Verdict;
+  /** The verdict a tag told us to expect (e.g. @expect-failed), if any. */
+  expectedVerdict?: Verdict;
+  /** True when the verdict is "passed" or the expected one. */
+  asExpected: boolean;
+  /** Why the verdict is not "passed": the message of the refutation or problem. */
+  reason?: string;
+  evidence?: Record<string, unknown>;
+  faults: FaultRecord[];
+  slos: SloResult[];
+  recovery: RecoveryResult[];
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  environment: string;
+  startedAt: string;
+  finishedAt: string;
+  scenarios: ScenarioSummary[];
+  counts: Record<Verdict, number>;
+  /** Share of scenarios that ended as expected, 0..1 (issue 5 will weigh it by failure level). */
+  resilienceScore: number | null;
+  exitCode: number;
+}
