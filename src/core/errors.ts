@@ -25,13 +25,14 @@ export class BadInput extends Error {
     readonly location?: SourceLocation,
     readonly hint?: string,
   ) {
-    super(message);
+    // The fix is part of the message, so it survives wherever only the message travels (Cucumber results).
+    super(hint ? `${message}\n  fix: ${hint}` : message);
   }
 
-  /** The whole message as a person reads it: "file:line: message. hint". */
+  /** The whole message as a person reads it: "file:line: message" and the fix on the next line. */
   describe(): string {
     const where = formatLocation(this.location);
-    return `${where ? `${where}: ` : ''}${this.message}${this.hint ? `\n  fix: ${this.hint}` : ''}`;
+    return `${where ? `${where}: ` : ''}${this.message}`;
   }
 }
 

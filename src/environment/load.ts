@@ -141,14 +141,14 @@ function readScope(r: Reader, map: YAMLMap, nodeNames: Set<string>): ScopeSpec {
 }
 
 function readDefaults(r: Reader, node: unknown): Defaults {
-  const defaults: Defaults = { faultTtlMs: 60_000, probeRateHz: 10, probeTimeoutMs: 1000, stabilizationMs: 2000 };
+  const defaults: Defaults = { faultTtlGraceMs: 15_000, probeRateHz: 10, probeTimeoutMs: 1000, stabilizationMs: 2000 };
   if (!node) return defaults;
   const map = r.map(node, 'defaults', 'defaults is a mapping');
-  const ttl = r.optionalDuration(map, 'faultTtl');
+  const ttl = r.optionalDuration(map, 'faultTtlGrace');
   const rate = r.optionalNumber(map, 'probeRate');
   const timeout = r.optionalDuration(map, 'probeTimeout');
   const stabilization = r.optionalDuration(map, 'stabilization');
-  if (ttl !== undefined) defaults.faultTtlMs = ttl;
+  if (ttl !== undefined) defaults.faultTtlGraceMs = ttl;
   if (rate !== undefined) {
     if (!(rate > 0 && rate <= 100)) throw r.error(r.get(map, 'probeRate', true), `defaults probeRate ${rate} is out of range`, 'write a rate in Hz between 0 and 100, e.g. probeRate: 10');
     defaults.probeRateHz = rate;

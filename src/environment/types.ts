@@ -43,8 +43,8 @@ export interface ScopeSpec {
 }
 
 export interface Defaults {
-  /** TTL of an injection when a step gives none: the on-target timer removes the fault after it. */
-  faultTtlMs: number;
+  /** How long past its planned end a fault may live before the node removes it by itself (TTL = duration + grace). */
+  faultTtlGraceMs: number;
   /** HTTP probe rate when a step gives none. */
   probeRateHz: number;
   /** HTTP probe timeout: a request slower than this counts as failed. */

@@ -1,0 +1,15 @@
+// Cucumber profiles. `scs-chaos run` loads these and adds its own options; run features through
+// `scs-chaos run`, not `cucumber-js`, so plan, journal, revert-on-signal and reports are in place.
+const common = {
+  requireModule: ['ts-node/register'],
+  require: ['steps/**/*.ts'],
+  strict: true,
+};
+
+module.exports = {
+  // default and lab: every lab feature, as `npm run demo` runs them.
+  default: { ...common, paths: ['features/lab/**/*.feature'] },
+  lab: { ...common, paths: ['features/lab/**/*.feature'], tags: 'not @wip' },
+  // ci: the same, failing fast on nothing: every scenario runs and reports.
+  ci: { ...common, paths: ['features/lab/**/*.feature'], tags: 'not @wip and not @manual' },
+};

@@ -1,0 +1,14 @@
+@lab @nodes @failsafe-L1
+Feature: A hung web backend is taken out of the pool
+  A paused process keeps its sockets open but answers nothing, like a process stuck on a dead disk.
+  haproxy's health checks must take it out of the pool, and it must serve again once it resumes.
+
+  Scenario: web stays mostly available while one backend hangs
+    Given web is probed over HTTP at 20 Hz
+    And web on node-3 is probed over HTTP at 10 Hz
+    And availability of web is at least 99% for 3s in steady state
+    When the web process on node-3 is paused for 5s
+    Then availability of web stays at or above 85% during the fault
+    And the SLO "availability <= 10%" holds for web on node-3 during the fault
+    And web on node-3 recovers within 5s
+    And availability of web stays at or above 99% after the fault

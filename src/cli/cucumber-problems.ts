@@ -1,0 +1,92 @@
+/**
+ * CucumberProblems: listens to Cucumber's messages and turns parse errors, undefined and ambiguous steps and
+ * failed steps into problems that name the feature file and line — the plan pass reports these as bad input.
+ */
+import type * as messages from '@cucumber/messages';
+
+export interface Problem {
+  uri: string;
+  line: number;
+  message: string;
+}
+
+export class CucumberProblems {
+  readonly problems: Problem[] = [];
+  private readonly astLines = new Map<string, { uri: string; line: number; text?: string }>();
+  private readonly pickles = new Map<string, messages.Pickle>();
+  private readonly testCases = new Map<string, messages.TestCase>();
+  private readonly startedCases = new Map<string, string>();
+  private readonly stepPatterns: string[] = [];
+
+  readonly onMessage = (envelope: messages.Envelope): void => {
+    if (envelope.gherkinDocument) this.indexDocument(envelope.gherkinDocument);
+    if (envelope.pickle) this.pickles.set(envelope.pickle.id, envelope.pickle);
+    if (envelope.stepDefinition) this.stepPatterns.push(envelope.stepDefinition.pattern.source);
+    if (envelope.testCase) this.testCases.set(envelope.testCase.id, envelope.testCase);
+    if (envelope.testCaseStarted) this.startedCases.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
+    if (envelope.parseError) {
+      const { source, message } = envelope.parseError;
+      this.problems.push({ uri: source.uri ?? '?', line: source.location?.line ?? 0, message: `cannot parse the feature file: ${message}` });
+    }
+    if (envelope.undefinedParameterType) {
+      const { name, expression } = envelope.undefinedParameterType;
+      this.problems.push({ uri: 'steps/', line: 0, message: `step pattern "${expression}" uses the undefined parameter type {${name}}` });
+    }
+    if (envelope.testStepFinished) this.onStepFinished(envelope.testStepFinished);
+  };
+
+  private indexDocument(document: messages.GherkinDocument): void {
+    const uri = document.uri ?? '?';
+    const addSteps = (steps: readonly messages.Step[]): void => {
+      for (const step of steps) this.astLines.set(step.id, { uri, line: step.location.line, text: `${step.keyword.trim()} ${step.text}` });
+    };
+    const visit = (children: readonly (messages.FeatureChild | messages.RuleChild)[]): void => {
+      for (const child of children) {
+        if ('rule' in child && child.rule) visit(child.rule.children);
+        if (child.background) addSteps(child.background.steps);
+        if (child.scenario) {
+          this.astLines.set(child.scenario.id, { uri, line: child.scenario.location.line });
+          addSteps(child.scenario.steps);
+        }
+      }
+    };
+    visit(document.feature?.children ?? []);
+  }
+
+  private onStepFinished(finished: messages.TestStepFinished): void {
+    const status = finished.testStepResult.status;
+    if (status !== 'UNDEFINED' && status !== 'AMBIGUOUS' && status !== 'FAILED') return;
+    const testCase = this.testCases.get(this.startedCases.get(finished.testCaseStartedId) ?? '');
+    const pickle = this.pickles.get(testCase?.pickleId ?? '');
+    const testStep = testCase?.testSteps.find((s) => s.id === finished.testStepId);
+    const pickleStep = pickle?.steps.find((s) => s.id === testStep?.pickleStepId);
+    const where =
+      this.astLines.get(pickleStep?.astNodeIds[0] ?? '') ??
+      this.astLines.get(pickle?.astNodeIds[0] ?? '') ?? { uri: pickle?.uri ?? '?', line: 0 };
+    const stepText = pickleStep ? `"${where.text ?? pickleStep.text}"` : 'a hook';
+    if (status === 'UNDEFINED') {
+      const suggestions = closestPatterns(pickleStep?.text ?? '', this.stepPatterns);
+      this.problems.push({
+        ...where,
+        message: `no step matches ${stepText}` + (suggestions.length ? `\n  fix: write it like one of:\n${suggestions.map((s) => `    ${s}`).join('\n')}` : ''),
+      });
+    } else if (status === 'AMBIGUOUS') {
+      this.problems.push({ ...where, message: `${stepText} matches more than one step definition; make it more specific` });
+    } else {
+      const result = finished.testStepResult;
+      const text = result.exception?.message ?? result.message ?? 'failed';
+      this.problems.push({ ...where, message: `${stepText}: ${text}` });
+    }
+  }
+}
+
+/** closestPatterns: the step patterns sharing the most words with the text, best first (at most three). */
+export function closestPatterns(text: string, patterns: readonly string[]): string[] {
+  const words = new Set(text.toLowerCase().split(/\W+/).filter((w) => w.length > 2));
+  return patterns
+    .map((pattern) => ({ pattern, score: pattern.toLowerCase().split(/\W+/).filter((w) => words.has(w)).length }))
+    .filter((p) => p.score > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 3)
+    .map((p) => p.pattern);
+}

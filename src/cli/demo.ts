@@ -1,0 +1,39 @@
+/**
+ * `scs-chaos demo` (npm run demo): the main job against the built-in lab on a fresh machine — install the
+ * lab's Debian packages, bring the lab up, run features/lab, print the summary, and always bring the lab down.
+ */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { labDown, labUp } from '../../lab/lab';
+import { labEnvironment } from './lab';
+import { DEFAULT_ENV, parseFlags } from './flags';
+import { runCommand } from './run';
+
+const REPO = resolve(__dirname, '..', '..');
+
+export async function demoCommand(args: string[], log: (line: string) => void): Promise<number> {
+  const { values } = parseFlags(args, { reports: { type: 'string' } });
+  if (process.getuid?.() !== 0) {
+    log('scs-chaos demo needs root: it creates network namespaces, nftables tables and lab services. Run it with sudo.');
+    return 2;
+  }
+  const install = spawnSync('bash', [join(REPO, 'lab', 'install-packages.sh')], { stdio: 'inherit' });
+  if (install.status !== 0) {
+    log('scs-chaos demo: installing the lab packages failed (see above)');
+    return 2;
+  }
+  const envPath = join(REPO, DEFAULT_ENV);
+  const env = labEnvironment(envPath);
+  try {
+    await labUp(env, log);
+    return await runCommand({
+      envPath,
+      profile: 'lab',
+      paths: [],
+      reportsDir: resolve(values.reports ?? join(REPO, 'reports')),
+      log,
+    });
+  } finally {
+    await labDown(env, log);
+  }
+}

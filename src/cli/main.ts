@@ -1,0 +1,78 @@
+/**
+ * The `scs-chaos` command line (DESIGN.md section 10). Exit codes: 0 all passed (or as expected), 1 a
+ * hypothesis was refuted, 2 bad input or configuration (nothing was touched), 3 compromised, 4 aborted.
+ */
+import { resolve } from 'node:path';
+import { BadInput } from '../core/errors';
+import { labCommand } from './lab';
+import { demoCommand } from './demo';
+import { planCommand, runCommand, RunOptions } from './run';
+import { DEFAULT_ENV, parseFlags } from './flags';
+
+const USAGE = `usage: scs-chaos <command> [options]
+
+commands:
+  run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [FEATURE...]
+                     plan, check, then run the scenarios; write reports/<run-id>/
+  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [FEATURE...]
+                     resolve targets and validate every step; touch nothing
+  lab up|down|status [--env FILE]
+                     the built-in lab (root): three web nodes behind haproxy
+  demo               install the lab's packages, bring the lab up, run features/lab, bring it down
+
+defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
+exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(runOptions(rest));
+      case 'plan':
+        return await planCommand(runOptions(rest));
+      case 'lab':
+        return await labCommand(rest, log);
+      case 'demo':
+        return await demoCommand(rest, log);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo (scs-chaos --help)');
+    }
+  } catch (error) {
+    if (error instanceof BadInput) {
+      log(`scs-chaos: ${error.describe()}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function runOptions(args: string[]): RunOptions {
+  const { values, positionals } = parseFlags(args, {
+    env: { type: 'string' },
+    profile: { type: 'string' },
+    tags: { type: 'string' },
+    name: { type: 'string' },
+    reports: { type: 'string' },
+  });
+  const options: RunOptions = {
+    envPath: resolve(values.env ?? DEFAULT_ENV),
+    profile: values.profile ?? 'default',
+    paths: positionals,
+    reportsDir: resolve(values.reports ?? 'reports'),
+    log,
+  };
+  if (values.tags) options.tags = values.tags;
+  if (values.name) options.name = values.name;
+  return options;
+}

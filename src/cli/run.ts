@@ -1,0 +1,204 @@
+/**
+ * `scs-chaos run` and `scs-chaos plan`. Both first run every scenario in plan mode (steps resolve targets and
+ * validate everything, nothing is touched); any problem ends the command with exit 2. `plan` then prints the
+ * plan; `run` checks the environment (preflight) and runs the scenarios for real, reverting on SIGINT/SIGTERM.
+ */
+import { Writable } from 'node:stream';
+import { resolve } from 'node:path';
+import { loadConfiguration, loadSupport, runCucumber, IRunConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
+import { BadInput } from '../core/errors';
+import { Journal } from '../core/journal';
+import { revertAllLive } from '../core/injection';
+import { PlannedAction, RunContext, RunMode, setRunContext } from '../core/run-context';
+import type { Environment } from '../environment/types';
+import { loadEnvironment } from '../environment/load';
+import { formatConsoleSummary } from '../report/console-summary';
+import type { ScenarioSummary } from '../report/summary-types';
+import { buildRunSummary, writeRunReports } from '../report/write-run';
+import { CucumberProblems } from './cucumber-problems';
+import { preflight } from './preflight';
+import { createRunDirectory, newRunId, pointLatestAt } from './run-directory';
+
+export interface RunOptions {
+  envPath: string;
+  profile: string;
+  tags?: string;
+  name?: string;
+  paths: string[];
+  reportsDir: string;
+  /** Progress output (stderr by default). */
+  log: (line: string) => void;
+}
+
+/** The names Cucumber sees as its run's cwd-relative feature paths. */
+const CWD = process.cwd();
+
+const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+
+export async function planCommand(options: RunOptions): Promise<number> {
+  const env = loadEnvironment(options.envPath);
+  const { problems, planned, scenarioCount } = await planPass(env, options);
+  if (problems.length) return reportProblems(problems, options.log);
+  printPlan(env, planned, scenarioCount, options.log);
+  return 0;
+}
+
+export async function runCommand(options: RunOptions): Promise<number> {
+  const env = loadEnvironment(options.envPath);
+  const plan = await planPass(env, options);
+  if (plan.problems.length) return reportProblems(plan.problems, options.log);
+  if (plan.scenarioCount === 0) {
+    throw new BadInput('no scenario matches the given paths and tags', undefined, 'check the feature paths, --tags and --name');
+  }
+  const preflightProblems = await preflight(env);
+  if (preflightProblems.length) {
+    options.log('preflight refused to start; nothing was injected:');
+    for (const problem of preflightProblems) options.log(`  ${problem}`);
+    options.log('  fix: clear leftovers (`scs-chaos lab down && scs-chaos lab up` in the lab), then run again');
+    return 2;
+  }
+
+  const runId = newRunId();
+  const runDir = createRunDirectory(options.reportsDir, runId);
+  pointLatestAt(options.reportsDir, runId);
+  const journal = new Journal(resolve(runDir, 'journal.jsonl'));
+  const ctx = newContext(env, 'execute', options.log, { runId, runDir, journal });
+  const startedAt = new Date().toISOString();
+  options.log(`run ${runId}: ${plan.scenarioCount} scenario(s) against environment ${env.name}; reports in ${runDir}`);
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (ctx.interruption.signal.aborted) {
+      options.log(`${signal} again: exiting now. Faults left active are removed by their on-node timers at their TTL.`);
+      process.exit(4);
+    }
+    options.log(`\n${signal}: reverting every active fault, then stopping (send it again to exit at once)`);
+    ctx.interruption.abort(signal);
+    void revertAllLive(`interrupted by ${signal}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runCucumberPass(plan.runConfiguration, plan.support, ctx);
+  } finally {
+    await revertAllLive('run finished');
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    journal.close();
+    setRunContext(null);
+  }
+
+  const scenarios = [...ctx.scenarios, ...notStarted(plan.scenarioIds, ctx)];
+  const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios });
+  writeRunReports(runDir, summary);
+  process.stdout.write(`\n${formatConsoleSummary(summary)}\n`);
+  options.log(`reports: ${runDir}`);
+  return summary.exitCode;
+}
+
+interface PlanResult {
+  problems: string[];
+  planned: PlannedAction[];
+  scenarioCount: number;
+  scenarioIds: { id: string; name: string; feature: string; line: number; tags: string[] }[];
+  runConfiguration: IRunConfiguration;
+  support: ISupportCodeLibrary;
+}
+
+async function planPass(env: Environment, options: RunOptions): Promise<PlanResult> {
+  const { runConfiguration } = await loadConfiguration({ profiles: [options.profile] }, { cwd: CWD, stdout: discard, stderr: process.stderr });
+  // Feature paths, tags and names given on the command line replace the profile's, never add to them.
+  if (options.paths.length) runConfiguration.sources.paths = options.paths;
+  if (options.tags) runConfiguration.sources.tagExpression = options.tags;
+  if (options.name) runConfiguration.sources.names = [options.name];
+  const support = await loadSupport(runConfiguration, { cwd: CWD, stderr: process.stderr });
+  const ctx = newContext(env, 'plan', () => undefined, null);
+  const collector = new CucumberProblems();
+  try {
+    await runCucumber({ ...runConfiguration, support }, { cwd: CWD, stdout: discard, stderr: process.stderr }, collector.onMessage);
+  } finally {
+    setRunContext(null);
+  }
+  const scenarioIds = ctx.plannedScenarios;
+  return {
+    problems: collector.problems.map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+    planned: ctx.planned,
+    scenarioCount: scenarioIds.length,
+    scenarioIds,
+    runConfiguration,
+    support,
+  };
+}
+
+async function runCucumberPass(runConfiguration: IRunConfiguration, support: ISupportCodeLibrary, ctx: RunContext): Promise<void> {
+  setRunContext(ctx);
+  // Cucumber's own verdicts are not ours (an expected failure is fine): its output goes to the run's
+  // message file for the record, and our console summary speaks for the run.
+  await runCucumber(
+    {
+      ...runConfiguration,
+      formats: { stdout: 'summary', files: { [resolve(ctx.runDir, 'cucumber-messages.ndjson')]: 'message' }, publish: false, options: {} },
+      support,
+    },
+    { cwd: CWD, stdout: discard, stderr: process.stderr },
+  );
+}
+
+function newContext(
+  env: Environment,
+  mode: RunMode,
+  log: (line: string) => void,
+  run: { runId: string; runDir: string; journal: Journal } | null,
+): RunContext {
+  const ctx: RunContext = {
+    runId: run?.runId ?? 'plan',
+    runDir: run?.runDir ?? '',
+    env,
+    mode,
+    journal: run?.journal ?? null,
+    interruption: new AbortController(),
+    scenarios: [],
+    planned: [],
+    plannedScenarios: [],
+    log,
+  };
+  setRunContext(ctx);
+  return ctx;
+}
+
+/** Scenarios the plan had but the run never finished (interrupted): they count as aborted. */
+function notStarted(planned: PlanResult['scenarioIds'], ctx: RunContext): ScenarioSummary[] {
+  const done = new Set(ctx.scenarios.map((s) => s.id));
+  const at = new Date().toISOString();
+  return planned
+    .filter((meta) => !done.has(meta.id))
+    .map((meta) => ({
+      ...meta,
+      verdict: 'aborted' as const,
+      asExpected: false,
+      reason: ctx.interruption.signal.aborted ? `not run: the run was interrupted (${String(ctx.interruption.signal.reason)})` : 'not run',
+      faults: [],
+      slos: [],
+      recovery: [],
+      startedAt: at,
+      finishedAt: at,
+      durationSeconds: 0,
+    }));
+}
+
+function reportProblems(problems: string[], log: (line: string) => void): number {
+  log(`bad input: ${problems.length} problem(s) found while planning; nothing was touched.`);
+  for (const problem of problems) log(problem);
+  return 2;
+}
+
+function printPlan(env: Environment, planned: PlannedAction[], scenarioCount: number, log: (line: string) => void): void {
+  log(`plan for environment ${env.name} (${env.sourcePath}): ${scenarioCount} scenario(s); nothing was touched`);
+  let current = '';
+  for (const action of planned) {
+    if (action.scenario !== current) {
+      current = action.scenario;
+      log(`\n${current}`);
+    }
+    log(`  - ${action.action}`);
+  }
+}

@@ -1,0 +1,459 @@
+/**
+ * Experiment: the lifecycle of one scenario (DESIGN.md section 4) — probes, steady state, inject, observe,
+ * revert, recover, verdict — with no Cucumber in sight. In plan mode every call validates and records what it
+ * would do and touches nothing; in execute mode it acts. Faults are reverted on every path through finish().
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { now, sleep, wallClockAt } from './clock';
+import { BadInput, ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt, errorMessage } from './errors';
+import { formatDuration } from './duration';
+import { Injection } from './injection';
+import type { RunContext } from './run-context';
+import { Timeline } from './timeline';
+import type { Fault } from '../faults/fault';
+import { HttpProbe } from '../probes/http-probe';
+import type { Sample } from '../probes/sample';
+import { evaluateSlo, samplesInWindow } from '../slo/evaluate';
+import { parseSlo, SloExpression } from '../slo/expression';
+import { findRecovery, timeToDetect } from '../slo/recovery';
+import { resolveNode, resolveService } from '../targets/resolve';
+import type { FaultRecord, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
+import { expectedVerdictOf, verdictOf } from './verdict';
+
+export interface ScenarioMeta {
+  /** "features/lab/x.feature:9" */
+  id: string;
+  name: string;
+  feature: string;
+  line: number;
+  tags: string[];
+}
+
+/** How often waits look at the samples; also the granularity of progress-aware waiting. */
+const POLL_MS = 100;
+
+export class Experiment {
+  readonly timeline = new Timeline();
+  private readonly probes = new Map<string, { probe: HttpProbe | null; url: string }>();
+  private readonly injections: Injection[] = [];
+  private readonly slos: SloResult[] = [];
+  private readonly recoveries: RecoveryResult[] = [];
+  private readonly startedAtWall = new Date().toISOString();
+  private readonly startedAt = now();
+  private steadyStart: number | null = null;
+  private faultStart: number | null = null;
+  private faultEnd: number | null = null;
+  /** Set by one-shot faults: recovery is measured from the injection. */
+  private oneShot = false;
+  private plannedFault = false;
+
+  constructor(
+    private readonly ctx: RunContext,
+    readonly meta: ScenarioMeta,
+  ) {
+    if (this.executing) this.timeline.record('scenario-started', meta.name);
+  }
+
+  private get executing(): boolean {
+    return this.ctx.mode === 'execute';
+  }
+
+  get env() {
+    return this.ctx.env;
+  }
+
+  private plan(action: string): void {
+    this.ctx.planned.push({ scenario: this.meta.id, action });
+  }
+
+  private say(line: string): void {
+    this.ctx.log(`  ${line}`);
+  }
+
+  // ---- probes ---------------------------------------------------------------------------------------------
+
+  /** probeService: samples the service's client endpoint (in the lab: through haproxy). Probe name = service. */
+  probeService(serviceName: string, rateHz: number): string {
+    const service = resolveService(this.env, serviceName);
+    if (!service.endpoint) {
+      throw new BadInput(`service ${service.name} has no endpoint to probe`, undefined, `add endpoint: http://... to service ${service.name} in ${this.env.sourcePath}`);
+    }
+    this.startProbe(service.name, service.endpoint, rateHz);
+    return service.name;
+  }
+
+  /** probeBackend: samples one node's backend of a service directly. Probe name = "service@node". */
+  probeBackend(serviceName: string, nodeName: string, rateHz: number): string {
+    const service = resolveService(this.env, serviceName);
+    const node = resolveNode(this.env, nodeName);
+    if (!service.backendUrl) {
+      throw new BadInput(`service ${service.name} has no backendUrl`, undefined, `add backendUrl: http://{address}:${service.port}/ to service ${service.name} in ${this.env.sourcePath}`);
+    }
+    const url = service.backendUrl.replaceAll('{address}', node.address).replaceAll('{node}', node.name);
+    const name = `${service.name}@${node.name}`;
+    this.startProbe(name, url, rateHz);
+    return name;
+  }
+
+  private startProbe(name: string, url: string, rateHz: number): void {
+    if (!(rateHz > 0 && rateHz <= 100)) {
+      throw new BadInput(`probe rate ${rateHz} Hz is out of range`, undefined, 'use a rate between 1 and 100 Hz');
+    }
+    if (this.probes.has(name)) throw new BadInput(`${name} is probed twice in one scenario`, undefined, 'remove the second probe step');
+    if (!this.executing) {
+      this.probes.set(name, { probe: null, url });
+      this.plan(`probe ${name}: GET ${url} at ${rateHz} Hz`);
+      return;
+    }
+    const probe = new HttpProbe({
+      name,
+      url,
+      rateHz,
+      timeoutMs: this.env.defaults.probeTimeoutMs,
+      onSample: (sample) => this.timeline.addSample(sample),
+    });
+    this.probes.set(name, { probe, url });
+    probe.start();
+    this.timeline.record('probe-started', `${name}: GET ${url} at ${rateHz} Hz`, { probe: name, url, rateHz });
+    if (this.steadyStart === null) this.steadyStart = now();
+  }
+
+  private requireProbe(name: string): void {
+    if (!this.probes.has(name)) {
+      const [service, node] = name.split('@');
+      throw new BadInput(
+        `${name} is not probed in this scenario, so there is nothing to judge`,
+        undefined,
+        node ? `add "Given ${service} on ${node} is probed over HTTP at 10 Hz" before this step` : `add "Given ${name} is probed over HTTP at 10 Hz" before this step`,
+      );
+    }
+  }
+
+  // ---- steady state ----------------------------------------------------------------------------------------
+
+  /** steadyState: lets the probes sample for `windowMs`, then requires the SLO to hold; otherwise NotSteady. */
+  async steadyState(probeName: string, sloText: string, windowMs: number): Promise<void> {
+    this.requireProbe(probeName);
+    const slo = parseSlo(sloText);
+    if (this.faultStart !== null || this.plannedFault) {
+      throw new BadInput('the steady state is checked after a fault was injected', undefined, 'put steady-state steps before the first fault');
+    }
+    if (!this.executing) {
+      this.plan(`steady state: ${sloText} on ${probeName} for ${formatDuration(windowMs)}`);
+      return;
+    }
+    const windowStart = now();
+    this.say(`steady state: ${probeName} must hold ${sloText} for ${formatDuration(windowMs)}`);
+    this.timeline.record('phase', 'steady state', { phase: 'before' });
+    await this.wait(windowMs);
+    await this.settleInFlight();
+    const result = evaluateSlo(slo, samplesInWindow(this.timeline.samplesOf(probeName), windowStart, now()), 'before', probeName);
+    result.expression = sloText;
+    this.slos.push(result);
+    this.say(`${result.met ? 'ok' : 'NOT MET'}: ${probeName} ${sloText} before the fault, observed ${result.observedText} (${result.samples} samples)`);
+    if (!result.met) {
+      throw new NotSteady(`steady state not reached: ${probeName} ${sloText} did not hold before any fault (observed ${result.observedText} over ${result.samples} samples); nothing was injected`, { ...result });
+    }
+  }
+
+  // ---- faults ----------------------------------------------------------------------------------------------
+
+  /** injectFor: injects a reversible fault, verifies it, keeps it for `durationMs` while probes sample, reverts. */
+  async injectFor(fault: Fault, durationMs: number, ttlMs: number | undefined): Promise<void> {
+    const ttl = ttlMs ?? durationMs + this.env.defaults.faultTtlGraceMs;
+    if (ttl < durationMs) {
+      throw new BadInput(`the TTL ${formatDuration(ttl)} is shorter than the fault's duration ${formatDuration(durationMs)}`, undefined, 'give a TTL longer than the duration, or leave it out (default: duration + faultTtlGrace)');
+    }
+    this.checkBlastRadius(fault);
+    if (!this.executing) {
+      this.plannedFault = true;
+      this.plan(`inject: ${fault.describe()} for ${formatDuration(durationMs)} (on-node expiry after ${formatDuration(ttl)})`);
+      return;
+    }
+    const injection = await this.inject(fault, ttl);
+    this.say(`observing for ${formatDuration(durationMs)}`);
+    try {
+      await this.wait(durationMs);
+    } finally {
+      await this.revert(injection, 'fault duration over');
+    }
+  }
+
+  /** injectOneShot: a fault with nothing to revert (kill); recovery is measured from the injection. */
+  async injectOneShot(fault: Fault): Promise<void> {
+    this.checkBlastRadius(fault);
+    if (!this.executing) {
+      this.plannedFault = true;
+      this.oneShot = true;
+      this.plan(`inject: ${fault.describe()}`);
+      return;
+    }
+    this.oneShot = true;
+    await this.inject(fault, null);
+  }
+
+  /** observe: keeps the probes sampling for `durationMs` while the fault (if any) is active. */
+  async observe(durationMs: number): Promise<void> {
+    if (!this.executing) {
+      this.plan(`observe for ${formatDuration(durationMs)}`);
+      return;
+    }
+    this.say(`observing for ${formatDuration(durationMs)}`);
+    await this.wait(durationMs);
+    if (this.oneShot) this.faultEnd = now();
+  }
+
+  private checkBlastRadius(fault: Fault): void {
+    // Faults in this scenario run one after another (injectFor reverts before returning), so the nodes
+    // harmed at once are the fault's own; the check guards the environment's limit for multi-node faults.
+    if (this.env.scope.maxNodesAtOnce < 1) {
+      throw new BadInput(`environment ${this.env.name} allows no node to be harmed (scope.maxNodesAtOnce)`, undefined, `raise scope.maxNodesAtOnce in ${this.env.sourcePath}`);
+    }
+    if (!this.env.scope.nodes.includes(fault.target.node.name)) {
+      throw new BadInput(`node ${fault.target.node.name} is out of scope`, undefined, `add it to scope.nodes in ${this.env.sourcePath}`);
+    }
+  }
+
+  private async inject(fault: Fault, ttlMs: number | null): Promise<Injection> {
+    this.throwIfInterrupted();
+    const journal = this.ctx.journal;
+    if (!journal) throw new ExperimentCompromised('no journal: refusing to inject without a record to roll back from');
+    const injection = new Injection(fault, ttlMs, journal, this.meta.id);
+    this.injections.push(injection);
+    this.say(`inject: ${fault.describe()}${ttlMs !== null ? ` (on-node expiry after ${formatDuration(ttlMs)})` : ''}`);
+    await injection.inject();
+    this.faultStart ??= injection.injectedAt;
+    this.timeline.record('injected', fault.describe(), { injectionId: injection.id, kind: fault.kind }, injection.injectedAt ?? now());
+    this.timeline.record('phase', 'fault active', { phase: 'during' }, injection.injectedAt ?? now());
+    const evidence = await injection.verify();
+    this.timeline.record('observed', evidence, { injectionId: injection.id });
+    this.say(`observed after ${formatDuration((injection.observedAt ?? now()) - (injection.injectedAt ?? now()))}: ${evidence}`);
+    return injection;
+  }
+
+  private async revert(injection: Injection, reason: string): Promise<void> {
+    if (!injection.fault.reversible || injection.reverted) return;
+    const started = now();
+    try {
+      await injection.revert(reason);
+    } catch (error) {
+      this.timeline.record('revert-failed', errorMessage(error), { injectionId: injection.id });
+      throw error;
+    }
+    this.faultEnd = injection.revertedAt;
+    this.timeline.record('reverted', injection.fault.describe(), { injectionId: injection.id }, injection.revertedAt ?? now());
+    this.timeline.record('phase', 'recovery', { phase: 'after' }, injection.revertedAt ?? now());
+    this.say(`reverted in ${formatDuration(now() - started)}: ${injection.fault.describe()}`);
+  }
+
+  // ---- judging ---------------------------------------------------------------------------------------------
+
+  /** assertSlo: judges an SLO over one phase's samples; HypothesisRefuted with the evidence when it fails. */
+  async assertSlo(probeName: string, sloText: string, phase: Phase): Promise<void> {
+    this.requireProbe(probeName);
+    const slo: SloExpression = parseSlo(sloText);
+    if (phase !== 'before' && !this.faultStart && !this.plannedFault) {
+      throw new BadInput(`"${phase} the fault" needs a fault earlier in the scenario`, undefined, 'add a When step that injects a fault before this step');
+    }
+    if (!this.executing) {
+      this.plan(`judge: ${probeName} ${sloText} ${phase === 'before' ? 'in steady state' : `${phase} the fault`}`);
+      return;
+    }
+    await this.settleInFlight();
+    const [from, to] = this.phaseWindow(phase);
+    const result = evaluateSlo(slo, samplesInWindow(this.timeline.samplesOf(probeName), from, to), phase, probeName);
+    result.expression = sloText;
+    this.slos.push(result);
+    this.timeline.record('slo', `${probeName} ${sloText} ${phase}: ${result.observedText}`, { ...result });
+    this.say(`${result.met ? 'ok' : 'NOT MET'}: ${probeName} ${sloText} ${phase} the fault, observed ${result.observedText} (${result.samples} samples)`);
+    if (!result.met) {
+      throw new HypothesisRefuted(
+        `${probeName}: SLO "${sloText}" not met ${phase} the fault: observed ${result.observedText} over ${result.samples} samples`,
+        { ...result },
+      );
+    }
+  }
+
+  /** recoversWithin: waits until the probe's samples stay good for the stabilization window; judges the bound. */
+  async recoversWithin(probeName: string, boundMs: number): Promise<void> {
+    this.requireProbe(probeName);
+    if (!this.executing) {
+      if (!this.plannedFault) throw new BadInput('"recovers within" needs a fault earlier in the scenario', undefined, 'add a When step that injects a fault before this step');
+      this.plan(`judge: ${probeName} recovers within ${formatDuration(boundMs)}`);
+      return;
+    }
+    const injected = this.faultStart;
+    if (injected === null) throw new ExperimentCompromised('no fault was injected, so recovery cannot be measured');
+    const from = this.oneShot ? injected : this.faultEnd;
+    if (from === null) throw new ExperimentCompromised('the fault is not reverted yet, so recovery cannot be measured');
+    const stabilizationMs = this.env.defaults.stabilizationMs;
+    const timeoutMs = this.env.defaults.probeTimeoutMs;
+    // Judged once every sample started before the deadline has completed: bound + stabilization + one timeout.
+    const giveUpAt = from + boundMs + stabilizationMs + timeoutMs;
+    this.say(`waiting for ${probeName} to recover (bound ${formatDuration(boundMs)} from ${this.oneShot ? 'injection' : 'revert'}, stable for ${formatDuration(stabilizationMs)})`);
+    let finding = findRecovery(this.timeline.samplesOf(probeName), { from, stabilizationMs, until: now() - timeoutMs });
+    let lastProgress = now();
+    while (finding.recoveredAt === null && now() < giveUpAt) {
+      await this.wait(POLL_MS);
+      finding = findRecovery(this.timeline.samplesOf(probeName), { from, stabilizationMs, until: now() - timeoutMs });
+      if (now() - lastProgress >= 5000) {
+        lastProgress = now();
+        this.say(`still waiting for ${probeName}: ${formatDuration(now() - from)} since ${this.oneShot ? 'injection' : 'revert'}` + (finding.lastBadAt !== null ? `, last failure ${formatDuration(now() - finding.lastBadAt)} ago` : ''));
+      }
+    }
+    const samples = this.timeline.samplesOf(probeName);
+    const detectMs = timeToDetect(samples, injected);
+    const recoverMs = finding.recoverMs;
+    const met = recoverMs !== null && recoverMs <= boundMs;
+    const result: RecoveryResult = {
+      probe: probeName,
+      detectSeconds: detectMs === null ? null : round3(detectMs / 1000),
+      recoverSeconds: recoverMs === null ? null : round3(recoverMs / 1000),
+      boundSeconds: round3(boundMs / 1000),
+      met,
+      from: this.oneShot ? 'injection' : 'revert',
+    };
+    this.recoveries.push(result);
+    if (finding.recoveredAt !== null) {
+      this.timeline.record('recovered', `${probeName} recovered`, { ...result }, finding.recoveredAt);
+      if (this.oneShot) this.faultEnd ??= finding.recoveredAt;
+    }
+    this.say(
+      `${met ? 'ok' : 'NOT MET'}: ${probeName} ` +
+        (recoverMs === null ? `did not recover within ${formatDuration(boundMs)}` : `recovered after ${formatDuration(recoverMs)} (bound ${formatDuration(boundMs)})`) +
+        (detectMs === null ? ', no failure seen' : `, first failure ${formatDuration(detectMs)} after injection`),
+    );
+    if (!met) {
+      throw new HypothesisRefuted(
+        recoverMs === null
+          ? `${probeName} did not recover within ${formatDuration(boundMs)}: still failing or not yet stable for ${formatDuration(stabilizationMs)}` +
+              (finding.lastBadAt !== null ? ` (last failure ${formatDuration(finding.lastBadAt - from)} after ${result.from})` : '')
+          : `${probeName} recovered after ${formatDuration(recoverMs)}, beyond the bound of ${formatDuration(boundMs)}`,
+        { ...result },
+      );
+    }
+  }
+
+  /** The [from, to) window of a phase on the monotonic clock. */
+  private phaseWindow(phase: Phase): [number, number] {
+    const faultStart = this.faultStart ?? now();
+    const faultEnd = this.faultEnd ?? now();
+    switch (phase) {
+      case 'before':
+        return [this.steadyStart ?? this.startedAt, faultStart];
+      case 'during':
+        return [faultStart, faultEnd];
+      case 'after':
+        return [faultEnd, now()];
+    }
+  }
+
+  // ---- waiting ---------------------------------------------------------------------------------------------
+
+  /** wait: sleeps, but ends at once with SafetyHalt when the run is interrupted. */
+  private async wait(ms: number): Promise<void> {
+    this.throwIfInterrupted();
+    try {
+      await sleep(ms, this.ctx.interruption.signal);
+    } catch {
+      this.throwIfInterrupted();
+    }
+  }
+
+  /** settleInFlight: waits until requests started so far have completed, so a window's samples are all in. */
+  private async settleInFlight(): Promise<void> {
+    await this.wait(Math.min(this.env.defaults.probeTimeoutMs, 2000) + 20);
+  }
+
+  private throwIfInterrupted(): void {
+    const signal = this.ctx.interruption.signal;
+    if (signal.aborted) throw new SafetyHalt(`interrupted (${String(signal.reason)}): faults reverted, scenario aborted`);
+  }
+
+  // ---- the end ---------------------------------------------------------------------------------------------
+
+  /**
+   * finish: always called (Cucumber After hook): reverts every fault on a fresh deadline, stops the probes,
+   * decides the verdict from the error the scenario ended with, writes the scenario's files, returns its summary.
+   */
+  async finish(scenarioError: unknown): Promise<ScenarioSummary | null> {
+    if (!this.executing) return null;
+    let revertProblem: unknown = null;
+    for (const injection of this.injections) {
+      try {
+        await this.revert(injection, scenarioError ? 'scenario ended early' : 'scenario end');
+      } catch (error) {
+        revertProblem ??= error;
+      }
+    }
+    await Promise.allSettled([...this.probes.values()].map((p) => p.probe?.stop()));
+    const ending = revertProblem ?? scenarioError;
+    const verdict: Verdict = verdictOf(ending);
+    const expectedVerdict = expectedVerdictOf(this.meta.tags);
+    const finished = now();
+    const summary: ScenarioSummary = {
+      ...this.meta,
+      verdict,
+      asExpected: verdict === (expectedVerdict ?? 'passed'),
+      faults: this.injections.map((i) => faultRecord(i)),
+      slos: this.slos,
+      recovery: this.recoveries,
+      startedAt: this.startedAtWall,
+      finishedAt: new Date().toISOString(),
+      durationSeconds: round3((finished - this.startedAt) / 1000),
+    };
+    if (expectedVerdict) summary.expectedVerdict = expectedVerdict;
+    if (ending) {
+      summary.reason = errorMessage(ending);
+      const evidence = (ending as { evidence?: Record<string, unknown> }).evidence;
+      if (evidence) summary.evidence = evidence;
+    }
+    this.writeScenarioFiles(summary);
+    return summary;
+  }
+
+  private writeScenarioFiles(summary: ScenarioSummary): void {
+    const dir = join(this.ctx.runDir, 'scenarios', scenarioSlug(this.meta.id));
+    mkdirSync(dir, { recursive: true });
+    const relative = (t: number): number => round3((t - this.startedAt) / 1000);
+    writeFileSync(
+      join(dir, 'timeline.json'),
+      `${JSON.stringify({ scenario: summary.id, startedAt: summary.startedAt, events: this.timeline.events.map((e) => ({ ...e, t: relative(e.t), at: wallClockAt(e.t) })) }, null, 2)}\n`,
+    );
+    writeFileSync(join(dir, 'samples.csv'), samplesCsv(this.timeline.samples, this.startedAt));
+  }
+}
+
+function faultRecord(injection: Injection): FaultRecord {
+  const record: FaultRecord = {
+    injectionId: injection.id,
+    kind: injection.fault.kind,
+    target: injection.prepared?.target ?? injection.fault.target.node.name,
+    reversible: injection.fault.reversible,
+    ttlSeconds: injection.fault.reversible && injection.ttlMs !== null ? round3(injection.ttlMs / 1000) : null,
+    injectedAt: injection.injectedAt !== null ? wallClockAt(injection.injectedAt) : '',
+  };
+  if (injection.observedAt !== null) record.observedAt = wallClockAt(injection.observedAt);
+  if (injection.revertedAt !== null) record.revertedAt = wallClockAt(injection.revertedAt);
+  if (injection.revertError !== null) record.revertError = injection.revertError;
+  return record;
+}
+
+/** samplesCsv: probe samples with time relative to the scenario start, for plots and spreadsheets. */
+function samplesCsv(samples: readonly Sample[], origin: number): string {
+  const rows = ['probe,t_seconds,ok,latency_ms,status,error'];
+  for (const s of [...samples].sort((a, b) => a.t - b.t)) {
+    rows.push([s.probe, round3((s.t - origin) / 1000), s.ok ? 1 : 0, s.latencyMs === undefined ? '' : s.latencyMs.toFixed(1), s.status ?? '', s.measurementProblem ? `${s.error}(measurement)` : s.error ?? ''].join(','));
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+/** scenarioSlug: a file-system-safe name for a scenario id ("features/lab/a.feature:9" → "lab-a-9"). */
+export function scenarioSlug(id: string): string {
+  return id.replace(/^features\//, '').replace(/\.feature:/, '-').replace(/[^A-Za-z0-9_-]+/g, '-');
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,27 @@
+/** Fault steps: each turns text into a typed fault on one target and hands it to the Experiment. */
+import { When } from '@cucumber/cucumber';
+import { isolateNode } from '../src/faults/network/isolate';
+import { killProcess } from '../src/faults/process/kill';
+import { pauseProcess } from '../src/faults/process/pause';
+import { faultTarget } from '../src/targets/resolve';
+import type { ChaosWorld } from './world';
+
+When('{node} is isolated from the network for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
+  await this.experiment.injectFor(isolateNode(faultTarget(this.experiment.env, node)), durationMs, undefined);
+});
+
+When('{node} is isolated from the network for {duration} with a TTL of {duration}', async function (this: ChaosWorld, node: string, durationMs: number, ttlMs: number) {
+  await this.experiment.injectFor(isolateNode(faultTarget(this.experiment.env, node)), durationMs, ttlMs);
+});
+
+When('the {word} process on {node} is killed', async function (this: ChaosWorld, service: string, node: string) {
+  await this.experiment.injectOneShot(killProcess(faultTarget(this.experiment.env, node, service)));
+});
+
+When('the {word} process on {node} is paused for {duration}', async function (this: ChaosWorld, service: string, node: string, durationMs: number) {
+  await this.experiment.injectFor(pauseProcess(faultTarget(this.experiment.env, node, service)), durationMs, undefined);
+});
+
+When('the fault is observed for {duration}', async function (this: ChaosWorld, durationMs: number) {
+  await this.experiment.observe(durationMs);
+});

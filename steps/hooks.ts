@@ -1,0 +1,61 @@
+/**
+ * Hooks: one Experiment per scenario; After always runs finish(), which reverts every fault on every path
+ * (pass, failed assertion, thrown error, interruption) before the verdict is recorded.
+ */
+import { After, Before } from '@cucumber/cucumber';
+import type * as messages from '@cucumber/messages';
+import { Experiment, ScenarioMeta } from '../src/core/experiment';
+import { getRunContext } from '../src/core/run-context';
+import type { ChaosWorld } from './world';
+
+Before(function (this: ChaosWorld, { pickle, gherkinDocument }) {
+  const ctx = getRunContext();
+  if (ctx.interruption.signal.aborted) return 'skipped';
+  const meta = scenarioMeta(pickle, gherkinDocument);
+  this.experiment = new Experiment(ctx, meta);
+  if (ctx.mode === 'execute') ctx.log(`\n▶ ${meta.name}  (${meta.id})`);
+  else ctx.plannedScenarios.push(meta);
+  return undefined;
+});
+
+After(async function (this: ChaosWorld, { error }) {
+  if (!this.experiment) return;
+  const ctx = getRunContext();
+  const summary = await this.experiment.finish(error);
+  if (summary) {
+    ctx.scenarios.push(summary);
+    ctx.log(`■ ${summary.verdict.toUpperCase()}${summary.asExpected ? '' : ' (not as expected)'}: ${summary.name}${summary.reason ? `\n  ${summary.reason}` : ''}`);
+  }
+});
+
+function scenarioMeta(pickle: messages.Pickle, document: messages.GherkinDocument): ScenarioMeta {
+  const line = scenarioLine(pickle, document);
+  return {
+    id: `${pickle.uri}:${line}`,
+    name: pickle.name,
+    feature: pickle.uri,
+    line,
+    tags: pickle.tags.map((tag) => tag.name),
+  };
+}
+
+/** The line of the scenario (or of its Examples row) that a pickle came from. */
+function scenarioLine(pickle: messages.Pickle, document: messages.GherkinDocument): number {
+  const lines = new Map<string, number>();
+  const visit = (children: readonly messages.FeatureChild[] | readonly messages.RuleChild[]): void => {
+    for (const child of children) {
+      if ('rule' in child && child.rule) visit(child.rule.children);
+      const scenario = child.scenario;
+      if (!scenario) continue;
+      lines.set(scenario.id, scenario.location.line);
+      for (const examples of scenario.examples) for (const row of examples.tableBody) lines.set(row.id, row.location.line);
+    }
+  };
+  visit(document.feature?.children ?? []);
+  const ids = [...pickle.astNodeIds].reverse(); // an Examples row id, when present, comes last
+  for (const id of ids) {
+    const line = lines.get(id);
+    if (line !== undefined) return line;
+  }
+  return 0;
+}

@@ -1,0 +1,46 @@
+/**
+ * Parameter types: text in steps becomes typed values once, here. They match generously ("fast" is captured
+ * as a duration) so a wrong value gets a precise error from the domain parser instead of "undefined step".
+ */
+import { defineParameterType } from '@cucumber/cucumber';
+import { parseDuration } from '../src/core/duration';
+import { BadInput } from '../src/core/errors';
+import type { Phase } from '../src/report/summary-types';
+
+/** {duration}: "500ms", "30s", "2m" → milliseconds. */
+defineParameterType({
+  name: 'duration',
+  regexp: /[0-9A-Za-z.]+/,
+  transformer: (text: string): number => parseDuration(text),
+});
+
+/** {percentage}: "99.5%" → the text "99.5%" (the SLO language owns percent parsing). */
+defineParameterType({
+  name: 'percentage',
+  regexp: /[0-9.]+%|[0-9A-Za-z.]+ ?percent/,
+  transformer: (text: string): string => {
+    if (!/^\d+(\.\d+)?%$/.test(text)) throw new BadInput(`"${text}" is not a percentage`, undefined, 'write a number followed by %, e.g. 99.5%');
+    return text;
+  },
+});
+
+/** {node}: a node name as written in the environment file; resolved (and scope-checked) by the domain. */
+defineParameterType({
+  name: 'node',
+  regexp: /[a-z0-9][a-z0-9-]*/,
+  transformer: (text: string): string => text,
+});
+
+/** {rate}: "20 Hz" → 20. */
+defineParameterType({
+  name: 'rate',
+  regexp: /[0-9.]+ ?Hz/,
+  transformer: (text: string): number => Number(text.replace(/ ?Hz$/, '')),
+});
+
+/** {phase}: "in steady state" | "during the fault" | "after the fault" → before | during | after. */
+defineParameterType({
+  name: 'phase',
+  regexp: /in steady state|during the fault|after the fault/,
+  transformer: (text: string): Phase => (text === 'in steady state' ? 'before' : text === 'during the fault' ? 'during' : 'after'),
+});

@@ -1,0 +1,11 @@
+/** Probe steps: what is measured, and how often. */
+import { Given } from '@cucumber/cucumber';
+import type { ChaosWorld } from './world';
+
+Given('{word} is probed over HTTP at {rate}', function (this: ChaosWorld, service: string, rateHz: number) {
+  this.experiment.probeService(service, rateHz);
+});
+
+Given('{word} on {node} is probed over HTTP at {rate}', function (this: ChaosWorld, service: string, node: string, rateHz: number) {
+  this.experiment.probeBackend(service, node, rateHz);
+});

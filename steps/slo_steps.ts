@@ -1,0 +1,37 @@
+/**
+ * SLO steps: the steady-state hypothesis and its judgement per phase. "web" names the probe of service web;
+ * "web on node-2" the direct probe of node-2's backend.
+ */
+import { Given, Then } from '@cucumber/cucumber';
+import type { Phase } from '../src/report/summary-types';
+import type { ChaosWorld } from './world';
+
+const probeName = (service: string, node?: string): string => (node ? `${service}@${node}` : service);
+
+Given('availability of {word} is at least {percentage} for {duration} in steady state', async function (this: ChaosWorld, service: string, percent: string, windowMs: number) {
+  await this.experiment.steadyState(probeName(service), `availability >= ${percent}`, windowMs);
+});
+
+Given('the SLO {string} holds for {word} for {duration} in steady state', async function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
+  await this.experiment.steadyState(probeName(service), slo, windowMs);
+});
+
+Then('availability of {word} stays at or above {percentage} {phase}', async function (this: ChaosWorld, service: string, percent: string, phase: Phase) {
+  await this.experiment.assertSlo(probeName(service), `availability >= ${percent}`, phase);
+});
+
+Then('the SLO {string} holds for {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
+  await this.experiment.assertSlo(probeName(service), slo, phase);
+});
+
+Then('the SLO {string} holds for {word} on {node} {phase}', async function (this: ChaosWorld, slo: string, service: string, node: string, phase: Phase) {
+  await this.experiment.assertSlo(probeName(service, node), slo, phase);
+});
+
+Then('{word} recovers within {duration}', async function (this: ChaosWorld, service: string, boundMs: number) {
+  await this.experiment.recoversWithin(probeName(service), boundMs);
+});
+
+Then('{word} on {node} recovers within {duration}', async function (this: ChaosWorld, service: string, node: string, boundMs: number) {
+  await this.experiment.recoversWithin(probeName(service, node), boundMs);
+});

@@ -1,0 +1,96 @@
+/**
+ * Helpers for the lab integration tests: run the real `scs-chaos` command, look at what is on the lab's
+ * nodes (nft tables, process states), and wait for conditions with a bound.
+ */
+import { spawn, ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadEnvironment } from '../../src/environment/load';
+import type { Environment } from '../../src/environment/types';
+import { runCommand } from '../../src/executors/command';
+import { readJournal, JournalEntry } from '../../src/core/journal';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const CLI = join(REPO, 'bin', 'scs-chaos.js');
+
+export function labEnv(): Environment {
+  return loadEnvironment(join(REPO, 'experiments', 'environments', 'lab.yaml'));
+}
+
+export function tempReportsDir(): string {
+  return mkdtempSync(join(tmpdir(), 'scs-chaos-test-'));
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** startCli: starts `scs-chaos ARGS` in its own process group (so a test can kill the whole group). */
+export function startCli(args: string[]): { child: ChildProcess; finished: Promise<Finished> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const finished = new Promise<Finished>((resolvePromise) => {
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+  return { child, finished };
+}
+
+export async function runCli(args: string[]): Promise<Finished> {
+  return startCli(args).finished;
+}
+
+/** nftTables: the nft tables in a namespace, one "table inet name" per entry. */
+export async function nftTables(namespace: string): Promise<string[]> {
+  const result = await runCommand(['ip', 'netns', 'exec', namespace, 'nft', 'list', 'tables'], { timeoutMs: 5000 });
+  return result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** chaosTablesOnLab: every scs_chaos_* nft table on any lab node, as "namespace: table". */
+export async function chaosTablesOnLab(env: Environment): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of env.nodes) {
+    if (node.executor.kind !== 'netns') continue;
+    for (const table of await nftTables(node.executor.namespace)) if (table.includes('scs_chaos_')) found.push(`${node.name}: ${table}`);
+  }
+  return found;
+}
+
+/** journalOf: the journal of the newest run in a reports directory. */
+export function journalOf(reportsDir: string): JournalEntry[] {
+  return readJournal(join(reportsDir, 'latest', 'journal.jsonl'));
+}
+
+export function latestExists(reportsDir: string, file: string): boolean {
+  return existsSync(join(reportsDir, 'latest', file));
+}
+
+export function readLatestJson<T>(reportsDir: string, file: string): T {
+  return JSON.parse(readFileSync(join(reportsDir, 'latest', file), 'utf8')) as T;
+}
+
+/** waitFor: polls `condition` every 50 ms until it is true or `timeoutMs` passed; returns the elapsed ms. */
+export async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await condition()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** processStateOf: the state letter of a pid (R, S, T, Z ...) or null when it is gone. */
+export function processStateOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 1).trim().charAt(0);
+  } catch {
+    return null;
+  }
+}

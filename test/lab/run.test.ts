@@ -1,0 +1,120 @@
+/**
+ * End-to-end tests of `scs-chaos run` against the real lab: verdicts and reports of the lab features, bad
+ * input refused with exit 2 and nothing injected, and faults reverted on SIGINT, SIGTERM and — through the
+ * on-node expiry timer — after SIGKILL of the runner's whole process group.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labDown, labUp } from '../../lab/lab';
+import type { RunSummary } from '../../src/report/summary-types';
+import { chaosTablesOnLab, journalOf, labEnv, processStateOf, readLatestJson, runCli, startCli, tempReportsDir, waitFor } from './helpers';
+
+const env = labEnv();
+const quiet = (): void => undefined;
+
+describe('scs-chaos run against the lab', () => {
+  before(async () => {
+    await labUp(env, quiet);
+  });
+  after(async () => {
+    await labDown(env, quiet);
+  });
+
+  it('runs the lab features: the three hypotheses hold, the unattainable one is refuted as expected', async () => {
+    const reports = tempReportsDir();
+    const result = await runCli(['run', '--reports', reports]);
+    assert.equal(result.code, 0, `exit code 0 expected\n${result.stderr}`);
+    const summary = readLatestJson<RunSummary>(reports, 'summary.json');
+    const byFeature = Object.fromEntries(summary.scenarios.map((s) => [s.feature.replace(/^.*\//, ''), s]));
+    for (const name of ['isolate-node.feature', 'kill-backend.feature', 'pause-backend.feature']) {
+      assert.equal(byFeature[name]?.verdict, 'passed', `${name}: ${byFeature[name]?.reason}`);
+    }
+    const refuted = byFeature['unattainable-slo.feature'];
+    assert.equal(refuted?.verdict, 'failed');
+    assert.equal(refuted?.asExpected, true);
+    assert.match(refuted?.reason ?? '', /p\(99\) < 0\.001ms/);
+    assert.ok(typeof refuted?.evidence?.observed === 'number' && (refuted.evidence.observed as number) > 0.001, 'the evidence holds the observed latency');
+    // Every reversible fault was observed and reverted; recovery was measured.
+    for (const scenario of summary.scenarios) {
+      for (const fault of scenario.faults) {
+        assert.ok(fault.observedAt, `${scenario.id}: fault observed`);
+        if (fault.reversible) assert.ok(fault.revertedAt, `${scenario.id}: fault reverted`);
+      }
+    }
+    const isolation = byFeature['isolate-node.feature'];
+    const nodeRecovery = isolation?.recovery.find((r) => r.probe === 'web@node-1');
+    assert.ok(nodeRecovery && nodeRecovery.met && nodeRecovery.recoverSeconds !== null && nodeRecovery.detectSeconds !== null);
+    assert.ok(result.stdout.includes('failed') && result.stdout.includes('passed'), 'console summary printed');
+    assert.ok(readFileSync(join(reports, 'latest', 'junit.xml'), 'utf8').includes('<testsuites'));
+    const journal = journalOf(reports);
+    const intents = journal.filter((e) => e.type === 'inject-intent' && e.revert !== null).length;
+    assert.equal(journal.filter((e) => e.type === 'reverted').length, intents, 'every reversible injection is reverted in the journal');
+    assert.deepEqual(await chaosTablesOnLab(env), []);
+  });
+
+  it('refuses bad input with exit 2, naming file and line, and injects nothing', async () => {
+    const reports = tempReportsDir();
+    const feature = join(reports, 'bad.feature');
+    writeFileSync(feature, [
+      'Feature: bad input',
+      '  Scenario: a duration that is no duration',
+      '    Given web is probed over HTTP at 10 Hz',
+      '    When node-1 is isolated from the network for fast',
+      '',
+      '  Scenario: a step nobody defined',
+      '    When node-1 is set on fire',
+      '',
+    ].join('\n'));
+    const result = await runCli(['run', '--reports', reports, feature]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /bad\.feature:4: .*"fast" is not a duration/);
+    assert.match(result.stderr, /bad\.feature:7: no step matches "When node-1 is set on fire"/);
+    assert.deepEqual(readdirSync(reports), ['bad.feature'], 'no run directory, no journal');
+
+    const envFile = join(reports, 'broken.yaml');
+    writeFileSync(envFile, 'name: broken\nnodes:\n  - name: node-1\n    address: 198.18.0.11\n    executor: { kind: telnet }\n');
+    const broken = await runCli(['run', '--reports', reports, '--env', envFile]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /broken\.yaml:5:\d+: .*unknown executor kind "telnet"/);
+
+    const flag = await runCli(['run', '--bogus']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /--bogus/);
+    assert.deepEqual(await chaosTablesOnLab(env), []);
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during a fault reverts it at once and ends the run as aborted (exit 4)`, async () => {
+      const reports = tempReportsDir();
+      const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-pause.feature', 'test/lab/features/long-isolation.feature']);
+      await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the pause to be injected');
+      const intent = journalOf(reports).find((e) => e.type === 'inject-intent');
+      const pid = intent && intent.type === 'inject-intent' ? Number(intent.preState.pid) : NaN;
+      assert.equal(processStateOf(pid), 'T', 'the web process is paused before the signal');
+      child.kill(signal);
+      const result = await finished;
+      assert.equal(result.code, 4, result.stderr);
+      assert.notEqual(processStateOf(pid), 'T', 'the paused process was resumed');
+      const summary = readLatestJson<RunSummary>(reports, 'summary.json');
+      assert.deepEqual(summary.scenarios.map((s) => s.verdict), ['aborted', 'aborted'], 'the interrupted and the never-started scenario');
+      assert.ok(journalOf(reports).some((e) => e.type === 'reverted'));
+      assert.equal(journalOf(reports).filter((e) => e.type === 'inject-intent').length, 1, 'the second scenario injected nothing');
+      assert.deepEqual(await chaosTablesOnLab(env), []);
+    });
+  }
+
+  it('after SIGKILL of the runner process group, the on-node timer removes the isolation within TTL + 5s', async () => {
+    const reports = tempReportsDir();
+    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-isolation.feature']);
+    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the isolation to be injected');
+    const injectedAt = Date.now();
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await finished;
+    assert.equal((await chaosTablesOnLab(env)).length, 1, 'the isolation outlives the runner');
+    assert.ok(!journalOf(reports).some((e) => e.type === 'reverted'), 'the runner never reverted it');
+    const ttlMs = 9000;
+    await waitFor(async () => (await chaosTablesOnLab(env)).length === 0, ttlMs + 5000 - (Date.now() - injectedAt), 'the expiry timer to remove the isolation');
+  });
+});
