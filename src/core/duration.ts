@@ -25,9 +25,10 @@ export function parseDuration(text: string, location?: SourceLocation): number {
 /** Formats milliseconds for people: "850ms", "12.3s", "2m05s". */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
-  if (Math.abs(ms) < 1000) return `${Math.round(ms)}ms`;
-  if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m${String(seconds).padStart(2, '0')}s`;
+  if (Math.abs(ms) < 999.5) return `${Math.round(ms)}ms`;
+  // Round first, then pick the unit, so 9999.9 ms reads "10.0s" and 119.6 s reads "2m00s", never "1m60s".
+  if (Math.abs(ms) < 9995) return `${(ms / 1000).toFixed(2)}s`;
+  if (Math.abs(ms) < 59_950) return `${(ms / 1000).toFixed(1)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, '0')}s`;
 }

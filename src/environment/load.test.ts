@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { BadInput } from '../core/errors';
+import { loadEnvironment, parseEnvironment } from './load';
+
+const LAB = join(__dirname, '..', '..', 'experiments', 'environments', 'lab.yaml');
+
+const minimal = (extra = ''): string =>
+  [
+    'name: t',
+    'nodes:',
+    '  - name: node-1',
+    '    address: 198.18.0.11',
+    '    roles: [web]',
+    '    executor: { kind: netns, namespace: ns1 }',
+    'services:',
+    '  web: { roles: [web], port: 8080 }',
+    'scope:',
+    '  nodes: [node-1]',
+    extra,
+  ].join('\n');
+
+function badInputAt(text: string, line: number, message: RegExp): void {
+  assert.throws(() => parseEnvironment(text, 'env.yaml'), (error: unknown) => {
+    assert.ok(error instanceof BadInput, String(error));
+    assert.equal(error.location?.line, line, error.describe());
+    assert.match(error.describe(), message);
+    assert.match(error.message, /fix: /);
+    return true;
+  });
+}
+
+describe('loadEnvironment', () => {
+  it('reads the lab environment', () => {
+    const env = loadEnvironment(LAB);
+    assert.equal(env.name, 'lab');
+    assert.deepEqual(env.nodes.map((n) => n.name), ['node-1', 'node-2', 'node-3']);
+    assert.equal(env.services.web?.port, 8080);
+    assert.equal(env.lab?.unreachableRange, '198.18.0.0/15');
+    assert.equal(env.defaults.stabilizationMs, 2000);
+  });
+
+  it('applies defaults when the file gives none', () => {
+    const env = parseEnvironment(minimal(), 'env.yaml');
+    assert.equal(env.scope.maxNodesAtOnce, 1);
+    assert.equal(env.scope.allowDestructive, false);
+    assert.equal(env.defaults.probeRateHz, 10);
+  });
+
+  it('names the line of malformed YAML', () => {
+    badInputAt('name: t\nnodes: []\nname: u\n', 3, /malformed YAML/);
+  });
+
+  it('names the line of a bad value and says how to fix it', () => {
+    badInputAt(minimal().replace('198.18.0.11', '198.18.0.311'), 4, /not an IPv4 address/);
+    badInputAt(minimal().replace('kind: netns, namespace: ns1', 'kind: telnet'), 6, /unknown executor kind "telnet"/);
+    badInputAt(minimal().replace('nodes: [node-1]', 'nodes: [node-9]'), 10, /scope names node "node-9"/);
+    badInputAt(minimal('defaults:\n  stabilization: soon'), 12, /"soon" is not a duration/);
+    badInputAt(minimal().replace('port: 8080', 'port: 80800'), 8, /port 80800 is out of range/);
+  });
+
+  it('reports a missing file as bad input', () => {
+    assert.throws(() => loadEnvironment('/nonexistent/env.yaml'), BadInput);
+  });
+});
