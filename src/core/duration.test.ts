@@ -16,7 +16,7 @@ describe('parseDuration', () => {
     for (const text of ['fast', '30', '-1s', '1 d', '']) {
       assert.throws(() => parseDuration(text, { file: 'x.feature', line: 4 }), (error: unknown) => {
         assert.ok(error instanceof BadInput);
-        assert.match(error.describe(), /^x\.feature:4: ".*" is not a duration\n  fix: write a number followed by ms, s, m or h/);
+        assert.match(error.describe(), /^x\.feature:4: ".*" is not a duration\n {2}fix: write a number followed by ms, s, m or h/);
         return true;
       });
     }

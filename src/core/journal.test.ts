@@ -3,20 +3,21 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Journal, openInjections, readJournal } from './journal';
+import { Journal, JournalEntry, openInjections, readJournal } from './journal';
 
-const intent = (injectionId: string, withRevert = true) =>
-  ({
+type Intent = Extract<JournalEntry, { type: 'inject-intent' }>;
+
+const intent = (injectionId: string, withRevert = true): Omit<Intent, 'at'> => ({
     type: 'inject-intent',
     injectionId,
     kind: 'network-isolate',
     target: 'node-1',
     scenario: 's',
-    revert: withRevert ? { executor: { kind: 'local' }, script: 'true' } : null,
-    ttlMs: 1000,
-    deadline: null,
-    preState: {},
-  }) as const;
+  revert: withRevert ? { executor: { kind: 'local' }, script: 'true' } : null,
+  ttlMs: 1000,
+  deadline: null,
+  preState: {},
+});
 
 describe('journal', () => {
   it('appends entries with a timestamp and reads them back in order', () => {
@@ -40,12 +41,12 @@ describe('journal', () => {
   });
 
   it('lists open injections: intended, reversible, not reverted', () => {
-    const entries = [
+    const entries: JournalEntry[] = [
       { ...intent('a'), at: '' },
       { ...intent('b'), at: '' },
       { ...intent('kill', false), at: '' },
       { type: 'reverted', injectionId: 'a', at: '' },
-    ] as const;
-    assert.deepEqual(openInjections([...entries]).map((e) => e.injectionId), ['b']);
+    ];
+    assert.deepEqual(openInjections(entries).map((e) => e.injectionId), ['b']);
   });
 });
