@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
+# installed it changes nothing and does not touch the network.
+#   usage: bash lab/install-packages.sh [--reinstall]   (root; --reinstall repairs a broken install)
+# The packages' maintainer scripts would start the system-wide haproxy and supervisord; the lab runs its own
+# instances inside its namespaces, so this script keeps them from starting and stops any that started anyway.
+set -euo pipefail
+
+# iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
+# supervisor: supervisord per node; procps: pgrep (finding service processes).
+PACKAGES=(iproute2 nftables haproxy supervisor procps)
+# The daemons the packages' scripts may start: command lines that name the system-wide configs.
+SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/'
+
+# Prints the pids of running system-wide haproxy/supervisord, one a line (reads /proc: pgrep may not be installed yet).
+system_daemons() {
+  local dir command_line
+  for dir in /proc/[0-9]*; do
+    command_line=$(tr '\0' ' ' 2>/dev/null <"$dir/cmdline") || continue
+    if [[ "$command_line" =~ $SYSTEM_DAEMONS ]]; then echo "${dir#/proc/}"; fi
+  done | sort
+}
+
+reinstall=false
+for argument in "$@"; do
+  case "$argument" in
+    --reinstall) reinstall=true ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--reinstall])" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(id -u)" != 0 ]; then
+  echo "lab/install-packages.sh must run as root: it installs Debian packages (${PACKAGES[*]}) with apt-get; try: sudo bash lab/install-packages.sh" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
+  echo "lab/install-packages.sh needs a Debian-based system (apt-get, dpkg-query); install ${PACKAGES[*]} by other means" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  if [ "$reinstall" = true ] || [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]; then
+    missing+=("$package")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "lab packages already installed: ${PACKAGES[*]}"
+  exit 0
+fi
+
+# policy-rc.d answering 101 ("action forbidden") stops invoke-rc.d and deb-systemd-invoke from starting
+# services during the install. Only a policy-rc.d we created ourselves is removed again.
+policy=/usr/sbin/policy-rc.d
+daemons_before=$(system_daemons)
+cleanup() {
+  if [ -n "${created_policy:-}" ]; then rm -f "$policy"; fi
+}
+trap cleanup EXIT
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# Temporary, by scs-chaos lab/install-packages.sh: start no services during package installation.\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  created_policy=1
+fi
+
+echo "installing lab packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+install_flags=(-y -q --no-install-recommends)
+if [ "$reinstall" = true ]; then install_flags+=(--reinstall); fi
+apt-get install "${install_flags[@]}" "${missing[@]}"
+
+# Belt and braces: stop a system-wide daemon that a maintainer script started despite the policy.
+daemons_after=$(system_daemons)
+started=$(comm -13 <(printf '%s\n' "$daemons_before") <(printf '%s\n' "$daemons_after") | grep -v '^$' || true)
+if [ -n "$started" ]; then
+  echo "stopping daemons started by the package scripts (the lab runs its own): $(echo "$started" | tr '\n' ' ')"
+  # shellcheck disable=SC2086 # one pid per word
+  kill $started 2>/dev/null || true
+fi
+echo "lab packages installed: ${missing[*]}"

@@ -1,0 +1,200 @@
+/**
+ * The built-in lab's lifecycle: `labUp` builds (or repairs) the lab described by an environment file,
+ * `labDown` removes every trace of it, `labStatus` reports it. All three are idempotent: `up` on a running lab
+ * repairs or does nothing, `down` on a half-built or absent lab cleans what is there.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { now, sleep } from '../src/core/clock';
+import { formatDuration } from '../src/core/duration';
+import type { Environment } from '../src/environment/types';
+import { checkHaproxyConfig, HAPROXY_PROGRAM, haproxyArgv, haproxyConfigText } from './haproxy';
+import { haproxyBackendStates } from './haproxy-state';
+import { httpGet } from './http-get';
+import { allNamespaces, LabLayout, labLayout, LabNamespace } from './layout';
+import { findLabLeftovers } from './leftovers';
+import { ensureBridge, ensureNamespace, ensureUnreachableRoute, forgetNeighbour, listNamespaces, removeLink, removeNamespace, removeUnreachableRoute } from './network';
+import { BACKEND_SCRIPT, findSupervisord, labProcesses, namespacePids, signal, waitForExit } from './processes';
+import { programRunning, startProgram, startSupervisord, stopSupervisord, SupervisedProgram, supervisorConfigText, supervisordPid } from './supervisor';
+import { requireLabTools, requireRoot } from './tools';
+
+export { labStatus } from './status';
+export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
+
+/** How long `labUp` waits for every backend to answer and haproxy to see them all UP. */
+const READY_TIMEOUT_MS = 20_000;
+
+/** labUp builds or repairs the lab described by `env`, reporting progress through `log`; throws when it cannot. */
+export async function labUp(env: Environment, log: (line: string) => void): Promise<void> {
+  const started = now();
+  requireRoot('lab up');
+  requireLabTools();
+  const layout = labLayout(env);
+  const { spec } = layout;
+  log(`lab up: ${layout.nodes.length} nodes and an edge on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
+
+  await ensureBridge(layout);
+  await ensureUnreachableRoute(layout);
+  log(`network: bridge ${spec.bridge} at ${spec.hostAddress}, unreachable route for ${spec.unreachableRange}`);
+  const targets = allNamespaces(layout);
+  const recreated: LabNamespace[] = [];
+  for (const target of targets) if (await ensureNamespace(layout, target)) recreated.push(target);
+  for (const target of recreated) {
+    await forgetNeighbour(layout, target.address, targets.filter((t) => t !== target).map((t) => t.namespace));
+  }
+  log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
+
+  const plans = namespacePlans(layout);
+  const changed = await writeFiles(layout, plans);
+  await checkHaproxyConfig(layout);
+  await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
+
+  await waitUntilServing(env, layout);
+  const serviceNodes = layout.nodes.filter((n) => n.runsService).map((n) => n.name);
+  log(`${layout.service.spec.name}: ${serviceNodes.join(', ')} UP behind haproxy at http://${layout.edge.address}:${layout.edge.httpPort}/ (metrics at :${layout.edge.metricsPort}/metrics)`);
+  log(`lab up in ${formatDuration(now() - started)}`);
+}
+
+/** labDown removes every process, namespace, interface, route and file of the lab; throws listing what it could not remove. */
+export async function labDown(env: Environment, log: (line: string) => void): Promise<void> {
+  const started = now();
+  requireRoot('lab down');
+  const layout = labLayout(env);
+  const targets = allNamespaces(layout);
+
+  // A test may have SIGSTOPped a process: a stopped process cannot act on TERM, so continue everything first.
+  signal(await everyLabPid(layout), 'SIGCONT');
+  const outcomes = await Promise.all(targets.map(async (target) => ({ target, outcome: await stopSupervisord(target) })));
+  const stopped = outcomes.filter((o) => o.outcome === 'stopped').map((o) => o.target.name);
+  if (stopped.length > 0) log(`processes: stopped supervisord and its programs in ${stopped.join(', ')}`);
+  const remaining = await everyLabPid(layout);
+  if (remaining.length > 0) {
+    log(`processes: killing ${remaining.length} left over (${remaining.join(', ')})`);
+    signal(remaining, 'SIGKILL');
+    await waitForExit(remaining, 3000);
+  }
+
+  for (const target of targets) await removeNamespace(target.namespace);
+  for (const target of targets) await removeLink(target.veth);
+  await removeLink(layout.spec.bridge);
+  await removeUnreachableRoute(layout);
+  await rm(layout.spec.runDir, { recursive: true, force: true });
+  log(`network: namespaces, veths, bridge ${layout.spec.bridge} and the unreachable route removed; ${layout.spec.runDir} deleted`);
+
+  const leftovers = await findLabLeftovers(env);
+  if (leftovers.length > 0) throw new Error(`lab down left behind:\n  ${leftovers.join('\n  ')}`);
+  log(`lab down in ${formatDuration(now() - started)}`);
+}
+
+/** Every pid that belongs to the lab: whatever runs in its namespaces, and its programs wherever they run. */
+async function everyLabPid(layout: LabLayout): Promise<number[]> {
+  const namespaces = await listNamespaces();
+  const pids = new Set(labProcesses(layout).map((p) => p.pid));
+  for (const target of allNamespaces(layout)) {
+    if (namespaces.has(target.namespace)) for (const pid of await namespacePids(target.namespace)) pids.add(pid);
+  }
+  return [...pids];
+}
+
+/** NamespacePlan: what runs in one lab namespace and the files that configure it. */
+interface NamespacePlan {
+  target: LabNamespace;
+  programs: SupervisedProgram[];
+  files: Array<{ path: string; text: string }>;
+}
+
+function namespacePlans(layout: LabLayout): NamespacePlan[] {
+  const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
+  const { service, edge } = layout;
+  const plans = layout.nodes.map((node): NamespacePlan => {
+    const argv = [process.execPath, backendScript, service.marker, '--node', node.name, '--port', String(service.spec.port)];
+    const programs = node.runsService ? [{ name: service.program, argv, logFile: join(node.dir, `${service.program}.log`) }] : [];
+    return { target: node, programs, files: [{ path: node.supervisorConfig, text: supervisorConfigText(node, programs) }] };
+  });
+  const haproxy = { name: HAPROXY_PROGRAM, argv: haproxyArgv(layout), logFile: join(edge.dir, 'haproxy.log') };
+  plans.push({
+    target: edge,
+    programs: [haproxy],
+    files: [
+      { path: edge.haproxyConfig, text: haproxyConfigText(layout) },
+      { path: edge.supervisorConfig, text: supervisorConfigText(edge, [haproxy]) },
+    ],
+  });
+  return plans;
+}
+
+/** Writes the generated files that differ from what is on disk; returns the names of the namespaces whose files changed. */
+async function writeFiles(layout: LabLayout, plans: NamespacePlan[]): Promise<Set<string>> {
+  await mkdir(layout.spec.runDir, { recursive: true, mode: 0o755 });
+  const changed = new Set<string>();
+  for (const { target, files } of plans) {
+    await mkdir(target.dir, { recursive: true, mode: 0o755 });
+    for (const file of files) {
+      await mkdir(dirname(file.path), { recursive: true, mode: 0o755 });
+      const old = await readFile(file.path, 'utf8').catch(() => undefined);
+      if (old === file.text) continue;
+      await writeFile(file.path, file.text, { mode: 0o644 });
+      changed.add(target.name);
+    }
+  }
+  return changed;
+}
+
+/**
+ * Makes the plan's supervisord run inside its namespace with every program running; returns what it did.
+ * A supervisord with outdated files, or one outside the namespace (the namespace was recreated), is replaced;
+ * before a fresh start everything still in the namespace is killed, so no orphan holds a port.
+ */
+async function ensureSupervisord({ target, programs }: NamespacePlan, configChanged: boolean): Promise<string> {
+  signal(await namespacePids(target.namespace), 'SIGCONT');
+  let pid = await supervisordPid(target);
+  let reason = 'started supervisord';
+  if (pid !== undefined && configChanged) {
+    await stopSupervisord(target);
+    pid = undefined;
+    reason = 'restarted supervisord (its configuration changed)';
+  }
+  if (pid === undefined) {
+    const stray = findSupervisord(target.supervisorConfig);
+    if (stray && (await stopSupervisord(target)) === 'still-alive') signal([stray.pid], 'SIGKILL');
+    const inside = await namespacePids(target.namespace);
+    signal(inside, 'SIGKILL');
+    await waitForExit(inside, 3000);
+    await startSupervisord(target);
+    return `${reason} in ${target.namespace}${programs.length ? ` (${programs.map((p) => p.name).join(', ')})` : ''}`;
+  }
+  const started: string[] = [];
+  for (const program of programs) {
+    if (programRunning(pid, program)) continue;
+    await startProgram(target, program.name);
+    started.push(program.name);
+  }
+  return started.length ? `supervisord running in ${target.namespace}; started ${started.join(', ')}` : `supervisord already running in ${target.namespace}`;
+}
+
+/** Waits until every backend answers its health check from the root namespace and haproxy sees them all UP. */
+async function waitUntilServing(env: Environment, layout: LabLayout): Promise<void> {
+  const deadline = now() + READY_TIMEOUT_MS;
+  const serviceNodes = layout.nodes.filter((n) => n.runsService);
+  let waitingFor: string[] = [];
+  while (now() < deadline) {
+    const states = await haproxyBackendStates(env).catch((error: Error) => error);
+    const checks = await Promise.all(
+      serviceNodes.map(async (node) => {
+        const url = `http://${node.address}:${layout.service.spec.port}/healthz`;
+        const answer = await httpGet(url, 500).catch((error: Error) => error);
+        if (answer instanceof Error) return `${node.name}: GET ${url}: ${answer.message}`;
+        if (answer.status !== 200) return `${node.name}: GET ${url} answered ${answer.status}`;
+        if (states instanceof Error) return `haproxy: ${states.message}`;
+        return states[node.name] === 'UP' ? undefined : `${node.name}: haproxy reports ${states[node.name] ?? 'absent'}`;
+      }),
+    );
+    waitingFor = [...new Set(checks.filter((c): c is string => c !== undefined))];
+    if (waitingFor.length === 0) return;
+    await sleep(100);
+  }
+  throw new Error(
+    `the lab did not become ready within ${formatDuration(READY_TIMEOUT_MS)}:\n  ${waitingFor.join('\n  ')}\n` +
+      `  see the logs under ${layout.spec.runDir}/<node>/ (supervisord.log, ${layout.service.program}.log, haproxy.log); run scs-chaos lab down to clean up`,
+  );
+}

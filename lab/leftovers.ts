@@ -1,0 +1,29 @@
+/**
+ * findLabLeftovers: everything of the lab that still exists, one human line each. After `lab down` it must be
+ * empty; tests and `scs-chaos sweep` use it to prove that nothing of the lab was left behind.
+ */
+import { existsSync } from 'node:fs';
+import type { Environment } from '../src/environment/types';
+import { allNamespaces, labLayout } from './layout';
+import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
+import { labProcesses } from './processes';
+
+/** findLabLeftovers lists what of the lab described by `env` still exists; an empty array means clean. */
+export async function findLabLeftovers(env: Environment): Promise<string[]> {
+  const layout = labLayout(env);
+  const leftovers: string[] = [];
+  const [namespaces, links, routePresent] = await Promise.all([listNamespaces(), listLinks(), unreachableRoutePresent(layout)]);
+  for (const target of allNamespaces(layout)) {
+    if (namespaces.has(target.namespace)) leftovers.push(`network namespace ${target.namespace} (${target.name})`);
+    if (links.has(target.veth)) leftovers.push(`veth ${target.veth} (${target.name}) in the root namespace`);
+  }
+  const { bridge, unreachableRange, runDir } = layout.spec;
+  if (links.has(bridge)) leftovers.push(`bridge ${bridge}`);
+  for (const [name, master] of links) {
+    if (master === bridge && !allNamespaces(layout).some((target) => target.veth === name)) leftovers.push(`interface ${name} attached to bridge ${bridge}`);
+  }
+  if (routePresent) leftovers.push(`unreachable route for ${unreachableRange} in the root namespace`);
+  if (existsSync(runDir)) leftovers.push(`run directory ${runDir}`);
+  for (const process of labProcesses(layout)) leftovers.push(`process ${process.pid}: ${process.argv.join(' ')}`);
+  return leftovers;
+}

@@ -1,0 +1,125 @@
+/**
+ * labStatus: what of the lab exists and runs right now, with one human line per problem. Read-only.
+ */
+import { runCommand } from '../src/executors/command';
+import type { Environment } from '../src/environment/types';
+import { haproxyBackendStates } from './haproxy-state';
+import { LabLayout, LabNamespace, labLayout } from './layout';
+import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
+import { findSupervisord, listProcesses, namespacePids, ProcessInfo } from './processes';
+import { requireRoot, toolPath } from './tools';
+
+/** LabNodeStatus: one node's namespace, supervisord and service backend. */
+export interface LabNodeStatus {
+  node: string;
+  namespace: string;
+  namespacePresent: boolean;
+  supervisorRunning: boolean;
+  /** Whether the node runs the lab service (has one of its roles). */
+  runsService: boolean;
+  /** pid of the service backend found with the service's processMatch, null when none runs. */
+  backendPid: number | null;
+}
+
+/** LabEdgeStatus: the edge namespace, its supervisord and haproxy. */
+export interface LabEdgeStatus {
+  namespace: string;
+  namespacePresent: boolean;
+  supervisorRunning: boolean;
+  haproxyRunning: boolean;
+  haproxyPid: number | null;
+}
+
+/** LabStatus: the whole lab; `up` is true when nothing is missing and haproxy sees every backend UP. */
+export interface LabStatus {
+  up: boolean;
+  bridgePresent: boolean;
+  unreachableRoutePresent: boolean;
+  nodes: LabNodeStatus[];
+  edge: LabEdgeStatus;
+  /** haproxy's status per backend node ("UP", "DOWN", "UP 1/2", "MAINT", ...); empty when haproxy cannot be asked. */
+  backends: Record<string, string>;
+  /** One human line per thing that keeps the lab from being up. */
+  problems: string[];
+}
+
+/** labStatus reports the lab described by `env`; needs root (haproxy's stats socket is root-only). */
+export async function labStatus(env: Environment): Promise<LabStatus> {
+  requireRoot('lab status');
+  const layout = labLayout(env);
+  const problems: string[] = [];
+  const [namespaces, links, routePresent] = await Promise.all([listNamespaces(), listLinks(), unreachableRoutePresent(layout)]);
+  const processes = listProcesses();
+  const bridgePresent = links.has(layout.spec.bridge);
+  if (!bridgePresent) problems.push(`bridge ${layout.spec.bridge} is missing`);
+  if (!routePresent) problems.push(`unreachable route for ${layout.spec.unreachableRange} is missing`);
+
+  const nodes = await Promise.all(
+    layout.nodes.map(async (node): Promise<LabNodeStatus> => {
+      const inside = await namespaceState(node, namespaces, processes, problems);
+      let backendPid: number | null = null;
+      if (node.runsService) {
+        const pids = await backendPids(layout, node.name, processes);
+        backendPid = pids[0] ?? null;
+        if (pids.length === 0) problems.push(`${node.name}: no ${layout.service.spec.name} backend process runs`);
+        if (pids.length > 1) problems.push(`${node.name}: ${pids.length} ${layout.service.spec.name} backend processes run (${pids.join(', ')})`);
+        if (backendPid !== null && !inside.pids.has(backendPid)) problems.push(`${node.name}: backend pid ${backendPid} runs outside namespace ${node.namespace}`);
+      }
+      return { node: node.name, namespace: node.namespace, namespacePresent: inside.present, supervisorRunning: inside.supervisorRunning, runsService: node.runsService, backendPid };
+    }),
+  );
+
+  const edgeState = await namespaceState(layout.edge, namespaces, processes, problems);
+  const haproxy = processes.find((p) => edgeState.pids.has(p.pid) && p.argv.includes(layout.edge.haproxyConfig) && !p.argv.includes('-c'));
+  if (!haproxy) problems.push(`edge: haproxy is not running in namespace ${layout.edge.namespace}`);
+  const edge: LabEdgeStatus = {
+    namespace: layout.edge.namespace,
+    namespacePresent: edgeState.present,
+    supervisorRunning: edgeState.supervisorRunning,
+    haproxyRunning: haproxy !== undefined,
+    haproxyPid: haproxy?.pid ?? null,
+  };
+
+  let backends: Record<string, string> = {};
+  if (haproxy) {
+    try {
+      backends = await haproxyBackendStates(env);
+    } catch (error) {
+      problems.push(`edge: ${(error as Error).message}`);
+    }
+    for (const node of layout.nodes.filter((n) => n.runsService)) {
+      const state = backends[node.name];
+      if (state !== 'UP') problems.push(`haproxy reports ${node.name} as ${state ?? 'absent'}`);
+    }
+  }
+  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, backends, problems };
+}
+
+async function namespaceState(
+  target: LabNamespace,
+  namespaces: Set<string>,
+  processes: ProcessInfo[],
+  problems: string[],
+): Promise<{ present: boolean; supervisorRunning: boolean; pids: Set<number> }> {
+  const present = namespaces.has(target.namespace);
+  if (!present) {
+    problems.push(`${target.name}: network namespace ${target.namespace} is missing`);
+    return { present, supervisorRunning: false, pids: new Set() };
+  }
+  const pids = new Set(await namespacePids(target.namespace));
+  const supervisord = findSupervisord(target.supervisorConfig, processes);
+  const supervisorRunning = supervisord !== undefined && pids.has(supervisord.pid);
+  if (!supervisorRunning) problems.push(`${target.name}: supervisord is not running in namespace ${target.namespace}`);
+  return { present, supervisorRunning, pids };
+}
+
+/** Backends are found the way faults find them: `pgrep -f` with the service's processMatch (or its marker). */
+async function backendPids(layout: LabLayout, node: string, processes: ProcessInfo[]): Promise<number[]> {
+  const pattern = layout.service.spec.processMatch;
+  if (!pattern) {
+    const { marker } = layout.service;
+    return processes.filter((p) => p.argv.some((arg, i) => arg === marker && p.argv[i + 1] === '--node' && p.argv[i + 2] === node)).map((p) => p.pid);
+  }
+  const result = await runCommand([toolPath('pgrep'), '-f', pattern.replaceAll('{node}', node)], { timeoutMs: 10_000 });
+  return result.stdout.split(/\s+/).filter(Boolean).map(Number);
+}
