@@ -2,7 +2,7 @@
  * Hooks: one Experiment per scenario; After always runs finish(), which reverts every fault on every path
  * (pass, failed assertion, thrown error, interruption) before the verdict is recorded.
  */
-import { After, Before } from '@cucumber/cucumber';
+import { After, AfterStep, Before } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import { Experiment, ScenarioMeta } from '../src/core/experiment';
 import { getRunContext } from '../src/core/run-context';
@@ -18,10 +18,17 @@ Before(function (this: ChaosWorld, { pickle, gherkinDocument }) {
   return undefined;
 });
 
-After(async function (this: ChaosWorld, { error }) {
+// Cucumber's After hook only sees the LAST step's error (undefined after a failed step is followed by
+// skipped ones), so the first failing step's error object is kept here: its type decides the verdict.
+AfterStep(function (this: ChaosWorld, { error }) {
+  if (error && this.firstError === undefined) this.firstError = error;
+});
+
+After(async function (this: ChaosWorld, { result }) {
   if (!this.experiment) return;
   const ctx = getRunContext();
-  const summary = await this.experiment.finish(error);
+  const ending = this.firstError ?? (result?.status === 'FAILED' ? new Error(result.message ?? 'a step failed') : undefined);
+  const summary = await this.experiment.finish(ending);
   if (summary) {
     ctx.scenarios.push(summary);
     ctx.log(`■ ${summary.verdict.toUpperCase()}${summary.asExpected ? '' : ' (not as expected)'}: ${summary.name}${summary.reason ? `\n  ${summary.reason}` : ''}`);

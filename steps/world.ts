@@ -4,6 +4,8 @@ import type { Experiment } from '../src/core/experiment';
 
 export class ChaosWorld extends World {
   experiment!: Experiment;
+  /** The error of the first failing step; its type decides the scenario's verdict. */
+  firstError: unknown = undefined;
 }
 
 setWorldConstructor(ChaosWorld);
