@@ -113,9 +113,17 @@ export async function removeNamespace(namespace: string): Promise<void> {
   if ((await listNamespaces()).has(namespace)) await ip('netns', 'del', namespace);
 }
 
-/** removeLink deletes a root-namespace interface of the lab if it exists. */
+/**
+ * removeLink deletes a root-namespace interface of the lab if it exists. A veth's root end vanishes by itself,
+ * asynchronously, when its namespace is deleted, so "gone by the time we delete it" counts as removed.
+ */
 export async function removeLink(name: string): Promise<void> {
-  if ((await listLinks()).has(name)) await ip('link', 'del', name);
+  if (!(await listLinks()).has(name)) return;
+  try {
+    await ip('link', 'del', name);
+  } catch (error) {
+    if ((await listLinks()).has(name)) throw error;
+  }
 }
 
 /** removeUnreachableRoute deletes the lab's `unreachable` route, and no other route. */

@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import { BadInput } from '../core/errors';
 import { loadEnvironment } from '../environment/load';
 import type { Environment } from '../environment/types';
-import { labDown, labStatus, labUp } from '../../lab/lab';
+import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
 export async function labCommand(args: string[], log: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseFlags(args, { env: { type: 'string' } });
+  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' } });
   const [action, ...extra] = positionals;
-  if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, 'usage: scs-chaos lab up|down|status [--env FILE]');
+  if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, 'usage: scs-chaos lab up|down|status [--json] [--env FILE]');
   const env = labEnvironment(values.env ?? DEFAULT_ENV);
   switch (action) {
     case 'up':
@@ -20,11 +20,11 @@ export async function labCommand(args: string[], log: (line: string) => void): P
       return 0;
     case 'status': {
       const status = await labStatus(env);
-      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatLabStatus(status));
       return status.up ? 0 : 1;
     }
     default:
-      throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, 'usage: scs-chaos lab up|down|status [--env FILE]');
+      throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, 'usage: scs-chaos lab up|down|status [--json] [--env FILE]');
   }
 }
 
@@ -33,4 +33,16 @@ export function labEnvironment(path: string): Environment {
   const env = loadEnvironment(resolve(path));
   if (!env.lab) throw new BadInput(`environment ${env.name} has no "lab:" block, so it is not a lab that can be built`, { file: env.sourcePath }, `use --env ${DEFAULT_ENV}`);
   return env;
+}
+
+/** formatLabStatus: the lab's state for people; `--json` gives the full structure. */
+function formatLabStatus(status: LabStatus): string {
+  const lines = [status.up ? 'lab is up' : 'lab is NOT up'];
+  for (const node of status.nodes) {
+    const backend = node.runsService ? (node.backendPid ? `backend pid ${node.backendPid}` : 'backend not running') : 'no service';
+    lines.push(`  ${node.node.padEnd(8)} ${node.namespacePresent ? 'namespace ok' : 'no namespace'}, ${node.supervisorRunning ? 'supervisor running' : 'no supervisor'}, ${backend}, haproxy: ${status.backends[node.node] ?? '?'}`);
+  }
+  lines.push(`  edge     ${status.edge.namespacePresent ? 'namespace ok' : 'no namespace'}, ${status.edge.haproxyRunning ? `haproxy pid ${status.edge.haproxyPid}` : 'haproxy not running'}`);
+  for (const problem of status.problems) lines.push(`  problem: ${problem}`);
+  return `${lines.join('\n')}\n`;
 }

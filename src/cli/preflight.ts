@@ -1,16 +1,24 @@
 /**
  * preflight: before anything is injected, every in-scope node must be reachable and carry no scs-chaos
  * artefact from an earlier run (an nft table scs_chaos_*, a stopped service process, an expiry timer).
- * Problems are returned as text; the caller refuses to start.
+ * Problems are returned as text lines; the caller refuses to start when there is any.
  */
 import type { Environment } from '../environment/types';
 import { executorFor } from '../executors';
 import { nodesOfService } from '../targets/resolve';
 
-export async function preflight(env: Environment): Promise<string[]> {
-  const problems: string[] = [];
+export interface PreflightResult {
+  /** Nodes that cannot be reached: nothing can be injected or reverted there. */
+  unreachable: string[];
+  /** Artefacts of earlier runs still on the nodes. */
+  leftovers: string[];
+}
+
+export async function preflight(env: Environment): Promise<PreflightResult> {
+  const unreachable: string[] = [];
+  const leftovers: string[] = [];
   await Promise.all(
-    env.scope.nodes.map(async (name) => {
+    [...env.scope.nodes].sort().map(async (name) => {
       const node = env.nodes.find((n) => n.name === name);
       if (!node) return;
       const exec = executorFor(node.executor);
@@ -18,18 +26,18 @@ export async function preflight(env: Environment): Promise<string[]> {
       try {
         tables = await exec.run(['nft', 'list', 'tables'], { timeoutMs: 10_000 });
       } catch (error) {
-        problems.push(`${name}: cannot run commands through ${exec.description}: ${(error as Error).message}`);
+        unreachable.push(`${name}: cannot run commands through ${exec.description}: ${(error as Error).message}`);
         return;
       }
       if (tables.code !== 0) {
-        problems.push(
+        unreachable.push(
           `${name}: cannot run commands through ${exec.description} (${tables.stderr.trim() || `exit ${tables.code}`})` +
             (env.lab ? '. Is the lab up? Run `scs-chaos lab up` (as root).' : ''),
         );
         return;
       }
-      const leftovers = tables.stdout.split('\n').filter((line) => line.includes('scs_chaos_'));
-      if (leftovers.length) problems.push(`${name}: leftover fault from an earlier run: ${leftovers.join(', ')}`);
+      const tablesLeft = tables.stdout.split('\n').filter((line) => line.includes('scs_chaos_'));
+      if (tablesLeft.length) leftovers.push(`${name}: leftover fault from an earlier run: ${tablesLeft.join(', ')}`);
       for (const service of Object.values(env.services)) {
         if (!service.processMatch || !nodesOfService(env, service).includes(node)) continue;
         const pattern = service.processMatch.replaceAll('{node}', node.name);
@@ -37,10 +45,11 @@ export async function preflight(env: Environment): Promise<string[]> {
         for (const pid of found.stdout.split(/\s+/).filter(Boolean)) {
           const stat = await exec.run(['cat', `/proc/${pid}/stat`], { timeoutMs: 5000 });
           const state = stat.stdout.slice(stat.stdout.lastIndexOf(')') + 1).trim().charAt(0);
-          if (state === 'T') problems.push(`${name}: the ${service.name} process (pid ${pid}) is stopped (SIGSTOP) by an earlier run`);
+          if (state === 'T') leftovers.push(`${name}: the ${service.name} process (pid ${pid}) is stopped (SIGSTOP) by an earlier run`);
         }
       }
     }),
   );
-  return problems;
+  const byName = (a: string, b: string): number => a.localeCompare(b);
+  return { unreachable: unreachable.sort(byName), leftovers: leftovers.sort(byName) };
 }

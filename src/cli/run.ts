@@ -50,11 +50,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
   if (plan.scenarioCount === 0) {
     throw new BadInput('no scenario matches the given paths and tags', undefined, 'check the feature paths, --tags and --name');
   }
-  const preflightProblems = await preflight(env);
-  if (preflightProblems.length) {
+  const checked = await preflight(env);
+  if (checked.unreachable.length || checked.leftovers.length) {
     options.log('preflight refused to start; nothing was injected:');
-    for (const problem of preflightProblems) options.log(`  ${problem}`);
-    options.log('  fix: clear leftovers (`scs-chaos lab down && scs-chaos lab up` in the lab), then run again');
+    for (const problem of [...checked.unreachable, ...checked.leftovers]) options.log(`  ${problem}`);
+    if (checked.leftovers.length) {
+      options.log(`  fix: remove the leftovers (in the lab: \`scs-chaos lab down && scs-chaos lab up\`; they also expire at their TTL), then run again`);
+    }
     return 2;
   }
 

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import type { RunSummary } from '../../src/report/summary-types';
+import { runCommand } from '../../src/executors/command';
 import { chaosTablesOnLab, journalOf, labEnv, processStateOf, readLatestJson, runCli, startCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();
@@ -83,6 +84,19 @@ describe('scs-chaos run against the lab', () => {
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /--bogus/);
     assert.deepEqual(await chaosTablesOnLab(env), []);
+  });
+
+  it('preflight refuses to start while a fault of an earlier run is still on a node', async () => {
+    const reports = tempReportsDir();
+    await runCommand(['ip', 'netns', 'exec', 'scs-lab-node-2', 'nft', 'add', 'table', 'inet', 'scs_chaos_deadbeef']);
+    try {
+      const result = await runCli(['run', '--reports', reports]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /node-2: leftover fault from an earlier run: table inet scs_chaos_deadbeef/);
+      assert.deepEqual(readdirSync(reports), [], 'no run directory, no journal');
+    } finally {
+      await runCommand(['ip', 'netns', 'exec', 'scs-lab-node-2', 'nft', 'delete', 'table', 'inet', 'scs_chaos_deadbeef']);
+    }
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
