@@ -24,8 +24,20 @@ export async function demoCommand(args: string[], log: (line: string) => void): 
   }
   const envPath = join(REPO, DEFAULT_ENV);
   const env = labEnvironment(envPath);
+  // A Ctrl-C while the lab comes up must not leave it half built: note it, finish the step, skip the run,
+  // and bring the lab down. During the run, the run's own handler reverts the faults first.
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await labUp(env, log);
+    if (interrupted) {
+      log(`${interrupted}: not running the features; bringing the lab down`);
+      return 4;
+    }
     return await runCommand({
       envPath,
       profile: 'lab',
@@ -35,5 +47,7 @@ export async function demoCommand(args: string[], log: (line: string) => void): 
     });
   } finally {
     await labDown(env, log);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Environment } from '../environment/types';
 import { executorFor } from '../executors';
+import { processState } from '../faults/process/find-process';
 import { nodesOfService } from '../targets/resolve';
 
 export interface PreflightResult {
@@ -43,9 +44,7 @@ export async function preflight(env: Environment): Promise<PreflightResult> {
         const pattern = service.processMatch.replaceAll('{node}', node.name);
         const found = await exec.run(['pgrep', '-f', pattern], { timeoutMs: 5000 });
         for (const pid of found.stdout.split(/\s+/).filter(Boolean)) {
-          const stat = await exec.run(['cat', `/proc/${pid}/stat`], { timeoutMs: 5000 });
-          const state = stat.stdout.slice(stat.stdout.lastIndexOf(')') + 1).trim().charAt(0);
-          if (state === 'T') leftovers.push(`${name}: the ${service.name} process (pid ${pid}) is stopped (SIGSTOP) by an earlier run`);
+          if ((await processState(exec, Number(pid))) === 'T') leftovers.push(`${name}: the ${service.name} process (pid ${pid}) is stopped (SIGSTOP) by an earlier run`);
         }
       }
     }),

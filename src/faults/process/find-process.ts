@@ -4,6 +4,7 @@
  * anyone can reason about.
  */
 import { BadInput, ExperimentCompromised } from '../../core/errors';
+import type { Executor } from '../../executors/executor';
 import type { FaultTarget } from '../fault';
 
 export async function findServicePid(target: FaultTarget): Promise<number> {
@@ -28,8 +29,8 @@ export async function findServicePid(target: FaultTarget): Promise<number> {
 }
 
 /** processState: the one-letter state of a process from /proc/<pid>/stat (R, S, T, Z ...), or null when gone. */
-export async function processState(target: FaultTarget, pid: number): Promise<string | null> {
-  const result = await target.executor.run(['cat', `/proc/${pid}/stat`], { timeoutMs: 5000 });
+export async function processState(executor: Executor, pid: number): Promise<string | null> {
+  const result = await executor.run(['cat', `/proc/${pid}/stat`], { timeoutMs: 5000 });
   if (result.code !== 0) return null;
   // Format: "pid (comm) S ..."; comm may contain spaces and parentheses, so read after the last ')'.
   const afterComm = result.stdout.slice(result.stdout.lastIndexOf(')') + 1).trim();

@@ -31,7 +31,7 @@ export function killProcess(target: FaultTarget): Fault {
         async verifyActive() {
           // A killed process may linger as a zombie until its parent reaps it: state Z counts as dead.
           for (let attempt = 0; attempt < 40; attempt++) {
-            const state = await processState(target, pid);
+            const state = await processState(target.executor, pid);
             if (state === null || state === 'Z') return `pid ${pid} is gone`;
             await sleep(50);
           }

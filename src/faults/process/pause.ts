@@ -21,7 +21,7 @@ export function pauseProcess(target: FaultTarget): Fault {
       const waitForState = async (wanted: (state: string | null) => boolean): Promise<string | null> => {
         let state: string | null = null;
         for (let attempt = 0; attempt < 20; attempt++) {
-          state = await processState(target, pid);
+          state = await processState(target.executor, pid);
           if (wanted(state)) return state;
           await sleep(50);
         }
