@@ -9,3 +9,11 @@ Given('{word} is probed over HTTP at {rate}', function (this: ChaosWorld, servic
 Given('{word} on {node} is probed over HTTP at {rate}', function (this: ChaosWorld, service: string, node: string, rateHz: number) {
   this.experiment.probeBackend(service, node, rateHz);
 });
+
+Given('{word} on {node} is probed over TCP at {rate}', function (this: ChaosWorld, service: string, node: string, rateHz: number) {
+  this.experiment.probeTcp(service, node, rateHz);
+});
+
+Given('the command {string} on {node} is probed at {rate} as {string}', function (this: ChaosWorld, script: string, node: string, rateHz: number, name: string) {
+  this.experiment.probeCommand(name, node, script, rateHz);
+});

@@ -35,3 +35,11 @@ Then('{word} recovers within {duration}', async function (this: ChaosWorld, serv
 Then('{word} on {node} recovers within {duration}', async function (this: ChaosWorld, service: string, node: string, boundMs: number) {
   await this.experiment.recoversWithin(probeName(service, node), boundMs);
 });
+
+Then('the SLO {string} holds for probe {string} {phase}', async function (this: ChaosWorld, slo: string, probe: string, phase: Phase) {
+  await this.experiment.assertSlo(probe, slo, phase);
+});
+
+Then('probe {string} recovers within {duration}', async function (this: ChaosWorld, probe: string, boundMs: number) {
+  await this.experiment.recoversWithin(probe, boundMs);
+});

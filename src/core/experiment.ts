@@ -3,22 +3,27 @@
  * revert, recover, verdict — with no Cucumber in sight. In plan mode every call validates and records what it
  * would do and touches nothing; in execute mode it acts. Faults are reverted on every path through finish().
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { now, sleep, wallClockAt } from './clock';
 import { BadInput, ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt, errorMessage } from './errors';
 import { formatDuration } from './duration';
+import { HaltCondition, HaltCrossing, HaltWatch } from './halt-watch';
 import { Injection } from './injection';
 import type { RunContext } from './run-context';
 import { Timeline } from './timeline';
+import { round3, writeScenarioFiles } from './scenario-files';
 import type { Fault } from '../faults/fault';
+import { executorFor } from '../executors';
+import { CommandProbe } from '../probes/command-probe';
 import { HttpProbe } from '../probes/http-probe';
+import type { Probe } from '../probes/probe';
 import type { Sample } from '../probes/sample';
-import { evaluateSlo, samplesInWindow } from '../slo/evaluate';
-import { parseSlo, SloExpression } from '../slo/expression';
-import { findRecovery, timeToDetect } from '../slo/recovery';
+import { TcpProbe } from '../probes/tcp-probe';
+import { evaluateSlo, observeSlo, samplesInWindow } from '../slo/evaluate';
+import { formatSloValue, parseSlo, SloExpression } from '../slo/expression';
+import { findRecovery } from '../slo/recovery';
+import { interpolatedDetectMs, interpolatedRecoveryAt } from '../slo/outage';
 import { resolveNode, resolveService } from '../targets/resolve';
-import type { FaultRecord, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
+import type { FaultRecord, HaltRecord, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
 import { expectedVerdictOf, verdictOf } from './verdict';
 
 export interface ScenarioMeta {
@@ -35,7 +40,13 @@ const POLL_MS = 100;
 
 export class Experiment {
   readonly timeline = new Timeline();
-  private readonly probes = new Map<string, { probe: HttpProbe | null; url: string }>();
+  /** Probes by name; null in plan mode (planned, not started). */
+  private readonly probes = new Map<string, Probe | null>();
+  private readonly haltConditions: HaltCondition[] = [];
+  private haltWatch: HaltWatch | null = null;
+  private halt: HaltRecord | null = null;
+  /** Aborted by a halt: ends this scenario's waits (the run's interruption ends them too). */
+  private readonly scenarioAbort = new AbortController();
   private readonly injections: Injection[] = [];
   private readonly slos: SloResult[] = [];
   private readonly recoveries: RecoveryResult[] = [];
@@ -73,17 +84,18 @@ export class Experiment {
 
   // ---- probes ---------------------------------------------------------------------------------------------
 
-  /** probeService: samples the service's client endpoint (in the lab: through haproxy). Probe name = service. */
+  /** probeService: samples the service's client endpoint over HTTP (in the lab: through haproxy). Probe name = service. */
   probeService(serviceName: string, rateHz: number): string {
     const service = resolveService(this.env, serviceName);
     if (!service.endpoint) {
       throw new BadInput(`service ${service.name} has no endpoint to probe`, undefined, `add endpoint: http://... to service ${service.name} in ${this.env.sourcePath}`);
     }
-    this.startProbe(service.name, service.endpoint, rateHz);
+    const url = service.endpoint;
+    this.addProbe(service.name, rateHz, (onSample) => new HttpProbe({ name: service.name, url, rateHz, timeoutMs: this.env.defaults.probeTimeoutMs, onSample }), `GET ${url}`);
     return service.name;
   }
 
-  /** probeBackend: samples one node's backend of a service directly. Probe name = "service@node". */
+  /** probeBackend: samples one node's backend of a service directly over HTTP. Probe name = "service@node". */
   probeBackend(serviceName: string, nodeName: string, rateHz: number): string {
     const service = resolveService(this.env, serviceName);
     const node = resolveNode(this.env, nodeName);
@@ -92,31 +104,61 @@ export class Experiment {
     }
     const url = service.backendUrl.replaceAll('{address}', node.address).replaceAll('{node}', node.name);
     const name = `${service.name}@${node.name}`;
-    this.startProbe(name, url, rateHz);
+    this.addProbe(name, rateHz, (onSample) => new HttpProbe({ name, url, rateHz, timeoutMs: this.env.defaults.probeTimeoutMs, onSample }), `GET ${url}`);
     return name;
   }
 
-  private startProbe(name: string, url: string, rateHz: number): void {
+  /** probeTcp: TCP connects to a service's port on one node. Probe name = "service@node/tcp". */
+  probeTcp(serviceName: string, nodeName: string, rateHz: number): string {
+    const service = resolveService(this.env, serviceName);
+    const node = resolveNode(this.env, nodeName);
+    const name = `${service.name}@${node.name}/tcp`;
+    this.addProbe(name, rateHz, (onSample) => new TcpProbe({ name, host: node.address, port: service.port, rateHz, timeoutMs: this.env.defaults.probeTimeoutMs, onSample }), `TCP ${node.address}:${service.port}`);
+    return name;
+  }
+
+  /** probeCommand: runs a shell command on a node through its executor; good when it exits 0. */
+  probeCommand(name: string, nodeName: string, script: string, rateHz: number): string {
+    const node = resolveNode(this.env, nodeName);
+    const executor = executorFor(node.executor);
+    // A command may legitimately take a while (a CLI starting up); it gets the whole period, at least 1 s.
+    const timeoutMs = Math.max(1000, 1000 / rateHz);
+    this.addProbe(name, rateHz, (onSample) => new CommandProbe({ name, executor, script, rateHz, timeoutMs, onSample }), `command "${script}" on ${node.name}`);
+    return name;
+  }
+
+  private addProbe(name: string, rateHz: number, make: (onSample: (sample: Sample) => void) => Probe, what: string): void {
     if (!(rateHz > 0 && rateHz <= 100)) {
-      throw new BadInput(`probe rate ${rateHz} Hz is out of range`, undefined, 'use a rate between 1 and 100 Hz');
+      throw new BadInput(`probe rate ${rateHz} Hz is out of range`, undefined, 'use a rate between 0.1 and 100 Hz');
     }
     if (this.probes.has(name)) throw new BadInput(`${name} is probed twice in one scenario`, undefined, 'remove the second probe step');
     if (!this.executing) {
-      this.probes.set(name, { probe: null, url });
-      this.plan(`probe ${name}: GET ${url} at ${rateHz} Hz`);
+      this.probes.set(name, null);
+      this.plan(`probe ${name}: ${what} at ${rateHz} Hz`);
       return;
     }
-    const probe = new HttpProbe({
-      name,
-      url,
-      rateHz,
-      timeoutMs: this.env.defaults.probeTimeoutMs,
-      onSample: (sample) => this.timeline.addSample(sample),
-    });
-    this.probes.set(name, { probe, url });
+    const probe = make((sample) => this.timeline.addSample(sample));
+    this.probes.set(name, probe);
     probe.start();
-    this.timeline.record('probe-started', `${name}: GET ${url} at ${rateHz} Hz`, { probe: name, url, rateHz });
+    this.timeline.record('probe-started', `${name}: ${probe.description}`, { probe: name, rateHz });
     if (this.steadyStart === null) this.steadyStart = now();
+  }
+
+  /**
+   * haltWhen: a hard floor — while any fault is active, if `sloText` over the last `windowMs` of the probe's
+   * samples fails, every fault is reverted at once and the scenario ends "aborted".
+   */
+  haltWhen(probeName: string, sloText: string, windowMs: number): void {
+    this.requireProbe(probeName);
+    const slo = parseSlo(sloText);
+    if (this.faultStart !== null || this.plannedFault) {
+      throw new BadInput('a halt condition is declared after a fault was injected', undefined, 'declare halt conditions before the first fault');
+    }
+    if (!this.executing) {
+      this.plan(`halt if ${probeName} ${sloText} fails over ${formatDuration(windowMs)} (reverts at once)`);
+      return;
+    }
+    this.haltConditions.push({ probe: probeName, text: sloText, slo, windowMs });
   }
 
   private requireProbe(name: string): void {
@@ -226,10 +268,39 @@ export class Experiment {
     this.faultStart ??= injection.injectedAt;
     this.timeline.record('injected', fault.describe(), { injectionId: injection.id, kind: fault.kind }, injection.injectedAt ?? now());
     this.timeline.record('phase', 'fault active', { phase: 'during' }, injection.injectedAt ?? now());
+    this.startHaltWatch();
     const evidence = await injection.verify();
     this.timeline.record('observed', evidence, { injectionId: injection.id });
     this.say(`observed after ${formatDuration((injection.observedAt ?? now()) - (injection.injectedAt ?? now()))}: ${evidence}`);
     return injection;
+  }
+
+  private startHaltWatch(): void {
+    if (this.haltWatch || this.haltConditions.length === 0) return;
+    this.haltWatch = new HaltWatch(this.haltConditions, (probe) => this.timeline.samplesOf(probe), (crossing) => void this.onHalt(crossing));
+    this.haltWatch.start();
+  }
+
+  /** onHalt: a floor was crossed — revert every fault now, then end the scenario's waits with SafetyHalt. */
+  private async onHalt(crossing: HaltCrossing): Promise<void> {
+    this.timeline.record('halt', crossing.message, { probe: crossing.condition.probe, observed: crossing.observed }, crossing.at);
+    this.say(crossing.message);
+    this.halt = {
+      probe: crossing.condition.probe,
+      expression: crossing.condition.text,
+      windowSeconds: round3(crossing.condition.windowMs / 1000),
+      crossedAt: wallClockAt(crossing.at),
+      revertedAt: null,
+      haltSeconds: null,
+    };
+    const results = await Promise.allSettled(this.injections.map((injection) => this.revert(injection, 'halt condition')));
+    const revertedAt = now();
+    if (results.every((r) => r.status === 'fulfilled')) {
+      this.halt.revertedAt = wallClockAt(revertedAt);
+      this.halt.haltSeconds = round3((revertedAt - crossing.at) / 1000);
+      this.say(`halted: every fault reverted ${formatDuration(revertedAt - crossing.at)} after the floor was crossed`);
+    }
+    this.scenarioAbort.abort(new SafetyHalt(crossing.message));
   }
 
   private async revert(injection: Injection, reason: string): Promise<void> {
@@ -262,8 +333,10 @@ export class Experiment {
     }
     await this.settleInFlight();
     const [from, to] = this.phaseWindow(phase);
-    const result = evaluateSlo(slo, samplesInWindow(this.timeline.samplesOf(probeName), from, to), phase, probeName);
+    const samples = this.timeline.samplesOf(probeName);
+    const result = evaluateSlo(slo, samplesInWindow(samples, from, to), phase, probeName);
     result.expression = sloText;
+    if (phase !== 'before') this.addBaseline(result, slo, samples);
     this.slos.push(result);
     this.timeline.record('slo', `${probeName} ${sloText} ${phase}: ${result.observedText}`, { ...result });
     this.say(`${result.met ? 'ok' : 'NOT MET'}: ${probeName} ${sloText} ${phase} the fault, observed ${result.observedText} (${result.samples} samples)`);
@@ -273,6 +346,20 @@ export class Experiment {
         { ...result },
       );
     }
+  }
+
+  /** addBaseline: the same metric over the steady-state window, and how far the phase moved from it. */
+  private addBaseline(result: SloResult, slo: SloExpression, samples: readonly Sample[]): void {
+    const [from, to] = this.phaseWindow('before');
+    const baseline = observeSlo(slo, samplesInWindow(samples, from, to)).value;
+    if (baseline === null || result.observed === null) return;
+    const change = result.observed - baseline;
+    result.baseline = {
+      observed: baseline,
+      observedText: formatSloValue(slo, baseline),
+      change,
+      changePercent: baseline === 0 ? null : round3((change / baseline) * 100),
+    };
   }
 
   /** recoversWithin: waits until the probe's samples stay good for the stabilization window; judges the bound. */
@@ -302,9 +389,12 @@ export class Experiment {
         this.say(`still waiting for ${probeName}: ${formatDuration(now() - from)} since ${this.oneShot ? 'injection' : 'revert'}` + (finding.lastBadAt !== null ? `, last failure ${formatDuration(now() - finding.lastBadAt)} ago` : ''));
       }
     }
+    // Edges are interpolated between neighbouring samples: unbiased, off by at most half a sampling period
+    // (docs/decisions/0021-interpolated-outage-edges.md); the raw sample times are always late.
     const samples = this.timeline.samplesOf(probeName);
-    const detectMs = timeToDetect(samples, injected);
-    const recoverMs = finding.recoverMs;
+    const detectMs = interpolatedDetectMs(samples, injected);
+    const recoveredAt = interpolatedRecoveryAt(finding, from);
+    const recoverMs = recoveredAt === null ? null : recoveredAt - from;
     const met = recoverMs !== null && recoverMs <= boundMs;
     const result: RecoveryResult = {
       probe: probeName,
@@ -315,9 +405,9 @@ export class Experiment {
       from: this.oneShot ? 'injection' : 'revert',
     };
     this.recoveries.push(result);
-    if (finding.recoveredAt !== null) {
-      this.timeline.record('recovered', `${probeName} recovered`, { ...result }, finding.recoveredAt);
-      if (this.oneShot) this.faultEnd ??= finding.recoveredAt;
+    if (recoveredAt !== null) {
+      this.timeline.record('recovered', `${probeName} recovered`, { ...result }, recoveredAt);
+      if (this.oneShot) this.faultEnd ??= recoveredAt;
     }
     this.say(
       `${met ? 'ok' : 'NOT MET'}: ${probeName} ` +
@@ -355,7 +445,7 @@ export class Experiment {
   private async wait(ms: number): Promise<void> {
     this.throwIfInterrupted();
     try {
-      await sleep(ms, this.ctx.interruption.signal);
+      await sleep(ms, AbortSignal.any([this.ctx.interruption.signal, this.scenarioAbort.signal]));
     } catch {
       this.throwIfInterrupted();
     }
@@ -367,6 +457,7 @@ export class Experiment {
   }
 
   private throwIfInterrupted(): void {
+    if (this.scenarioAbort.signal.aborted) throw this.scenarioAbort.signal.reason as SafetyHalt;
     const signal = this.ctx.interruption.signal;
     if (signal.aborted) throw new SafetyHalt(`interrupted (${String(signal.reason)}): faults reverted, scenario aborted`);
   }
@@ -379,6 +470,7 @@ export class Experiment {
    */
   async finish(scenarioError: unknown): Promise<ScenarioSummary | null> {
     if (!this.executing) return null;
+    this.haltWatch?.stop();
     let revertProblem: unknown = null;
     for (const injection of this.injections) {
       try {
@@ -387,7 +479,7 @@ export class Experiment {
         revertProblem ??= error;
       }
     }
-    await Promise.allSettled([...this.probes.values()].map((p) => p.probe?.stop()));
+    await Promise.allSettled([...this.probes.values()].map((probe) => probe?.stop()));
     const ending = revertProblem ?? scenarioError;
     const verdict: Verdict = verdictOf(ending);
     const expectedVerdict = expectedVerdictOf(this.meta.tags);
@@ -404,24 +496,14 @@ export class Experiment {
       durationSeconds: round3((finished - this.startedAt) / 1000),
     };
     if (expectedVerdict) summary.expectedVerdict = expectedVerdict;
+    if (this.halt) summary.halt = this.halt;
     if (ending) {
       summary.reason = errorMessage(ending);
       const evidence = (ending as { evidence?: Record<string, unknown> }).evidence;
       if (evidence) summary.evidence = evidence;
     }
-    this.writeScenarioFiles(summary);
+    writeScenarioFiles(this.ctx.runDir, this.meta.id, this.startedAtWall, this.startedAt, this.timeline);
     return summary;
-  }
-
-  private writeScenarioFiles(summary: ScenarioSummary): void {
-    const dir = join(this.ctx.runDir, 'scenarios', scenarioSlug(this.meta.id));
-    mkdirSync(dir, { recursive: true });
-    const relative = (t: number): number => round3((t - this.startedAt) / 1000);
-    writeFileSync(
-      join(dir, 'timeline.json'),
-      `${JSON.stringify({ scenario: summary.id, startedAt: summary.startedAt, events: this.timeline.events.map((e) => ({ ...e, t: relative(e.t), at: wallClockAt(e.t) })) }, null, 2)}\n`,
-    );
-    writeFileSync(join(dir, 'samples.csv'), samplesCsv(this.timeline.samples, this.startedAt));
   }
 }
 
@@ -440,20 +522,3 @@ function faultRecord(injection: Injection): FaultRecord {
   return record;
 }
 
-/** samplesCsv: probe samples with time relative to the scenario start, for plots and spreadsheets. */
-function samplesCsv(samples: readonly Sample[], origin: number): string {
-  const rows = ['probe,t_seconds,ok,latency_ms,status,error'];
-  for (const s of [...samples].sort((a, b) => a.t - b.t)) {
-    rows.push([s.probe, round3((s.t - origin) / 1000), s.ok ? 1 : 0, s.latencyMs === undefined ? '' : s.latencyMs.toFixed(1), s.status ?? '', s.measurementProblem ? `${s.error}(measurement)` : s.error ?? ''].join(','));
-  }
-  return `${rows.join('\n')}\n`;
-}
-
-/** scenarioSlug: a file-system-safe name for a scenario id ("features/lab/a.feature:9" → "lab-a-9"). */
-export function scenarioSlug(id: string): string {
-  return id.replace(/^features\//, '').replace(/\.feature:/, '-').replace(/[^A-Za-z0-9_-]+/g, '-');
-}
-
-function round3(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}

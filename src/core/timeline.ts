@@ -16,6 +16,7 @@ export type TimelineEventKind =
   | 'breach'
   | 'recovered'
   | 'slo'
+  | 'halt'
   | 'note';
 
 export interface TimelineEvent {

@@ -1,11 +1,12 @@
 /**
- * HttpProbe: requests one URL at a fixed rate (open model: a new request starts on schedule whether or not
- * the last one finished) and records one Sample per request, stamped with its start on the monotonic clock.
- * Bounded: at most `maxInFlight` requests at once and never longer than `maxDurationMs`.
+ * HttpProbe: requests one URL at a fixed rate and records one Sample per request, stamped with its start on
+ * the monotonic clock. No keep-alive: every sample opens its own connection, so a dead backend cannot hide
+ * behind a pooled one.
  */
 import http from 'node:http';
 import axios, { AxiosError } from 'axios';
 import { now } from '../core/clock';
+import { Measurement, PeriodicSampler, Probe } from './probe';
 import type { Sample } from './sample';
 
 export interface HttpProbeOptions {
@@ -15,7 +16,6 @@ export interface HttpProbeOptions {
   timeoutMs: number;
   /** Statuses that count as good. Default: 200-399. */
   isGoodStatus?: (status: number) => boolean;
-  /** Hard stop, so a forgotten probe cannot run forever. Default 1 h. */
   maxDurationMs?: number;
   onSample: (sample: Sample) => void;
 }
@@ -44,20 +44,22 @@ export function classifyError(error: unknown): { error: string; measurementProbl
   }
 }
 
-export class HttpProbe {
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight = 0;
-  private tick = 0;
-  private startedAt = 0;
-  private stopped = false;
-  private readonly pending = new Set<Promise<void>>();
-  // No keep-alive: every sample opens its own connection, so a dead backend cannot hide behind a pooled one.
+export class HttpProbe implements Probe {
+  readonly description: string;
   private readonly agent = new http.Agent({ keepAlive: false });
-  private readonly maxInFlight: number;
+  private readonly sampler: PeriodicSampler;
 
   constructor(private readonly options: HttpProbeOptions) {
-    // Enough room for every request of one timeout period, plus slack.
-    this.maxInFlight = Math.ceil((options.rateHz * options.timeoutMs) / 1000) + 2;
+    this.description = `GET ${options.url} at ${options.rateHz} Hz`;
+    const sampler: ConstructorParameters<typeof PeriodicSampler>[0] = {
+      name: options.name,
+      rateHz: options.rateHz,
+      timeoutMs: options.timeoutMs,
+      measure: (t) => this.measure(t),
+      onSample: options.onSample,
+    };
+    if (options.maxDurationMs !== undefined) sampler.maxDurationMs = options.maxDurationMs;
+    this.sampler = new PeriodicSampler(sampler);
   }
 
   get name(): string {
@@ -65,48 +67,15 @@ export class HttpProbe {
   }
 
   start(): void {
-    this.startedAt = now();
-    this.schedule();
+    this.sampler.start();
   }
 
-  /** stop: no new requests; resolves when the ones in flight have finished (each is bounded by the timeout). */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.pending]);
+    await this.sampler.stop();
     this.agent.destroy();
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    const periodMs = 1000 / this.options.rateHz;
-    const due = this.startedAt + this.tick * periodMs;
-    this.timer = setTimeout(() => {
-      this.tick++;
-      if (now() - this.startedAt > (this.options.maxDurationMs ?? 3_600_000)) {
-        this.stopped = true;
-        return;
-      }
-      this.fire();
-      this.schedule();
-    }, Math.max(0, due - now()));
-  }
-
-  private fire(): void {
-    const t = now();
-    if (this.inFlight >= this.maxInFlight) {
-      this.options.onSample({ probe: this.name, t, ok: false, error: 'probe-saturated', measurementProblem: true });
-      return;
-    }
-    this.inFlight++;
-    const request = this.measure(t).finally(() => {
-      this.inFlight--;
-      this.pending.delete(request);
-    });
-    this.pending.add(request);
-  }
-
-  private async measure(t: number): Promise<void> {
+  private async measure(t: number): Promise<Measurement> {
     const { timeoutMs, url } = this.options;
     const isGood = this.options.isGoodStatus ?? ((status: number) => status >= 200 && status < 400);
     try {
@@ -121,25 +90,16 @@ export class HttpProbe {
         maxRedirects: 0,
       });
       const ok = isGood(response.status);
-      this.options.onSample({
-        probe: this.name,
-        t,
-        ok,
-        latencyMs: now() - t,
-        status: response.status,
-        ...(ok ? {} : { error: 'status' }),
-      });
+      return { ok, latencyMs: now() - t, status: response.status, ...(ok ? {} : { error: 'status' }) };
     } catch (error) {
       const { error: errorClass, measurementProblem } = classifyError(error);
       const elapsed = now() - t;
-      this.options.onSample({
-        probe: this.name,
-        t,
+      return {
         ok: false,
         latencyMs: errorClass === 'timeout' ? Math.max(elapsed, timeoutMs) : elapsed,
         error: errorClass,
         ...(measurementProblem ? { measurementProblem } : {}),
-      });
+      };
     }
   }
 }

@@ -39,6 +39,24 @@ export interface SloResult {
   met: boolean;
   /** Number of samples the judgement rests on. */
   samples: number;
+  /**
+   * Degradation against the steady state (during and after phases only): the same metric over the "before"
+   * window, and the change from it — absolute in the SLO's unit, and in percent of the baseline.
+   */
+  baseline?: { observed: number; observedText: string; change: number; changePercent: number | null };
+}
+
+/** HaltRecord: a hard floor that stopped the scenario, and how fast. */
+export interface HaltRecord {
+  probe: string;
+  /** The floor as written, e.g. "availability >= 50%" over the window. */
+  expression: string;
+  windowSeconds: number;
+  /** Wall-clock time the floor was first seen crossed, and when every fault was reverted. */
+  crossedAt: string;
+  revertedAt: string | null;
+  /** Seconds from crossing to the last fault reverted. */
+  haltSeconds: number | null;
 }
 
 export interface RecoveryResult {
@@ -71,6 +89,8 @@ export interface ScenarioSummary {
   faults: FaultRecord[];
   slos: SloResult[];
   recovery: RecoveryResult[];
+  /** Set when a halt condition stopped the scenario (verdict "aborted"). */
+  halt?: HaltRecord;
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
