@@ -96,6 +96,11 @@ function evidenceLines(scenario: ScenarioSummary, paint: Painter): string[] {
   const subjectWidth = Math.min(44, Math.max(0, ...slos.map((slo) => sloSubject(slo).length)));
   for (const slo of slos) lines.push(labelled(slo.phase, sloText(slo, subjectWidth, paint)));
   for (const recovery of scenario.recovery) lines.push(labelled('recovery', recoveryText(recovery, paint)));
+  if (scenario.halt) {
+    const halt = scenario.halt;
+    const speed = halt.haltSeconds === null ? 'faults NOT all reverted' : `faults reverted ${seconds(halt.haltSeconds)} after detection`;
+    lines.push(labelled('halt', printable(`${halt.probe} ${halt.expression} over ${seconds(halt.windowSeconds)} crossed; ${speed}`)));
+  }
   return lines;
 }
 
@@ -116,7 +121,8 @@ function sloText(slo: SloResult, subjectWidth: number, paint: Painter): string {
   const mark = slo.met ? paint(ANSI.green, '✓') : paint(ANSI.red, '✗');
   const shown = printable(slo.observedText);
   const observed = slo.observed === null ? shown : `observed ${shown} (${plural(slo.samples, 'sample')})`;
-  return `${mark} ${sloSubject(slo).padEnd(subjectWidth)}  ${observed}`;
+  const baseline = slo.baseline ? `, baseline ${printable(slo.baseline.observedText)}` : '';
+  return `${mark} ${sloSubject(slo).padEnd(subjectWidth)}  ${observed}${baseline}`;
 }
 
 function recoveryText(recovery: RecoveryResult, paint: Painter): string {

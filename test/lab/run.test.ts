@@ -32,6 +32,13 @@ describe('scs-chaos run against the lab', () => {
     for (const name of ['isolate-node.feature', 'kill-backend.feature', 'pause-backend.feature']) {
       assert.equal(byFeature[name]?.verdict, 'passed', `${name}: ${byFeature[name]?.reason}`);
     }
+    const halted = byFeature['halt-on-floor.feature'];
+    assert.equal(halted?.verdict, 'aborted', halted?.reason);
+    assert.equal(halted?.asExpected, true);
+    assert.ok(halted?.halt && halted.halt.haltSeconds !== null && halted.halt.haltSeconds < 1, `halted within 1 s: ${JSON.stringify(halted?.halt)}`);
+    assert.ok(halted?.faults[0]?.revertedAt, 'the halt reverted the isolation');
+    const duringIsolation = byFeature['isolate-node.feature']?.slos.find((slo) => slo.phase === 'during' && slo.probe === 'web' && slo.expression.startsWith('availability'));
+    assert.ok(duringIsolation?.baseline, 'during-fault SLOs carry the steady-state baseline');
     const refuted = byFeature['unattainable-slo.feature'];
     assert.equal(refuted?.verdict, 'failed');
     assert.equal(refuted?.asExpected, true);
