@@ -2,17 +2,21 @@
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
 #   usage: bash lab/install-packages.sh [--reinstall]   (root; --reinstall repairs a broken install)
-# The packages' maintainer scripts would start the system-wide haproxy and supervisord; the lab runs its own
-# instances inside its namespaces, so this script keeps them from starting and stops any that started anyway.
+# The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
+# prometheus-node-exporter; the lab runs its own instances (inside its namespaces, on lab addresses), so this
+# script keeps them from starting and stops any that started anyway.
 set -euo pipefail
 
 # iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
-# supervisor: supervisord per node; procps: pgrep (finding service processes).
-PACKAGES=(iproute2 nftables haproxy supervisor procps)
-# The daemons the packages' scripts may start: command lines that name the system-wide configs.
-SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/'
+# supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
+# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
+PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter)
+# The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
+# prometheus and prometheus-node-exporter with the ARGS of /etc/default/<name> (empty by default) and its
+# config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
+SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$'
 
-# Prints the pids of running system-wide haproxy/supervisord, one a line (reads /proc: pgrep may not be installed yet).
+# Prints the pids of running system-wide daemons (SYSTEM_DAEMONS), one a line (reads /proc: pgrep may not be installed yet).
 system_daemons() {
   local dir command_line
   for dir in /proc/[0-9]*; do

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { BadInput } from '../core/errors';
+import { closeSshMasters } from '../executors/ssh';
 import { labCommand } from './lab';
 import { demoCommand } from './demo';
 import { planCommand, runCommand, RunOptions } from './run';
@@ -54,6 +55,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw error;
+  } finally {
+    // Shared ssh connections end with the command, so no ssh process outlives it.
+    await closeSshMasters();
   }
 }
 

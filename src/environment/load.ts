@@ -3,7 +3,7 @@
  * Every problem is a BadInput naming the file, the line and the fix; nothing is touched before this passes.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
 import { BadInput, SourceLocation } from '../core/errors';
 import { parseDuration } from '../core/duration';
@@ -90,16 +90,22 @@ function readExecutor(r: Reader, map: YAMLMap, nodeName: string): ExecutorSpec {
     case 'netns':
       return { kind: 'netns', namespace: r.string(map, 'namespace', `node ${nodeName} executor`) };
     case 'ssh': {
-      const spec: ExecutorSpec = {
-        kind: 'ssh',
-        host: r.string(map, 'host', `node ${nodeName} executor`),
-        user: r.optionalString(map, 'user') ?? 'root',
-        port: r.optionalNumber(map, 'port') ?? 22,
-      };
-      const identityFile = r.optionalString(map, 'identityFile');
+      const host = r.string(map, 'host', `node ${nodeName} executor`);
+      const port = r.optionalNumber(map, 'port') ?? 22;
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, 'port', true), `node ${nodeName}: ssh port ${port} is out of range`, 'write the port sshd listens on, e.g. port: 22');
+      // Host keys are pinned per environment (docs/decisions/0050-ssh-executor.md): no file, no connection.
       const knownHostsFile = r.optionalString(map, 'knownHostsFile');
-      if (identityFile) spec.identityFile = identityFile;
-      if (knownHostsFile) spec.knownHostsFile = knownHostsFile;
+      if (!knownHostsFile) {
+        throw r.error(
+          map,
+          `node ${nodeName}: an ssh executor needs knownHostsFile (host keys are pinned per environment)`,
+          `add knownHostsFile: <file> and pin the node's key after verifying its fingerprint: ssh-keyscan -p ${port} ${host} >> <file>`,
+        );
+      }
+      // Key files are relative to the environment file, so a rollback run from anywhere finds them.
+      const spec: ExecutorSpec = { kind: 'ssh', host, user: r.optionalString(map, 'user') ?? 'root', port, knownHostsFile: r.path(knownHostsFile) };
+      const identityFile = r.optionalString(map, 'identityFile');
+      if (identityFile) spec.identityFile = r.path(identityFile);
       return spec;
     }
     default:
@@ -186,6 +192,11 @@ class Reader {
     private readonly file: string,
     private readonly lines: LineCounter,
   ) {}
+
+  /** path: a path from the file, resolved against the file's own directory. */
+  path(text: string): string {
+    return resolve(dirname(this.file), text);
+  }
 
   location(node: unknown): SourceLocation {
     const range = (node as YamlNode | undefined)?.range;

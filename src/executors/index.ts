@@ -1,9 +1,9 @@
 /** executorFor: builds the executor an environment's node spec asks for. */
 import type { ExecutorSpec } from '../environment/types';
-import { ExperimentCompromised } from '../core/errors';
 import type { Executor } from './executor';
 import { LocalExecutor } from './local';
 import { NetnsExecutor } from './netns';
+import { SshExecutor } from './ssh';
 
 export function executorFor(spec: ExecutorSpec): Executor {
   switch (spec.kind) {
@@ -12,9 +12,7 @@ export function executorFor(spec: ExecutorSpec): Executor {
     case 'netns':
       return new NetnsExecutor(spec.namespace);
     case 'ssh':
-      throw new ExperimentCompromised(
-        `the ssh executor (host ${spec.host}) is not available yet; use netns or local nodes`,
-      );
+      return new SshExecutor(spec);
   }
 }
 

@@ -20,7 +20,7 @@ import { BadInput } from '../core/errors';
 import { CommandOptions, CommandResult, CommandTimeout, runCommand } from './command';
 import { NodeUnreachable, UnreachableReason } from './errors';
 import { detachedLauncher, Executor, shellQuote } from './executor';
-import { closeAllMasters, closeMaster, controlPathFor, ensureMaster, muxOptions } from './ssh-mux';
+import { checkMaster, closeAllMasters, closeMaster, controlPathFor, ensureMaster, muxOptions } from './ssh-mux';
 
 export { NodeUnreachable } from './errors';
 export type { UnreachableReason } from './errors';
@@ -30,7 +30,7 @@ export type SshSpec = Extract<ExecutorSpec, { kind: 'ssh' }>;
 
 /** Options that are not part of the serialisable spec. */
 export interface SshExecutorOptions {
-  /** Reuse one connection per node (OpenSSH ControlMaster). Default true: per-command latency ~450 → ~190 ms here. */
+  /** Reuse one connection per node (OpenSSH ControlMaster). Default true: measured 401 → 30 ms median per command (ADR 0050). */
   multiplex?: boolean;
   /** The node's name in the environment, for messages. */
   node?: string;
@@ -72,7 +72,7 @@ export class SshExecutor implements Executor {
     }
     this.spec = { ...spec };
     this.multiplex = options.multiplex ?? true;
-    this.who = `${options.node ? `node ${options.node} ` : ''}(${spec.user}@${spec.host}:${spec.port})`;
+    this.who = options.node ? `node ${options.node} (${spec.user}@${spec.host}:${spec.port})` : `${spec.user}@${spec.host}:${spec.port}`;
     this.description = `ssh ${spec.user}@${spec.host}:${spec.port}`;
   }
 
@@ -145,6 +145,12 @@ export class SshExecutor implements Executor {
     if (result.code !== 0) {
       throw new Error(`${this.description}: could not start ${name} (exit ${result.code}): ${result.stderr.trim() || 'no message'}`);
     }
+  }
+
+  /** sharedConnectionPid: the pid of this node's shared connection (ssh master process), or null when none runs. */
+  async sharedConnectionPid(): Promise<number | null> {
+    const controlPath = this.controlPath(false);
+    return controlPath ? checkMaster(controlPath, this.destination()) : null;
   }
 
   /** close: ends this node's shared connection (no ssh process stays behind); later commands reconnect. */

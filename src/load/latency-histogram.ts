@@ -5,11 +5,12 @@
  * These figures describe the load; SLO verdicts are still computed exactly from samples (src/slo).
  */
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from './load-report';
+import { emptyLatencySummary, type LatencySummary } from './load-report';
 
 /** Values are recorded in microseconds: 1 µs resolution is far below what an HTTP request can resolve. */
 const MICROS_PER_MS = 1000;
 
+/** LatencyHistogram: records latencies in fixed memory; summary() gives the LatencySummary of a LoadReport. */
 export class LatencyHistogram {
   private readonly histogram: hdr.Histogram;
   private readonly highestMicros: number;
@@ -48,7 +49,7 @@ export class LatencyHistogram {
 
   /** summary: p50/p90/p95/p99 (HdrHistogram, within 0.1%), exact max and mean; all null when empty. */
   summary(): LatencySummary {
-    if (this.count === 0) return { p50: null, p90: null, p95: null, p99: null, max: null, mean: null };
+    if (this.count === 0) return emptyLatencySummary();
     // HdrHistogram reports the top of a value's bucket; never let a percentile exceed the exact maximum.
     const at = (p: number): number => Math.min(this.histogram.getValueAtPercentile(p) / MICROS_PER_MS, this.maxMs);
     return { p50: at(50), p90: at(90), p95: at(95), p99: at(99), max: this.maxMs, mean: this.sumMs / this.count };

@@ -105,7 +105,7 @@ export async function rangeQuery(baseUrl: string, promql: string, options: Range
 
 /** targets lists Prometheus' active scrape targets with their health; throws PrometheusUnavailable. */
 export async function targets(baseUrl: string, timeoutMs = 2000): Promise<ActiveTarget[]> {
-  const data = await call(baseUrl, '/api/v1/targets', { state: 'active' }, timeoutMs, undefined);
+  const data = await call(baseUrl, '/api/v1/targets', { state: 'active' }, timeoutMs, undefined, 'GET');
   return parseTargetsData(data);
 }
 
@@ -154,19 +154,25 @@ export function targetProblems(active: readonly ActiveTarget[], expected: readon
   return problems;
 }
 
-/** Sends one API request and returns its `data`, or throws PrometheusUnavailable / BadInput. */
+/**
+ * Sends one API request and returns its `data`, or throws PrometheusUnavailable / BadInput. Queries go as POST
+ * with a form body (no URL length limit for long PromQL); /api/v1/targets answers GET only.
+ */
 async function call(
   baseUrl: string,
   path: string,
   params: Record<string, string>,
   timeoutMs: number,
   promql: string | undefined,
+  method: 'GET' | 'POST' = 'POST',
 ): Promise<unknown> {
   const url = `${baseUrl.replace(/\/+$/, '')}${path}`;
   let response;
   try {
-    // POST with a form body: Prometheus accepts it for every endpoint used here, and long queries fit.
-    response = await axios.post(url, new URLSearchParams(params), {
+    response = await axios.request({
+      method,
+      url,
+      ...(method === 'POST' ? { data: new URLSearchParams(params) } : { params }),
       timeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
       httpAgent: agent,

@@ -8,18 +8,26 @@ import { artefactName, Fault, FaultTarget, PreparedFault } from '../fault';
 
 export const ISOLATE_KIND = 'network-isolate';
 
-/** isolationRuleset: the nft script that isolates a host; priority -150 runs before ordinary filter chains. */
-export function isolationRuleset(table: string): string {
+/**
+ * isolationRuleset: the nft script that isolates a host; priority -150 runs before ordinary filter chains.
+ * `managementPort`: the ssh port the runner reaches the node through stays open, or the fault would cut the
+ * runner's own line and could only be undone by the node's expiry timer.
+ */
+export function isolationRuleset(table: string, managementPort?: number): string {
+  const keepIn = managementPort ? [`    tcp dport ${managementPort} accept comment "scs-chaos management (ssh)"`] : [];
+  const keepOut = managementPort ? [`    tcp sport ${managementPort} accept comment "scs-chaos management (ssh)"`] : [];
   return [
     `table inet ${table} {`,
     '  chain input {',
     '    type filter hook input priority -150; policy accept;',
     '    iifname "lo" accept',
+    ...keepIn,
     '    counter drop comment "scs-chaos network-isolate"',
     '  }',
     '  chain output {',
     '    type filter hook output priority -150; policy accept;',
     '    oifname "lo" accept',
+    ...keepOut,
     '    counter drop comment "scs-chaos network-isolate"',
     '  }',
     '}',
@@ -45,7 +53,8 @@ export function isolateNode(target: FaultTarget): Fault {
         preState: { nftTable: `inet ${table}` },
         revertScript: `nft delete table inet ${table} 2>/dev/null; ! nft list table inet ${table} >/dev/null 2>&1`,
         async apply() {
-          const result = await exec.run(['nft', '-f', '-'], { input: isolationRuleset(table), timeoutMs: 10_000 });
+          const managementPort = exec.spec.kind === 'ssh' ? exec.spec.port : undefined;
+          const result = await exec.run(['nft', '-f', '-'], { input: isolationRuleset(table, managementPort), timeoutMs: 10_000 });
           if (result.code !== 0) {
             throw new ExperimentCompromised(
               `could not isolate ${target.node.name} (${exec.description}): nft said "${result.stderr.trim()}". Is nftables installed on the node?`,
