@@ -17,6 +17,8 @@ import { ensureBridge, ensureNamespace, ensureUnreachableRoute, forgetNeighbour,
 import { BACKEND_SCRIPT, findSupervisord, labProcesses, namespacePids, signal, waitForExit } from './processes';
 import { programRunning, startProgram, startSupervisord, stopSupervisord, SupervisedProgram, supervisorConfigText, supervisordPid } from './supervisor';
 import { requireLabTools, requireRoot } from './tools';
+import { labPrometheusPlan, LabPrometheusPlan, PROMETHEUS_PORT } from './prometheus/config';
+import { waitForTargetsUp } from '../src/prometheus/client';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -30,6 +32,7 @@ export async function labUp(env: Environment, log: (line: string) => void): Prom
   requireRoot('lab up');
   requireLabTools();
   const layout = labLayout(env);
+  const prometheus = labPrometheus(layout); // finds its binaries: a missing one stops here, before anything is touched
   const { spec } = layout;
   log(`lab up: ${layout.nodes.length} nodes and an edge on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
 
@@ -44,12 +47,17 @@ export async function labUp(env: Environment, log: (line: string) => void): Prom
   }
   log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
 
-  const plans = namespacePlans(layout);
+  const plans = namespacePlans(layout, prometheus);
   const changed = await writeFiles(layout, plans);
+  await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
+  for (const exporter of prometheus.nodeExporters) await mkdir(exporter.textfileDir, { recursive: true, mode: 0o755 });
   await checkHaproxyConfig(layout);
   await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
 
   await waitUntilServing(env, layout);
+  // Prometheus 2.42 applies new scrape targets only every 5 s, so this wait is mostly that interval.
+  const scraping = await waitForTargetsUp(prometheus.url, prometheus.expectedTargets, READY_TIMEOUT_MS);
+  log(`prometheus: ${prometheus.url} scrapes ${scraping.targets.length} targets every second (all up after ${formatDuration(scraping.elapsedMs)})`);
   const serviceNodes = layout.nodes.filter((n) => n.runsService).map((n) => n.name);
   log(`${layout.service.spec.name}: ${serviceNodes.join(', ')} UP behind haproxy at http://${layout.edge.address}:${layout.edge.httpPort}/ (metrics at :${layout.edge.metricsPort}/metrics)`);
   log(`lab up in ${formatDuration(now() - started)}`);
@@ -103,21 +111,33 @@ interface NamespacePlan {
   files: Array<{ path: string; text: string }>;
 }
 
-function namespacePlans(layout: LabLayout): NamespacePlan[] {
+/**
+ * labPrometheus: Prometheus runs in the edge namespace (it reaches every node over the lab bridge, and the runner
+ * reaches it at the edge address, so it needs no port on the host); a node-exporter runs in every node namespace.
+ */
+export function labPrometheus(layout: LabLayout): LabPrometheusPlan {
+  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}` });
+}
+
+function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan): NamespacePlan[] {
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
   const plans = layout.nodes.map((node): NamespacePlan => {
     const argv = [process.execPath, backendScript, service.marker, '--node', node.name, '--port', String(service.spec.port)];
-    const programs = node.runsService ? [{ name: service.program, argv, logFile: join(node.dir, `${service.program}.log`) }] : [];
+    const programs: SupervisedProgram[] = node.runsService ? [{ name: service.program, argv, logFile: join(node.dir, `${service.program}.log`) }] : [];
+    const exporter = prometheus.nodeExporters.find((e) => e.node === node.name);
+    if (exporter) programs.push(exporter.program);
     return { target: node, programs, files: [{ path: node.supervisorConfig, text: supervisorConfigText(node, programs) }] };
   });
   const haproxy = { name: HAPROXY_PROGRAM, argv: haproxyArgv(layout), logFile: join(edge.dir, 'haproxy.log') };
+  const edgePrograms = [haproxy, prometheus.prometheus];
   plans.push({
     target: edge,
-    programs: [haproxy],
+    programs: edgePrograms,
     files: [
       { path: edge.haproxyConfig, text: haproxyConfigText(layout) },
-      { path: edge.supervisorConfig, text: supervisorConfigText(edge, [haproxy]) },
+      { path: prometheus.configPath, text: prometheus.configText },
+      { path: edge.supervisorConfig, text: supervisorConfigText(edge, edgePrograms) },
     ],
   });
   return plans;

@@ -13,11 +13,16 @@ import { Timeline } from './timeline';
 import { round3, writeScenarioFiles } from './scenario-files';
 import type { Fault } from '../faults/fault';
 import { executorFor } from '../executors';
+import { startLoad as startBuiltinLoad, LoadRun } from '../load/generator';
+import { chooseLoadEngine } from '../load/k6';
+import type { LoadReport } from '../load/load-report';
 import { CommandProbe } from '../probes/command-probe';
 import { HttpProbe } from '../probes/http-probe';
 import type { Probe } from '../probes/probe';
 import type { Sample } from '../probes/sample';
 import { TcpProbe } from '../probes/tcp-probe';
+import { PromqlProbe, PromqlSample } from '../prometheus/promql-probe';
+import { evaluatePromqlSlo, parsePromqlSlo, promqlCondition } from '../prometheus/promql-slo';
 import { evaluateSlo, observeSlo, samplesInWindow } from '../slo/evaluate';
 import { formatSloValue, parseSlo, SloExpression } from '../slo/expression';
 import { findRecovery } from '../slo/recovery';
@@ -44,6 +49,8 @@ export class Experiment {
   private readonly probes = new Map<string, Probe | null>();
   private readonly haltConditions: HaltCondition[] = [];
   private haltWatch: HaltWatch | null = null;
+  private readonly loads: LoadRun[] = [];
+  private readonly loadReports: LoadReport[] = [];
   private halt: HaltRecord | null = null;
   /** Aborted by a halt: ends this scenario's waits (the run's interruption ends them too). */
   private readonly scenarioAbort = new AbortController();
@@ -142,6 +149,83 @@ export class Experiment {
     probe.start();
     this.timeline.record('probe-started', `${name}: ${probe.description}`, { probe: name, rateHz });
     if (this.steadyStart === null) this.steadyStart = now();
+  }
+
+  /**
+   * watchPromql: samples a PromQL SLO ("promql(<query>) <op> <number>") once a second from the environment's
+   * Prometheus, so it can be judged per phase later. Probe name = "promql:<query>".
+   */
+  watchPromql(sloText: string): string {
+    const slo = parsePromqlSlo(sloText);
+    const prometheus = this.env.prometheus;
+    if (!prometheus) {
+      throw new BadInput(`environment ${this.env.name} names no Prometheus to query`, undefined, `add prometheus: { url: http://... } to ${this.env.sourcePath}`);
+    }
+    const name = promqlProbeName(slo.query);
+    this.addProbe(name, 1, (onSample) => new PromqlProbe({ name, baseUrl: prometheus.url, query: slo.query, condition: promqlCondition(slo), onSample }), `PromQL ${slo.query} on ${prometheus.url}`);
+    return name;
+  }
+
+  /** assertPromql: judges a watched PromQL SLO over a phase: met when every sample of the phase met it. */
+  async assertPromql(sloText: string, phase: Phase): Promise<void> {
+    const slo = parsePromqlSlo(sloText);
+    const name = promqlProbeName(slo.query);
+    if (!this.probes.has(name)) {
+      throw new BadInput(`the PromQL SLO is not watched in this scenario, so there are no samples to judge`, undefined, `add "Given Prometheus watches \"${sloText}\"" before the fault`);
+    }
+    if (!this.executing) {
+      this.plan(`judge: ${sloText} ${phase === 'before' ? 'in steady state' : `${phase} the fault`}`);
+      return;
+    }
+    await this.settleInFlight();
+    const [from, to] = this.phaseWindow(phase);
+    const samples = samplesInWindow(this.timeline.samplesOf(name), from, to) as PromqlSample[];
+    const result = evaluatePromqlSlo(slo, samples, phase, name);
+    this.slos.push(result);
+    this.timeline.record('slo', `${sloText} ${phase}: ${result.observedText}`, { ...result });
+    this.say(`${result.met ? 'ok' : 'NOT MET'}: ${sloText} ${phase} the fault, worst ${result.observedText} (${result.samples} samples)`);
+    if (!result.met) {
+      throw new HypothesisRefuted(`Prometheus: "${sloText}" not met ${phase} the fault: worst value ${result.observedText} over ${result.samples} samples`, { ...result });
+    }
+  }
+
+  /**
+   * loadService: a constant arrival rate of GET requests on the service's endpoint, beside the probes, until
+   * the scenario ends (bounded by `maxDurationMs` and the matching request count). Its samples are judged per
+   * phase like a probe's, under the name "load:<service>". The built-in open-model generator is used; when a k6
+   * binary is installed the run says that k6 scripts run with `k6` but per-phase judgement needs the built-in one.
+   */
+  async loadService(serviceName: string, ratePerSecond: number, maxDurationMs = 15 * 60_000): Promise<string> {
+    const service = resolveService(this.env, serviceName);
+    if (!service.endpoint) {
+      throw new BadInput(`service ${service.name} has no endpoint to load`, undefined, `add endpoint: http://... to service ${service.name} in ${this.env.sourcePath}`);
+    }
+    if (!(ratePerSecond > 0 && ratePerSecond <= 5000)) {
+      throw new BadInput(`a load of ${ratePerSecond} requests per second is out of range`, undefined, 'use a rate between 1 and 5000 requests per second');
+    }
+    const name = `load:${service.name}`;
+    if (this.probes.has(name)) throw new BadInput(`${service.name} is loaded twice in one scenario`, undefined, 'remove the second load step');
+    if (!this.executing) {
+      this.probes.set(name, null);
+      this.plan(`load ${service.name}: GET ${service.endpoint} at ${ratePerSecond}/s (built-in open-model generator, at most ${formatDuration(maxDurationMs)})`);
+      return name;
+    }
+    const engine = await chooseLoadEngine();
+    this.say(engine.engine === 'k6' ? `k6 found (${engine.k6Path}); per-phase SLOs need per-request samples, so this step uses the built-in generator` : engine.reason);
+    const run = startBuiltinLoad({
+      name,
+      url: service.endpoint,
+      ratePerSecond,
+      maxRequests: Math.ceil((ratePerSecond * maxDurationMs) / 1000),
+      maxDurationMs,
+      timeoutMs: this.env.defaults.probeTimeoutMs,
+      onSample: (sample) => this.timeline.addSample(sample),
+    });
+    this.loads.push(run);
+    this.probes.set(name, null);
+    this.timeline.record('probe-started', `${name}: ${ratePerSecond}/s on ${service.endpoint}`, { probe: name, ratePerSecond });
+    if (this.steadyStart === null) this.steadyStart = now();
+    return name;
   }
 
   /**
@@ -480,6 +564,7 @@ export class Experiment {
       }
     }
     await Promise.allSettled([...this.probes.values()].map((probe) => probe?.stop()));
+    for (const load of this.loads) this.loadReports.push(await load.stop());
     const ending = revertProblem ?? scenarioError;
     const verdict: Verdict = verdictOf(ending);
     const expectedVerdict = expectedVerdictOf(this.meta.tags);
@@ -497,6 +582,7 @@ export class Experiment {
     };
     if (expectedVerdict) summary.expectedVerdict = expectedVerdict;
     if (this.halt) summary.halt = this.halt;
+    if (this.loadReports.length) summary.load = this.loadReports;
     if (ending) {
       summary.reason = errorMessage(ending);
       const evidence = (ending as { evidence?: Record<string, unknown> }).evidence;
@@ -505,6 +591,11 @@ export class Experiment {
     writeScenarioFiles(this.ctx.runDir, this.meta.id, this.startedAtWall, this.startedAt, this.timeline);
     return summary;
   }
+}
+
+/** promqlProbeName: the probe name of a watched PromQL query. */
+function promqlProbeName(query: string): string {
+  return `promql:${query}`;
 }
 
 function faultRecord(injection: Injection): FaultRecord {

@@ -66,6 +66,13 @@ export function parseEnvironment(text: string, sourcePath: string): Environment 
   const defaults = readDefaults(r, r.get(root, 'defaults', false));
   const labNode = r.get(root, 'lab', false);
   const environment: Environment = { name, sourcePath, nodes, services, scope, defaults };
+  const prometheusNode = r.get(root, 'prometheus', false);
+  if (prometheusNode) {
+    const map = r.map(prometheusNode, 'prometheus', 'prometheus is a mapping with url');
+    const url = r.string(map, 'url', 'prometheus');
+    if (!/^https?:\/\//.test(url)) throw r.error(r.get(map, 'url', true), `prometheus url "${url}" is not an http(s) URL`, 'write e.g. url: http://198.18.0.10:9090');
+    environment.prometheus = { url: url.replace(/\/+$/, '') };
+  }
   if (labNode) environment.lab = readLab(r, r.map(labNode, 'lab', 'lab is a mapping'));
   return environment;
 }

@@ -81,5 +81,7 @@ export interface Environment {
   services: Record<string, ServiceSpec>;
   scope: ScopeSpec;
   defaults: Defaults;
+  /** The Prometheus that PromQL probes and SLOs query (in the lab: on the edge). */
+  prometheus?: { url: string };
   lab?: LabSpec;
 }

@@ -4,8 +4,10 @@
  * behind a pooled one.
  */
 import http from 'node:http';
+import net from 'node:net';
 import axios, { AxiosError } from 'axios';
 import { now } from '../core/clock';
+import { leanHttpGet } from './lean-http';
 import { Measurement, PeriodicSampler, Probe } from './probe';
 import type { Sample } from './sample';
 
@@ -48,9 +50,14 @@ export class HttpProbe implements Probe {
   readonly description: string;
   private readonly agent = new http.Agent({ keepAlive: false });
   private readonly sampler: PeriodicSampler;
+  /** The URL when it is plain http to an IP address: measured with the lean client (src/probes/lean-http.ts). */
+  private readonly plainHttp: URL | null;
 
   constructor(private readonly options: HttpProbeOptions) {
     this.description = `GET ${options.url} at ${options.rateHz} Hz`;
+    const parsed = new URL(options.url);
+    // Names go through axios, so DNS failures keep their own error class (a measurement problem).
+    this.plainHttp = parsed.protocol === 'http:' && net.isIP(parsed.hostname) !== 0 ? parsed : null;
     const sampler: ConstructorParameters<typeof PeriodicSampler>[0] = {
       name: options.name,
       rateHz: options.rateHz,
@@ -79,6 +86,11 @@ export class HttpProbe implements Probe {
     const { timeoutMs, url } = this.options;
     const isGood = this.options.isGoodStatus ?? ((status: number) => status >= 200 && status < 400);
     try {
+      if (this.plainHttp) {
+        const answer = await leanHttpGet(this.plainHttp, timeoutMs);
+        const ok = isGood(answer.status);
+        return { ok, latencyMs: now() - t, status: answer.status, ...(ok ? {} : { error: 'status' }) };
+      }
       const response = await axios.get(url, {
         timeout: timeoutMs,
         signal: AbortSignal.timeout(timeoutMs),

@@ -3,6 +3,7 @@
  * PromQL) shares PeriodicSampler, so they all sample drift-free, bounded and stamped the same way.
  */
 import { now } from '../core/clock';
+import { firstGridTick, ticker } from '../core/ticker';
 import type { Sample } from './sample';
 
 export interface Probe {
@@ -31,13 +32,13 @@ export interface PeriodicSamplerOptions {
 
 /**
  * PeriodicSampler: starts a measurement every 1/rateHz seconds (open model: on schedule whether or not the last
- * one finished; due times are computed from the start, so there is no drift), with at most enough measurements
- * in flight to cover one timeout period. A tick that finds the cap full records a measurement problem.
+ * one finished; due times sit on a grid of the monotonic clock, so there is no drift and samplers of the same
+ * rate wake up together — see src/core/ticker.ts), with at most enough measurements in flight to cover one
+ * timeout period. A tick that finds the cap full records a measurement problem.
  */
 export class PeriodicSampler {
-  private timer: NodeJS.Timeout | null = null;
+  private cancel: (() => void) | null = null;
   private inFlight = 0;
-  private tick = 0;
   private startedAt = 0;
   private stopped = false;
   private readonly pending = new Set<Promise<void>>();
@@ -49,27 +50,25 @@ export class PeriodicSampler {
 
   start(): void {
     this.startedAt = now();
-    this.schedule();
+    this.schedule(firstGridTick(this.startedAt, 1000 / this.options.rateHz));
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancel?.();
     await Promise.allSettled([...this.pending]);
   }
 
-  private schedule(): void {
+  private schedule(due: number): void {
     if (this.stopped) return;
-    const due = this.startedAt + (this.tick * 1000) / this.options.rateHz;
-    this.timer = setTimeout(() => {
-      this.tick++;
+    this.cancel = ticker.at(due, () => {
       if (now() - this.startedAt > (this.options.maxDurationMs ?? 3_600_000)) {
         this.stopped = true;
         return;
       }
       this.fire();
-      this.schedule();
-    }, Math.max(0, due - now()));
+      this.schedule(due + 1000 / this.options.rateHz);
+    });
   }
 
   private fire(): void {

@@ -9,6 +9,7 @@
 import { now } from '../core/clock';
 import { BadInput } from '../core/errors';
 import type { Sample } from '../probes/sample';
+import { Measurement, PeriodicSampler, PeriodicSamplerOptions, Probe } from '../probes/probe';
 import type { SloOperator } from '../slo/expression';
 import { compareSlo } from '../slo/evaluate';
 import { InstantResult, instantQuery, PrometheusUnavailable } from './client';
@@ -90,25 +91,28 @@ export function worstValue(values: readonly number[], op: SloOperator, threshold
 }
 
 /** PromqlProbe: samples one PromQL expression on a fixed schedule until stopped (bounded by maxDurationMs). */
-export class PromqlProbe {
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight = 0;
-  private tick = 0;
-  private startedAt = 0;
-  private stopped = false;
-  private readonly pending = new Set<Promise<void>>();
-  private readonly intervalMs: number;
+export class PromqlProbe implements Probe {
+  readonly description: string;
   private readonly timeoutMs: number;
-  private readonly maxInFlight: number;
+  private readonly sampler: PeriodicSampler;
 
   constructor(private readonly options: PromqlProbeOptions) {
-    this.intervalMs = options.intervalMs ?? 1000;
-    this.timeoutMs = options.timeoutMs ?? this.intervalMs;
-    if (!(this.intervalMs > 0) || !(this.timeoutMs > 0)) {
+    const intervalMs = options.intervalMs ?? 1000;
+    this.timeoutMs = options.timeoutMs ?? intervalMs;
+    if (!(intervalMs > 0) || !(this.timeoutMs > 0)) {
       throw new RangeError(`PromqlProbe ${options.name}: intervalMs and timeoutMs must be positive`);
     }
-    // Every query of one timeout period may be in flight at once, plus one.
-    this.maxInFlight = Math.ceil(this.timeoutMs / this.intervalMs) + 1;
+    this.description = `PromQL ${options.query} every ${intervalMs}ms`;
+    const sampler: PeriodicSamplerOptions = {
+      name: options.name,
+      rateHz: 1000 / intervalMs,
+      timeoutMs: this.timeoutMs,
+      measure: (t) => this.measure(t),
+      // The sampler passes every field of the measurement through, so these samples are PromqlSamples.
+      onSample: (sample) => options.onSample({ value: null, series: 0, ...sample } as PromqlSample),
+    };
+    if (options.maxDurationMs !== undefined) sampler.maxDurationMs = options.maxDurationMs;
+    this.sampler = new PeriodicSampler(sampler);
   }
 
   /** name: the probe's name, which labels its samples. */
@@ -118,15 +122,12 @@ export class PromqlProbe {
 
   /** start: the first query runs at once, then one every intervalMs (a late answer does not shift the schedule). */
   start(): void {
-    this.startedAt = now();
-    this.schedule();
+    this.sampler.start();
   }
 
   /** stop: no new queries; resolves when the ones in flight have finished (each is bounded by timeoutMs). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.pending]);
+  stop(): Promise<void> {
+    return this.sampler.stop();
   }
 
   /**
@@ -137,44 +138,16 @@ export class PromqlProbe {
     return instantQuery(this.options.baseUrl, this.options.query, { timeoutMs: this.timeoutMs });
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    const due = this.startedAt + this.tick * this.intervalMs;
-    this.timer = setTimeout(() => {
-      this.tick++;
-      if (now() - this.startedAt > (this.options.maxDurationMs ?? 3_600_000)) {
-        this.stopped = true;
-        return;
-      }
-      this.fire();
-      this.schedule();
-    }, Math.max(0, due - now()));
-  }
-
-  private fire(): void {
-    const t = now();
-    if (this.inFlight >= this.maxInFlight) {
-      this.options.onSample({ probe: this.name, t, ok: false, value: null, series: 0, error: 'probe-saturated', measurementProblem: true });
-      return;
-    }
-    this.inFlight++;
-    const measurement = this.measure(t).finally(() => {
-      this.inFlight--;
-      this.pending.delete(measurement);
-    });
-    this.pending.add(measurement);
-  }
-
-  private async measure(t: number): Promise<void> {
+  private async measure(t: number): Promise<Measurement & Judgement> {
     const { baseUrl, query, condition } = this.options;
     try {
       const result = await instantQuery(baseUrl, query, { timeoutMs: this.timeoutMs });
-      this.options.onSample({ probe: this.name, t, latencyMs: now() - t, ...judgeResult(result, condition) });
+      return { latencyMs: now() - t, ...judgeResult(result, condition) };
     } catch (error) {
       // Neither an unreachable Prometheus nor a query it rejects says anything about the system under test.
       const errorClass = error instanceof BadInput ? 'bad-query' : error instanceof PrometheusUnavailable ? 'unavailable' : 'error';
       const detail = error instanceof PrometheusUnavailable ? error.reason : error instanceof Error ? error.message.split('\n')[0] : String(error);
-      this.options.onSample({ probe: this.name, t, ok: false, latencyMs: now() - t, value: null, series: 0, error: errorClass, measurementProblem: true, detail });
+      return { ok: false, latencyMs: now() - t, value: null, series: 0, error: errorClass, measurementProblem: true, detail };
     }
   }
 }

@@ -114,7 +114,8 @@ function faultText(fault: FaultRecord): string {
 }
 
 function sloSubject(slo: SloResult): string {
-  return printable(`${slo.probe}  ${slo.expression}`);
+  // A PromQL SLO's expression already names its query; its probe name would only repeat it.
+  return printable(slo.probe.startsWith('promql:') ? slo.expression : `${slo.probe}  ${slo.expression}`);
 }
 
 function sloText(slo: SloResult, subjectWidth: number, paint: Painter): string {

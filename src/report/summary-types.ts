@@ -3,6 +3,8 @@
  * later Allure and HTML) is derived from these values, never from Cucumber's own results.
  */
 
+import type { LoadReport } from '../load/load-report';
+
 export type Verdict = 'passed' | 'failed' | 'not-steady' | 'aborted' | 'compromised';
 
 export const VERDICTS: readonly Verdict[] = ['passed', 'failed', 'not-steady', 'aborted', 'compromised'];
@@ -91,6 +93,8 @@ export interface ScenarioSummary {
   recovery: RecoveryResult[];
   /** Set when a halt condition stopped the scenario (verdict "aborted"). */
   halt?: HaltRecord;
+  /** What the load generators offered and got, when the scenario ran load. */
+  load?: LoadReport[];
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;

@@ -1,0 +1,16 @@
+/** Load steps: traffic beside the probes, judged per phase under the name "load:<service>". */
+import { Given, Then } from '@cucumber/cucumber';
+import type { Phase } from '../src/report/summary-types';
+import type { ChaosWorld } from './world';
+
+Given('steady load of {int} requests per second on {word}', async function (this: ChaosWorld, rate: number, service: string) {
+  await this.experiment.loadService(service, rate);
+});
+
+Then('availability of the load on {word} stays at or above {percentage} {phase}', async function (this: ChaosWorld, service: string, percent: string, phase: Phase) {
+  await this.experiment.assertSlo(`load:${service}`, `availability >= ${percent}`, phase);
+});
+
+Then('the SLO {string} holds for the load on {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
+  await this.experiment.assertSlo(`load:${service}`, slo, phase);
+});
