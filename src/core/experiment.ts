@@ -171,7 +171,7 @@ export class Experiment {
     const slo = parsePromqlSlo(sloText);
     const name = promqlProbeName(slo.query);
     if (!this.probes.has(name)) {
-      throw new BadInput(`the PromQL SLO is not watched in this scenario, so there are no samples to judge`, undefined, `add "Given Prometheus watches \"${sloText}\"" before the fault`);
+      throw new BadInput(`the PromQL SLO is not watched in this scenario, so there are no samples to judge`, undefined, `add the step: Given Prometheus watches "${sloText}" (before the fault)`);
     }
     if (!this.executing) {
       this.plan(`judge: ${sloText} ${phase === 'before' ? 'in steady state' : `${phase} the fault`}`);
