@@ -14,3 +14,11 @@ Then('availability of the load on {word} stays at or above {percentage} {phase}'
 Then('the SLO {string} holds for the load on {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
   await this.experiment.assertSlo(`load:${service}`, slo, phase);
 });
+
+Given('the k6 script {string} loads {word} at {int} requests per second for {duration}', async function (this: ChaosWorld, script: string, service: string, rate: number, durationMs: number) {
+  await this.experiment.loadWithScript(script, service, rate, durationMs);
+});
+
+Then('the load summary of {word} meets {string}', async function (this: ChaosWorld, service: string, slo: string) {
+  await this.experiment.assertLoadSummary(service, slo);
+});

@@ -17,3 +17,7 @@ Given('{word} on {node} is probed over TCP at {rate}', function (this: ChaosWorl
 Given('the command {string} on {node} is probed at {rate} as {string}', function (this: ChaosWorld, script: string, node: string, rateHz: number, name: string) {
   this.experiment.probeCommand(name, node, script, rateHz);
 });
+
+Given('{word} is probed over HTTP at {rate} expecting {string} in the body', function (this: ChaosWorld, service: string, rateHz: number, text: string) {
+  this.experiment.probeService(service, rateHz, text);
+});

@@ -6,9 +6,12 @@ Feature: A hung web backend is taken out of the pool
   Scenario: web stays mostly available while one backend hangs
     Given web is probed over HTTP at 20 Hz
     And web on node-3 is probed over HTTP at 10 Hz
+    And the k6 script "experiments/load/web-constant-rate.ts" loads web at 30 requests per second for 12s
     And availability of web is at least 99% for 3s in steady state
     When the web process on node-3 is paused for 5s
     Then availability of web stays at or above 85% during the fault
     And the SLO "availability <= 10%" holds for web on node-3 during the fault
     And web on node-3 recovers within 5s
     And availability of web stays at or above 99% after the fault
+    And the load summary of web meets "availability >= 85%"
+    And the load summary of web meets "p(95) < 1s"

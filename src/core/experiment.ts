@@ -3,6 +3,8 @@
  * revert, recover, verdict — with no Cucumber in sight. In plan mode every call validates and records what it
  * would do and touches nothing; in execute mode it acts. Faults are reverted on every path through finish().
  */
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { now, sleep, wallClockAt } from './clock';
 import { BadInput, ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt, errorMessage } from './errors';
 import { formatDuration } from './duration';
@@ -14,7 +16,8 @@ import { round3, writeScenarioFiles } from './scenario-files';
 import type { Fault } from '../faults/fault';
 import { executorFor } from '../executors';
 import { startLoad as startBuiltinLoad, LoadRun } from '../load/generator';
-import { chooseLoadEngine } from '../load/k6';
+import { chooseLoadEngine, runK6Script } from '../load/k6';
+import { evaluateSloOnLoadReport } from '../load/report-slo';
 import type { LoadReport } from '../load/load-report';
 import { CommandProbe } from '../probes/command-probe';
 import { HttpProbe } from '../probes/http-probe';
@@ -51,6 +54,8 @@ export class Experiment {
   private haltWatch: HaltWatch | null = null;
   private readonly loads: LoadRun[] = [];
   private readonly loadReports: LoadReport[] = [];
+  /** Scripted loads (k6, or the built-in generator standing in for it) by service, settling to their report. */
+  private readonly scriptedLoads = new Map<string, Promise<LoadReport>>();
   private halt: HaltRecord | null = null;
   /** Aborted by a halt: ends this scenario's waits (the run's interruption ends them too). */
   private readonly scenarioAbort = new AbortController();
@@ -92,13 +97,15 @@ export class Experiment {
   // ---- probes ---------------------------------------------------------------------------------------------
 
   /** probeService: samples the service's client endpoint over HTTP (in the lab: through haproxy). Probe name = service. */
-  probeService(serviceName: string, rateHz: number): string {
+  probeService(serviceName: string, rateHz: number, bodyIncludes?: string): string {
     const service = resolveService(this.env, serviceName);
     if (!service.endpoint) {
       throw new BadInput(`service ${service.name} has no endpoint to probe`, undefined, `add endpoint: http://... to service ${service.name} in ${this.env.sourcePath}`);
     }
     const url = service.endpoint;
-    this.addProbe(service.name, rateHz, (onSample) => new HttpProbe({ name: service.name, url, rateHz, timeoutMs: this.env.defaults.probeTimeoutMs, onSample }), `GET ${url}`);
+    const timeoutMs = this.env.defaults.probeTimeoutMs;
+    const what = bodyIncludes === undefined ? `GET ${url}` : `GET ${url} expecting "${bodyIncludes}" in the body`;
+    this.addProbe(service.name, rateHz, (onSample) => new HttpProbe({ name: service.name, url, rateHz, timeoutMs, onSample, ...(bodyIncludes === undefined ? {} : { bodyIncludes }) }), what);
     return service.name;
   }
 
@@ -226,6 +233,61 @@ export class Experiment {
     this.timeline.record('probe-started', `${name}: ${ratePerSecond}/s on ${service.endpoint}`, { probe: name, ratePerSecond });
     if (this.steadyStart === null) this.steadyStart = now();
     return name;
+  }
+
+  /**
+   * loadWithScript: runs a k6 script (experiments/load/*.ts) against the service for `durationMs` at `rate`,
+   * in the background, when a k6 binary is installed; without one the run says so and the built-in generator
+   * offers the same load. Either way the whole run's report is judged with assertLoadSummary.
+   */
+  async loadWithScript(script: string, serviceName: string, rate: number, durationMs: number): Promise<void> {
+    const service = resolveService(this.env, serviceName);
+    const scriptPath = resolvePath(script);
+    if (!existsSync(scriptPath)) throw new BadInput(`k6 script ${script} does not exist`, undefined, 'name a script under experiments/load/, e.g. "experiments/load/web-constant-rate.ts"');
+    if (!service.endpoint) throw new BadInput(`service ${service.name} has no endpoint to load`, undefined, `add endpoint: http://... to service ${service.name} in ${this.env.sourcePath}`);
+    if (this.scriptedLoads.has(service.name)) throw new BadInput(`${service.name} gets a scripted load twice in one scenario`, undefined, 'remove the second load step');
+    if (!this.executing) {
+      this.scriptedLoads.set(service.name, Promise.resolve(null as unknown as LoadReport));
+      this.plan(`load ${service.name}: ${script} at ${rate}/s for ${formatDuration(durationMs)} (k6 when installed, else the built-in generator)`);
+      return;
+    }
+    const engine = await chooseLoadEngine();
+    const endpoint = service.endpoint;
+    let report: Promise<LoadReport>;
+    if (engine.engine === 'k6') {
+      this.say(`k6: ${script} at ${rate}/s for ${formatDuration(durationMs)} (${engine.k6Path})`);
+      report = runK6Script({
+        script: scriptPath,
+        env: { TARGET_URL: endpoint, RATE: String(rate), DURATION: `${Math.ceil(durationMs / 1000)}s`, TIMEOUT_MS: String(this.env.defaults.probeTimeoutMs) },
+        summaryPath: resolvePath(this.ctx.runDir, `k6-${service.name}-${Date.now()}.json`),
+        timeoutMs: durationMs + 60_000,
+        k6Path: engine.k6Path,
+      });
+    } else {
+      this.say(`${engine.reason}: ${rate}/s on ${service.name} for ${formatDuration(durationMs)} instead of ${script}`);
+      report = startBuiltinLoad({ name: `k6:${service.name}`, url: endpoint, ratePerSecond: rate, maxRequests: Math.ceil((rate * durationMs) / 1000), maxDurationMs: durationMs, timeoutMs: this.env.defaults.probeTimeoutMs }).done;
+    }
+    // Recorded once, whenever it settles; a failure shows when the summary is judged.
+    report.then((r) => this.loadReports.push(r), () => undefined);
+    this.scriptedLoads.set(service.name, report);
+  }
+
+  /** assertLoadSummary: waits for the scripted load on the service to finish and judges an SLO on its summary. */
+  async assertLoadSummary(serviceName: string, sloText: string): Promise<void> {
+    const slo = parseSlo(sloText);
+    const pending = this.scriptedLoads.get(serviceName);
+    if (!pending) throw new BadInput(`no scripted load runs on ${serviceName} in this scenario`, undefined, `add first: Given the k6 script "experiments/load/web-constant-rate.ts" loads ${serviceName} at 50 requests per second for 30s`);
+    if (!this.executing) {
+      this.plan(`judge: the load summary of ${serviceName} meets ${sloText}`);
+      return;
+    }
+    this.say(`waiting for the load on ${serviceName} to finish`);
+    const report = await pending;
+    const result = evaluateSloOnLoadReport(slo, report, `${report.engine}:${serviceName}`);
+    result.expression = sloText;
+    this.slos.push(result);
+    this.say(`${result.met ? 'ok' : 'NOT MET'}: load on ${serviceName} (${report.engine}) ${sloText} over the whole run, observed ${result.observedText} (${report.sent} requests)`);
+    if (!result.met) throw new HypothesisRefuted(`load on ${serviceName} (${report.engine}): "${sloText}" not met over the whole run: observed ${result.observedText}`, { ...result });
   }
 
   /**
@@ -565,6 +627,8 @@ export class Experiment {
     }
     await Promise.allSettled([...this.probes.values()].map((probe) => probe?.stop()));
     for (const load of this.loads) this.loadReports.push(await load.stop());
+    // Scripted loads are bounded by their own duration; wait for them so no k6 process outlives the scenario.
+    await Promise.allSettled([...this.scriptedLoads.values()]);
     const ending = revertProblem ?? scenarioError;
     const verdict: Verdict = verdictOf(ending);
     const expectedVerdict = expectedVerdictOf(this.meta.tags);

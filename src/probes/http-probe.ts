@@ -18,6 +18,8 @@ export interface HttpProbeOptions {
   timeoutMs: number;
   /** Statuses that count as good. Default: 200-399. */
   isGoodStatus?: (status: number) => boolean;
+  /** When set, a good sample also needs this text in the body (the first 64 KiB); otherwise error "body". */
+  bodyIncludes?: string;
   maxDurationMs?: number;
   onSample: (sample: Sample) => void;
 }
@@ -85,11 +87,17 @@ export class HttpProbe implements Probe {
   private async measure(t: number): Promise<Measurement> {
     const { timeoutMs, url } = this.options;
     const isGood = this.options.isGoodStatus ?? ((status: number) => status >= 200 && status < 400);
+    const judged = (status: number, body: string | undefined, latencyMs: number): Measurement => {
+      if (!isGood(status)) return { ok: false, latencyMs, status, error: 'status' };
+      const wanted = this.options.bodyIncludes;
+      if (wanted !== undefined && !(body ?? '').includes(wanted)) return { ok: false, latencyMs, status, error: 'body' };
+      return { ok: true, latencyMs, status };
+    };
     try {
+      const wanted = this.options.bodyIncludes;
       if (this.plainHttp) {
-        const answer = await leanHttpGet(this.plainHttp, timeoutMs);
-        const ok = isGood(answer.status);
-        return { ok, latencyMs: now() - t, status: answer.status, ...(ok ? {} : { error: 'status' }) };
+        const answer = await leanHttpGet(this.plainHttp, timeoutMs, wanted !== undefined);
+        return judged(answer.status, answer.body, now() - t);
       }
       const response = await axios.get(url, {
         timeout: timeoutMs,
@@ -101,8 +109,7 @@ export class HttpProbe implements Probe {
         validateStatus: () => true,
         maxRedirects: 0,
       });
-      const ok = isGood(response.status);
-      return { ok, latencyMs: now() - t, status: response.status, ...(ok ? {} : { error: 'status' }) };
+      return judged(response.status, typeof response.data === 'string' ? response.data : '', now() - t);
     } catch (error) {
       const { error: errorClass, measurementProblem } = classifyError(error);
       const elapsed = now() - t;

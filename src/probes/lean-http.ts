@@ -10,7 +10,12 @@ export interface LeanAnswer {
   status: number;
   /** Bytes of the body received (after the headers). */
   bodyBytes: number;
+  /** The body as text (latin1-safe UTF-8 decode), only when asked for with `withBody`; at most 64 KiB. */
+  body?: string;
 }
+
+/** Bodies beyond this are not kept for matching: a probe checks a page, it does not download files. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** LeanHttpError: a failed request, with a Node-style `code` (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...). */
 export class LeanHttpError extends Error {
@@ -26,7 +31,7 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const CHUNKED_END = Buffer.from('0\r\n\r\n');
 
 /** leanHttpGet: GETs an http:// URL; resolves with the status once the whole response is in, or rejects. */
-export function leanHttpGet(url: URL, timeoutMs: number): Promise<LeanAnswer> {
+export function leanHttpGet(url: URL, timeoutMs: number, withBody = false): Promise<LeanAnswer> {
   return new Promise((resolve, reject) => {
     const port = Number(url.port || 80);
     const request = Buffer.from(
@@ -46,6 +51,7 @@ export function leanHttpGet(url: URL, timeoutMs: number): Promise<LeanAnswer> {
       clearTimeout(timer);
       socket.destroy();
       if (error) reject(error);
+      else if (withBody) resolve({ status, bodyBytes: received.length - headerLength, body: received.subarray(headerLength, headerLength + MAX_BODY_BYTES).toString('utf8') });
       else resolve({ status, bodyBytes: received.length - headerLength });
     };
     const timer = setTimeout(() => finish(new LeanHttpError(`no complete answer within ${timeoutMs}ms`, 'ETIMEDOUT')), timeoutMs);

@@ -57,7 +57,7 @@ describe('probes against loopback servers', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       res.statusCode = req.url === '/broken' ? 503 : 200;
-      res.end('ok');
+      res.end(req.url === '/page' ? '<h1>served by node-1</h1>' : 'ok');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
@@ -82,6 +82,14 @@ describe('probes against loopback servers', () => {
     const closed = await closedPort();
     const refused = await collect((onSample) => new HttpProbe({ name: 'h', url: `http://127.0.0.1:${closed}/`, rateHz: 20, timeoutMs: 500, onSample }));
     assert.ok(refused.every((s) => !s.ok && s.error === 'refused' && !s.measurementProblem));
+  });
+
+  it('HTTP: a body match makes a 200 without the text a failure of class "body"', async () => {
+    const url = `http://127.0.0.1:${port}/page`;
+    const matching = await collect((onSample) => new HttpProbe({ name: 'h', url, rateHz: 20, timeoutMs: 500, bodyIncludes: 'node-1', onSample }));
+    assert.ok(matching.every((s) => s.ok));
+    const missing = await collect((onSample) => new HttpProbe({ name: 'h', url, rateHz: 20, timeoutMs: 500, bodyIncludes: 'node-2', onSample }));
+    assert.ok(missing.every((s) => !s.ok && s.status === 200 && s.error === 'body'));
   });
 
   it('HTTP: a DNS failure on the probe side is a measurement problem, not an outage', async () => {

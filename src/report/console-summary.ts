@@ -31,7 +31,7 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<number, string>> = {
 
 const WIDTH = 100;
 const LABEL_WIDTH = 10;
-const PHASES: readonly Phase[] = ['before', 'during', 'after'];
+const PHASES: readonly (Phase | 'run')[] = ['before', 'during', 'after', 'run'];
 const ANSI = { red: '\x1b[31m', green: '\x1b[32m', yellow: '\x1b[33m', magenta: '\x1b[35m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const VERDICT_COLOR: Record<Verdict, string> = {
   passed: ANSI.green,

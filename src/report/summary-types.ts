@@ -33,7 +33,8 @@ export interface SloResult {
   probe: string;
   /** The SLO as written, e.g. "availability >= 95%". */
   expression: string;
-  phase: Phase;
+  /** The phase judged; "run" for SLOs judged on a whole load run's summary (k6), which has no phases. */
+  phase: Phase | 'run';
   /** The observed value in the SLO's unit (ratio 0..1 for availability and rates, ms for latency); null without samples. */
   observed: number | null;
   /** The observed value formatted like the expression, e.g. "97.3%" or "412ms". */
