@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { BadInput } from '../core/errors';
 import { closeSshMasters } from '../executors/ssh';
 import { labCommand } from './lab';
+import { rollbackCommand } from './rollback';
+import { sweepCommand } from './sweep';
 import { demoCommand } from './demo';
 import { planCommand, runCommand, RunOptions } from './run';
 import { DEFAULT_ENV, parseFlags } from './flags';
@@ -20,6 +22,9 @@ commands:
   lab up|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
   demo               install the lab's packages, bring the lab up, run features/lab, bring it down
+  sweep [--env FILE] remove every scs-chaos artefact found on the environment's nodes (no journal needed)
+  rollback [--journal FILE]
+                     undo every injection a journal holds as not reverted (default reports/latest/journal.jsonl)
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
@@ -40,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
         return await labCommand(rest, log);
       case 'demo':
         return await demoCommand(rest, log);
+      case 'sweep':
+        return await sweepCommand(rest, log);
+      case 'rollback':
+        return await rollbackCommand(rest, log);
       case undefined:
       case '-h':
       case '--help':
@@ -47,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo (scs-chaos --help)');
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback (scs-chaos --help)');
     }
   } catch (error) {
     if (error instanceof BadInput) {

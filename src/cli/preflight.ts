@@ -5,6 +5,7 @@
  */
 import type { Environment } from '../environment/types';
 import { executorFor } from '../executors';
+import { LIST_ARTEFACTS_SCRIPT } from '../faults/artefacts';
 import { processState } from '../faults/process/find-process';
 import { nodesOfService } from '../targets/resolve';
 
@@ -37,8 +38,10 @@ export async function preflight(env: Environment): Promise<PreflightResult> {
         );
         return;
       }
-      const tablesLeft = tables.stdout.split('\n').filter((line) => line.includes('scs_chaos_'));
-      if (tablesLeft.length) leftovers.push(`${name}: leftover fault from an earlier run: ${tablesLeft.join(', ')}`);
+      const listed = await exec.runScript(LIST_ARTEFACTS_SCRIPT, { timeoutMs: 10_000 });
+      for (const line of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
+        leftovers.push(`${name}: leftover of an earlier run: ${line}`);
+      }
       for (const service of Object.values(env.services)) {
         if (!service.processMatch || !nodesOfService(env, service).includes(node)) continue;
         const pattern = service.processMatch.replaceAll('{node}', node.name);

@@ -55,7 +55,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     options.log('preflight refused to start; nothing was injected:');
     for (const problem of [...checked.unreachable, ...checked.leftovers]) options.log(`  ${problem}`);
     if (checked.leftovers.length) {
-      options.log(`  fix: remove the leftovers (in the lab: \`scs-chaos lab down && scs-chaos lab up\`; they also expire at their TTL), then run again`);
+      options.log('  fix: `scs-chaos rollback` (replays the last journal) or `scs-chaos sweep` (finds them by name), then run again; they also expire at their TTL');
     }
     return 2;
   }

@@ -99,7 +99,7 @@ describe('scs-chaos run against the lab', () => {
     try {
       const result = await runCli(['run', '--reports', reports]);
       assert.equal(result.code, 2, result.stderr);
-      assert.match(result.stderr, /node-2: leftover fault from an earlier run: table inet scs_chaos_deadbeef/);
+      assert.match(result.stderr, /node-2: leftover of an earlier run: nft table: inet scs_chaos_deadbeef/);
       assert.deepEqual(readdirSync(reports), [], 'no run directory, no journal');
     } finally {
       await runCommand(['ip', 'netns', 'exec', 'scs-lab-node-2', 'nft', 'delete', 'table', 'inet', 'scs_chaos_deadbeef']);
@@ -137,5 +137,41 @@ describe('scs-chaos run against the lab', () => {
     assert.ok(!journalOf(reports).some((e) => e.type === 'reverted'), 'the runner never reverted it');
     const ttlMs = 9000;
     await waitFor(async () => (await chaosTablesOnLab(env)).length === 0, ttlMs + 5000 - (Date.now() - injectedAt), 'the expiry timer to remove the isolation');
+  });
+
+  it('after SIGKILL, `scs-chaos rollback` undoes the fault from the journal at once, long before its TTL', async () => {
+    const reports = tempReportsDir();
+    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-pause.feature']);
+    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the pause to be injected');
+    const intent = journalOf(reports).find((e) => e.type === 'inject-intent');
+    const pid = intent && intent.type === 'inject-intent' ? Number(intent.preState.pid) : NaN;
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await finished;
+    assert.equal(processStateOf(pid), 'T', 'the process stays paused after the runner died');
+    const rollback = await runCli(['rollback', '--journal', join(reports, 'latest', 'journal.jsonl')]);
+    assert.equal(rollback.code, 0, rollback.stderr);
+    assert.match(rollback.stderr, /rollback: reverted process-pause on web on node-3/);
+    assert.notEqual(processStateOf(pid), 'T', 'rollback resumed the process');
+    assert.ok(journalOf(reports).some((e) => e.type === 'reverted'), 'the journal records the revert');
+    const again = await runCli(['rollback', '--journal', join(reports, 'latest', 'journal.jsonl')]);
+    assert.match(again.stderr, /nothing to undo/);
+    assert.equal((await runCommand(['pgrep', '-f', '[s]cs-chaos-ttl-'])).code, 1, 'no expiry timer is left');
+  });
+
+  it('after SIGKILL, `scs-chaos sweep` finds and removes the fault without any journal', async () => {
+    const reports = tempReportsDir();
+    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-isolation.feature']);
+    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the isolation to be injected');
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await finished;
+    assert.equal((await chaosTablesOnLab(env)).length, 1, 'the isolation outlives the runner');
+    const sweep = await runCli(['sweep']);
+    assert.equal(sweep.code, 0, sweep.stderr);
+    assert.match(sweep.stderr, /node-1: removed nft table inet scs_chaos_/);
+    assert.deepEqual(await chaosTablesOnLab(env), [], 'sweep removed the isolation at once');
+    assert.equal((await runCommand(['pgrep', '-f', '[s]cs-chaos-ttl-'])).code, 1, 'no expiry timer is left');
+    const preflightAfter = await runCli(['run', '--reports', reports, 'test/lab/features/long-isolation.feature', '--name', 'no-such-scenario']);
+    assert.equal(preflightAfter.code, 2, 'no scenario selected: bad input, but not because of leftovers');
+    assert.doesNotMatch(preflightAfter.stderr, /leftover/);
   });
 });

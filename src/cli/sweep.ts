@@ -1,0 +1,51 @@
+/**
+ * `scs-chaos sweep [--env FILE]`: removes every scs-chaos artefact found on the environment's nodes — without
+ * any journal (src/faults/artefacts.ts) — and resumes service processes left stopped (SIGSTOP). For the runner
+ * that died with its journal, or faults injected from another machine.
+ */
+import { resolve } from 'node:path';
+import type { Environment, NodeSpec } from '../environment/types';
+import { loadEnvironment } from '../environment/load';
+import { executorFor } from '../executors';
+import { SWEEP_SCRIPT } from '../faults/artefacts';
+import { processState } from '../faults/process/find-process';
+import { nodesOfService } from '../targets/resolve';
+import { DEFAULT_ENV, parseFlags } from './flags';
+
+export async function sweepCommand(args: string[], log: (line: string) => void): Promise<number> {
+  const { values } = parseFlags(args, { env: { type: 'string' } });
+  const env = loadEnvironment(resolve(values.env ?? DEFAULT_ENV));
+  const results = await Promise.all(env.nodes.map((node) => sweepNode(env, node)));
+  let failed = 0;
+  for (const { node, lines, error } of results) {
+    if (error) {
+      failed++;
+      log(`${node}: could not sweep: ${error}`);
+    } else {
+      log(`${node}: ${lines.length ? lines.join('; ') : 'clean'}`);
+    }
+    failed += lines.filter((line) => line.startsWith('FAILED')).length;
+  }
+  return failed ? 3 : 0;
+}
+
+/** sweepNode: runs the sweep script on one node and resumes its stopped service processes. */
+export async function sweepNode(env: Environment, node: NodeSpec): Promise<{ node: string; lines: string[]; error?: string }> {
+  const exec = executorFor(node.executor);
+  try {
+    const result = await exec.runScript(SWEEP_SCRIPT, { timeoutMs: 30_000 });
+    const lines = result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    for (const service of Object.values(env.services)) {
+      if (!service.processMatch || !nodesOfService(env, service).includes(node)) continue;
+      const found = await exec.run(['pgrep', '-f', service.processMatch.replaceAll('{node}', node.name)], { timeoutMs: 5000 });
+      for (const pid of found.stdout.split(/\s+/).filter(Boolean).map(Number)) {
+        if ((await processState(exec, pid)) !== 'T') continue;
+        await exec.run(['kill', '-CONT', String(pid)], { timeoutMs: 5000 });
+        lines.push(`resumed stopped ${service.name} process ${pid}`);
+      }
+    }
+    return { node: node.name, lines };
+  } catch (error) {
+    return { node: node.name, lines: [], error: (error as Error).message };
+  }
+}
