@@ -14,6 +14,7 @@ import type { RunContext } from './run-context';
 import { Timeline } from './timeline';
 import { round3, writeScenarioFiles } from './scenario-files';
 import type { Fault } from '../faults/fault';
+import { isNetworkFault } from '../faults/network/network-fault';
 import { executorFor } from '../executors';
 import { startLoad as startBuiltinLoad, LoadRun } from '../load/generator';
 import { chooseLoadEngine, runK6Script } from '../load/k6';
@@ -356,6 +357,7 @@ export class Experiment {
     this.checkBlastRadius(fault);
     if (!this.executing) {
       this.plannedFault = true;
+      await this.planCheckKernel(fault);
       this.plan(`inject: ${fault.describe()} for ${formatDuration(durationMs)} (on-node expiry after ${formatDuration(ttl)})`);
       return;
     }
@@ -390,6 +392,20 @@ export class Experiment {
     this.say(`observing for ${formatDuration(durationMs)}`);
     await this.wait(durationMs);
     if (this.oneShot) this.faultEnd = now();
+  }
+
+  /**
+   * planCheckKernel: a fault that needs a kernel feature (sch_netem) asks the node at plan time — read-only —
+   * and a node without it refuses the scenario as bad input before anything is touched.
+   */
+  private async planCheckKernel(fault: Fault): Promise<void> {
+    if (!isNetworkFault(fault) || !fault.requiresNetem) return;
+    try {
+      this.plan(`check: ${await fault.planCheck()}`);
+    } catch (error) {
+      if (error instanceof BadInput) throw error;
+      this.plan(`check: could not ask ${fault.target.node.name} whether its kernel has sch_netem (${errorMessage(error)}); the injection will verify it`);
+    }
   }
 
   private checkBlastRadius(fault: Fault): void {

@@ -1,0 +1,46 @@
+/**
+ * Network fault steps: each turns text into one typed fault on one node and hands it to the Experiment.
+ * Faults that need the kernel's sch_netem are checked at plan time and refused with a clear message where
+ * the node lacks it.
+ */
+import { When } from '@cucumber/cucumber';
+import { parseDuration } from '../src/core/duration';
+import { BadInput } from '../src/core/errors';
+import { bandwidthLimit, parseRate } from '../src/faults/network/bandwidth';
+import { dnsFailure } from '../src/faults/network/dns-failure';
+import { netemFault } from '../src/faults/network/netem';
+import { packetLoss } from '../src/faults/network/packet-loss';
+import { partition } from '../src/faults/network/partition';
+import { portBlackhole } from '../src/faults/network/port-blackhole';
+import { faultTarget, resolveNode } from '../src/targets/resolve';
+import type { ChaosWorld } from './world';
+
+const percentOf = (text: string): number => Number(text.replace(/%$/, ''));
+
+When('{node} is partitioned from {node} for {duration}', async function (this: ChaosWorld, node: string, other: string, durationMs: number) {
+  const env = this.experiment.env;
+  const peer = resolveNode(env, other);
+  if (peer.name === node) throw new BadInput(`a node cannot be partitioned from itself (${node})`, undefined, 'name two different nodes');
+  await this.experiment.injectFor(partition(faultTarget(env, node), { peers: [peer.address] }), durationMs, undefined);
+});
+
+When('{node} drops {percentage} of its outgoing packets for {duration}', async function (this: ChaosWorld, node: string, percent: string, durationMs: number) {
+  await this.experiment.injectFor(packetLoss(faultTarget(this.experiment.env, node), { percent: percentOf(percent), direction: 'egress' }), durationMs, undefined);
+});
+
+When('the outgoing bandwidth of {node} is limited to {word} for {duration}', async function (this: ChaosWorld, node: string, rate: string, durationMs: number) {
+  await this.experiment.injectFor(bandwidthLimit(faultTarget(this.experiment.env, node), { rateBitsPerSecond: parseRate(rate), direction: 'egress' }), durationMs, undefined);
+});
+
+When('port {int} on {node} is blackholed for {duration}', async function (this: ChaosWorld, port: number, node: string, durationMs: number) {
+  await this.experiment.injectFor(portBlackhole(faultTarget(this.experiment.env, node), { port }), durationMs, undefined);
+});
+
+When('DNS fails on {node} for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
+  await this.experiment.injectFor(dnsFailure(faultTarget(this.experiment.env, node), { mode: 'reject' }), durationMs, undefined);
+});
+
+When('{node} gets {word} of added latency with {word} jitter for {duration}', async function (this: ChaosWorld, node: string, delay: string, jitter: string, durationMs: number) {
+  const fault = netemFault(faultTarget(this.experiment.env, node), { delayMs: parseDuration(delay), jitterMs: parseDuration(jitter) });
+  await this.experiment.injectFor(fault, durationMs, undefined);
+});
