@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 const nodeGlobals = {
   require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly',
-  setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly',
+  setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly',
 };
 
 export default tseslint.config(
