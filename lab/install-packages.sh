@@ -10,11 +10,11 @@ set -euo pipefail
 # iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
 # supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
 # prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
-PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter)
+PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus and prometheus-node-exporter with the ARGS of /etc/default/<name> (empty by default) and its
 # config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
-SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$'
+SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
 
 # Prints the pids of running system-wide daemons (SYSTEM_DAEMONS), one a line (reads /proc: pgrep may not be installed yet).
 system_daemons() {

@@ -18,6 +18,7 @@ import { BACKEND_SCRIPT, findSupervisord, labProcesses, namespacePids, signal, w
 import { programRunning, startProgram, startSupervisord, stopSupervisord, SupervisedProgram, supervisorConfigText, supervisordPid } from './supervisor';
 import { requireLabTools, requireRoot } from './tools';
 import { labPrometheusPlan, LabPrometheusPlan, PROMETHEUS_PORT } from './prometheus/config';
+import { ensureLabSshKeys, sshdConfigText, sshdProgram } from './ssh';
 import { waitForTargetsUp } from '../src/prometheus/client';
 
 export { labStatus } from './status';
@@ -50,6 +51,7 @@ export async function labUp(env: Environment, log: (line: string) => void): Prom
   const plans = namespacePlans(layout, prometheus);
   const changed = await writeFiles(layout, plans);
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
+  await ensureLabSshKeys(layout);
   for (const exporter of prometheus.nodeExporters) await mkdir(exporter.textfileDir, { recursive: true, mode: 0o755 });
   await checkHaproxyConfig(layout);
   await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
@@ -127,7 +129,15 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan): Names
     const programs: SupervisedProgram[] = node.runsService ? [{ name: service.program, argv, logFile: join(node.dir, `${service.program}.log`) }] : [];
     const exporter = prometheus.nodeExporters.find((e) => e.node === node.name);
     if (exporter) programs.push(exporter.program);
-    return { target: node, programs, files: [{ path: node.supervisorConfig, text: supervisorConfigText(node, programs) }] };
+    programs.push(sshdProgram(node));
+    return {
+      target: node,
+      programs,
+      files: [
+        { path: join(node.dir, 'sshd_config'), text: sshdConfigText(layout, node) },
+        { path: node.supervisorConfig, text: supervisorConfigText(node, programs) },
+      ],
+    };
   });
   const haproxy = { name: HAPROXY_PROGRAM, argv: haproxyArgv(layout), logFile: join(edge.dir, 'haproxy.log') };
   const edgePrograms = [haproxy, prometheus.prometheus];

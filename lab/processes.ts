@@ -35,7 +35,7 @@ export function listProcesses(): ProcessInfo[] {
 }
 
 /** Programs the lab starts with a file under its runDir on their command line. */
-const RUN_DIR_PROGRAMS = new Set(['supervisord', 'haproxy', 'prometheus', 'prometheus-node-exporter']);
+const RUN_DIR_PROGRAMS = new Set(['supervisord', 'haproxy', 'prometheus', 'prometheus-node-exporter', 'sshd']);
 
 /**
  * labProcesses lists the processes started by the lab: a supervisord or haproxy whose command line names a

@@ -13,6 +13,8 @@ export const LAB_TOOLS = {
   supervisord: 'supervisor',
   supervisorctl: 'supervisor',
   pgrep: 'procps',
+  sshd: 'openssh-server',
+  'ssh-keygen': 'openssh-client',
 } as const;
 
 /** LabTool: the name of a program the lab runs. */

@@ -12,6 +12,7 @@ import type { Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec,
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const SYSTEMD_UNIT = /^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/;
 
 /** Reads and validates one environment file. */
 export function loadEnvironment(path: string): Environment {
@@ -138,6 +139,12 @@ function readService(r: Reader, name: string, node: YamlNode): ServiceSpec {
   if (supervisorNode) {
     const sup = r.map(supervisorNode, `service ${name} supervisor`, 'supervisor has program and config');
     service.supervisor = { program: r.string(sup, 'program', `service ${name} supervisor`), config: r.string(sup, 'config', `service ${name} supervisor`) };
+  }
+  const systemdUnit = r.optionalString(map, 'systemdUnit');
+  if (systemdUnit !== undefined) {
+    // The characters systemd allows in unit names (systemd.unit(5)); a leading '-' would read as an option.
+    if (!SYSTEMD_UNIT.test(systemdUnit)) throw r.error(r.get(map, 'systemdUnit', true), `service ${name}: systemdUnit "${systemdUnit}" is not a systemd unit name`, 'write the unit as systemctl lists it, e.g. systemdUnit: haproxy.service');
+    service.systemdUnit = systemdUnit;
   }
   return service;
 }

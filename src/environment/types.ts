@@ -31,6 +31,8 @@ export interface ServiceSpec {
   processMatch?: string;
   /** Supervisor program that keeps the service running (lab); `{node}` in the config path is replaced. */
   supervisor?: { program: string; config: string };
+  /** systemd unit that runs the service on real hosts (e.g. "haproxy.service"); used when there is no supervisor. */
+  systemdUnit?: string;
 }
 
 export interface ScopeSpec {

@@ -47,10 +47,10 @@ describe('crash test: SIGKILL of the runner during an active fault', () => {
       await new Promise((r) => setTimeout(r, Math.random() * 2800));
       process.kill(-(child.pid as number), 'SIGKILL');
       await finished;
-      const cleanIn = await waitFor(async () => (await artefactsOnLab()).length === 0, TTL_MS + 5000 - (Date.now() - injectedAt), `run ${run}: the node to be clean`).catch(async (error: Error) => {
+      await waitFor(async () => (await artefactsOnLab()).length === 0, TTL_MS + 5000 - (Date.now() - injectedAt), `run ${run}: the node to be clean`).catch(async (error: Error) => {
         throw new Error(`${error.message}; still there: ${(await artefactsOnLab()).join(', ')}`);
       });
-      cleanAfterMs.push(Date.now() - injectedAt - 0 * cleanIn);
+      cleanAfterMs.push(Date.now() - injectedAt);
     }
     t.diagnostic(`clean after injection: max ${Math.max(...cleanAfterMs)} ms, TTL ${TTL_MS} ms, limit ${TTL_MS + 5000} ms, ${RUNS} runs`);
     assert.equal(cleanAfterMs.length, RUNS);

@@ -20,10 +20,17 @@ import { killProcess } from '../../src/faults/process/kill';
 import { pauseProcess } from '../../src/faults/process/pause';
 import { findServicePid } from '../../src/faults/process/find-process';
 import { faultTarget } from '../../src/targets/resolve';
-import { chaosTablesOnLab, labEnv, nftTables, processStateOf, waitFor } from './helpers';
+import { chaosTablesOnLab, labEnv, nftTables, processStateOf, REPO, waitFor } from './helpers';
+import { loadEnvironment } from '../../src/environment/load';
+import { closeSshMasters } from '../../src/executors/ssh';
 
-const env = labEnv();
+const lab = labEnv();
 const quiet = (): void => undefined;
+/** The same fault tests run through both executors: netns (lab.yaml) and ssh to the node's sshd (lab-ssh.yaml). */
+const ENVIRONMENTS = [
+  { label: 'netns', env: lab },
+  { label: 'ssh', env: loadEnvironment(join(REPO, 'experiments', 'environments', 'lab-ssh.yaml')) },
+];
 
 function journalIn(dir: string): Journal {
   return new Journal(join(dir, 'journal.jsonl'));
@@ -37,14 +44,15 @@ async function canFetch(url: string): Promise<boolean> {
   }
 }
 
-describe('faults against the lab', () => {
+for (const { label, env } of ENVIRONMENTS) describe(`faults against the lab, through the ${label} executor`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'scs-chaos-faults-'));
 
   before(async () => {
-    await labUp(env, quiet);
+    await labUp(lab, quiet);
   });
   after(async () => {
-    await labDown(env, quiet);
+    await closeSshMasters();
+    await labDown(lab, quiet);
   });
 
   it('isolating a node is observable (haproxy marks it DOWN, requests fail) and gone after revert', async () => {
@@ -56,14 +64,14 @@ describe('faults against the lab', () => {
     try {
       assert.match(await injection.verify(), /nft table inet scs_chaos_/);
       assert.ok((await nftTables('scs-lab-node-1')).some((t) => t.includes(`scs_chaos_${injection.id}`)));
-      await waitFor(async () => (await haproxyBackendStates(env))['node-1']?.startsWith('DOWN') ?? false, 3000, 'haproxy to mark node-1 DOWN');
+      await waitFor(async () => (await haproxyBackendStates(lab))['node-1']?.startsWith('DOWN') ?? false, 3000, 'haproxy to mark node-1 DOWN');
       assert.equal(await canFetch('http://198.18.0.11:8080/'), false, 'requests to the isolated node fail');
-      assert.equal((await haproxyBackendStates(env))['node-2'], 'UP', 'other nodes stay UP');
+      assert.equal((await haproxyBackendStates(lab))['node-2'], 'UP', 'other nodes stay UP');
     } finally {
       await injection.revert('test over');
     }
-    assert.deepEqual(await chaosTablesOnLab(env), [], 'no scs_chaos table remains');
-    await waitFor(async () => (await haproxyBackendStates(env))['node-1'] === 'UP', 3000, 'haproxy to mark node-1 UP again');
+    assert.deepEqual(await chaosTablesOnLab(lab), [], 'no scs_chaos table remains');
+    await waitFor(async () => (await haproxyBackendStates(lab))['node-1'] === 'UP', 3000, 'haproxy to mark node-1 UP again');
     assert.equal(await canFetch('http://198.18.0.11:8080/'), true, 'node-1 serves again after revert');
     const types = readJournal(journal.path).filter((e) => 'injectionId' in e && e.injectionId === injection.id).map((e) => e.type);
     assert.deepEqual(types, ['inject-intent', 'injected', 'revert-intent', 'reverted']);
@@ -119,12 +127,12 @@ describe('faults against the lab', () => {
     // Interrupt the fault's wait from outside, as a thrown error would end a step early.
     const fault = isolateNode(faultTarget(env, 'node-2'));
     const running = experiment.injectFor(fault, 20_000, undefined);
-    await waitFor(async () => (await chaosTablesOnLab(env)).length === 1, 5000, 'the isolation to be in place');
+    await waitFor(async () => (await chaosTablesOnLab(lab)).length === 1, 5000, 'the isolation to be in place');
     const summary = await experiment.finish(new TypeError('boom in a step'));
     assert.ok(summary);
     assert.equal(summary.verdict, 'compromised');
     assert.match(summary.reason ?? '', /boom in a step/);
-    assert.deepEqual(await chaosTablesOnLab(env), [], 'finish() reverted the active fault');
+    assert.deepEqual(await chaosTablesOnLab(lab), [], 'finish() reverted the active fault');
     assert.ok(summary.faults[0]?.revertedAt, 'the fault record shows the revert');
     ctx.interruption.abort('test over');
     await assert.rejects(running);
