@@ -3,7 +3,7 @@
  * `labDown` removes every trace of it, `labStatus` reports it. All three are idempotent: `up` on a running lab
  * repairs or does nothing, `down` on a half-built or absent lab cleans what is there.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { now, sleep } from '../src/core/clock';
 import { formatDuration } from '../src/core/duration';
@@ -19,6 +19,7 @@ import { programRunning, startProgram, startSupervisord, stopSupervisord, Superv
 import { requireLabTools, requireRoot } from './tools';
 import { labPrometheusPlan, LabPrometheusPlan, PROMETHEUS_PORT } from './prometheus/config';
 import { ensureLabSshKeys, sshdConfigText, sshdProgram } from './ssh';
+import { MARKER_DIR } from '../src/faults/artefacts';
 import { waitForTargetsUp } from '../src/prometheus/client';
 
 export { labStatus } from './status';
@@ -89,6 +90,9 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   await removeLink(layout.spec.bridge);
   await removeUnreachableRoute(layout);
   await rm(layout.spec.runDir, { recursive: true, force: true });
+  // The nodes' (empty) revert-marker folders; a non-empty one holds a fault that sweep must see, so it stays.
+  for (const node of layout.nodes) await rmdir(join(MARKER_DIR, node.name)).catch(() => undefined);
+  await rmdir(MARKER_DIR).catch(() => undefined);
   log(`network: namespaces, veths, bridge ${layout.spec.bridge} and the unreachable route removed; ${layout.spec.runDir} deleted`);
 
   const leftovers = await findLabLeftovers(env);

@@ -5,7 +5,7 @@
  */
 import type { Environment } from '../environment/types';
 import { executorFor } from '../executors';
-import { LIST_ARTEFACTS_SCRIPT } from '../faults/artefacts';
+import { listArtefactsScript } from '../faults/artefacts';
 import { processState } from '../faults/process/find-process';
 import { nodesOfService } from '../targets/resolve';
 
@@ -38,7 +38,7 @@ export async function preflight(env: Environment): Promise<PreflightResult> {
         );
         return;
       }
-      const listed = await exec.runScript(LIST_ARTEFACTS_SCRIPT, { timeoutMs: 10_000 });
+      const listed = await exec.runScript(listArtefactsScript(name), { timeoutMs: 10_000 });
       for (const line of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
         leftovers.push(`${name}: leftover of an earlier run: ${line}`);
       }

@@ -6,7 +6,8 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BadInput, errorMessage } from '../core/errors';
-import { expiryTimerName } from '../core/injection';
+import { timerPattern } from '../core/injection';
+import { revertMarkerPath } from '../faults/artefacts';
 import { Journal, openInjections, readJournal } from '../core/journal';
 import { executorFor } from '../executors';
 import { parseFlags } from './flags';
@@ -32,8 +33,8 @@ export async function rollbackCommand(args: string[], log: (line: string) => voi
         const exec = executorFor(recipe.executor);
         const result = await exec.runScript(recipe.script, { timeoutMs: 30_000 });
         if (result.code !== 0) throw new Error(`revert script exited ${result.code}: ${result.stderr.trim()}`);
-        const name = expiryTimerName(entry.injectionId);
-        await exec.run(['pkill', '-TERM', '-f', `[${name.charAt(0)}]${name.slice(1)}`], { timeoutMs: 5000 });
+        const marker = revertMarkerPath(entry.node ?? '', entry.injectionId);
+        await exec.runScript(`pkill -TERM -f '${timerPattern(entry.injectionId)}'; ${entry.node ? `rm -f ${marker}` : 'true'}`, { timeoutMs: 5000 });
         journal.append({ type: 'reverted', injectionId: entry.injectionId });
         log(`rollback: reverted ${what}`);
       } catch (error) {

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Environment, NodeSpec } from '../environment/types';
 import { loadEnvironment } from '../environment/load';
 import { executorFor } from '../executors';
-import { SWEEP_SCRIPT } from '../faults/artefacts';
+import { sweepScript } from '../faults/artefacts';
 import { processState } from '../faults/process/find-process';
 import { nodesOfService } from '../targets/resolve';
 import { DEFAULT_ENV, parseFlags } from './flags';
@@ -33,7 +33,7 @@ export async function sweepCommand(args: string[], log: (line: string) => void):
 export async function sweepNode(env: Environment, node: NodeSpec): Promise<{ node: string; lines: string[]; error?: string }> {
   const exec = executorFor(node.executor);
   try {
-    const result = await exec.runScript(SWEEP_SCRIPT, { timeoutMs: 30_000 });
+    const result = await exec.runScript(sweepScript(node.name), { timeoutMs: 30_000 });
     const lines = result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     for (const service of Object.values(env.services)) {
       if (!service.processMatch || !nodesOfService(env, service).includes(node)) continue;

@@ -8,6 +8,7 @@ import { ExperimentCompromised, errorMessage } from './errors';
 import type { Journal } from './journal';
 import type { Fault, PreparedFault } from '../faults/fault';
 import { artefactName } from '../faults/fault';
+import { revertMarkerPath } from '../faults/artefacts';
 
 /** Every live injection of this process, so a signal handler can revert them all. */
 const live = new Set<Injection>();
@@ -20,6 +21,12 @@ export function newInjectionId(): string {
 /** expiryTimerName: the $0 of an injection's expiry timer on the node, how it is found and stopped. */
 export function expiryTimerName(injectionId: string): string {
   return `scs-chaos-ttl-${injectionId}`;
+}
+
+/** timerPattern: a `pgrep -f` pattern for the injection's timer that does not match the pgrep (or a shell) itself. */
+export function timerPattern(injectionId: string): string {
+  const name = expiryTimerName(injectionId);
+  return `[${name.charAt(0)}]${name.slice(1)}`;
 }
 
 /** expiryTimerScript: sleeps for the TTL, then runs the revert; a SIGTERM (normal revert) stops it quietly. */
@@ -55,6 +62,7 @@ export class Injection {
       injectionId: this.id,
       kind: prepared.kind,
       target: prepared.target,
+      node: this.fault.target.node.name,
       scenario: this.scenario,
       revert: prepared.revertScript ? { executor: exec.spec, script: prepared.revertScript } : null,
       ttlMs,
@@ -63,9 +71,13 @@ export class Injection {
     });
     live.add(this);
     try {
-      if (prepared.revertScript && ttlMs !== null) {
-        // The timer starts before the harm: a crash between the two leaves nothing the timer will not undo.
-        await exec.spawnDetached(expiryTimerScript(ttlMs, prepared.revertScript), expiryTimerName(this.id));
+      if (prepared.revertScript) {
+        // Marker and timer come before the harm: a crash between them and it leaves nothing that the timer,
+        // `sweep` (which runs the markers) or `rollback` (the journal) will not undo.
+        const marker = revertMarkerPath(this.fault.target.node.name, this.id);
+        const wrote = await exec.run(['sh', '-c', `mkdir -p "$(dirname ${marker})" && cat > ${marker}`], { input: `${prepared.revertScript}\n`, timeoutMs: 10_000 });
+        if (wrote.code !== 0) throw new ExperimentCompromised(`cannot write the revert marker ${marker} on ${this.fault.target.node.name}: ${wrote.stderr.trim()}`);
+        if (ttlMs !== null) await exec.spawnDetached(expiryTimerScript(ttlMs, `${prepared.revertScript}; rm -f ${marker}`), expiryTimerName(this.id));
       }
       this.injectedAt = now();
       await prepared.apply();
@@ -110,8 +122,8 @@ export class Injection {
       const result = await exec.runScript(prepared.revertScript, { timeoutMs: 15_000 });
       if (result.code !== 0) throw new Error(`revert script exited ${result.code}: ${result.stderr.trim()}`);
       await prepared.verifyReverted();
-      // The timer has nothing left to do; stop it so no process of ours outlives the fault.
-      await exec.run(['pkill', '-TERM', '-f', `[${expiryTimerName(this.id).charAt(0)}]${expiryTimerName(this.id).slice(1)}`], { timeoutMs: 5000 });
+      // The timer and the marker have nothing left to do; no process or file of ours outlives the fault.
+      await exec.runScript(`pkill -TERM -f '${timerPattern(this.id)}'; rm -f ${revertMarkerPath(this.fault.target.node.name, this.id)}`, { timeoutMs: 5000 });
       this.revertedAt = now();
       this.journal.append({ type: 'reverted', injectionId: this.id });
       live.delete(this);

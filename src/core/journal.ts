@@ -19,6 +19,8 @@ export type JournalEntry =
       injectionId: string;
       kind: string;
       target: string;
+      /** The node the fault acts on (its revert marker lives under /run/scs-chaos/<node>/). */
+      node?: string;
       scenario: string;
       /** null for one-shot faults (nothing to revert). */
       revert: RevertRecipe | null;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { labDown, labUp } from '../../lab/lab';
 import { runCommand } from '../../src/executors/command';
-import { LIST_ARTEFACTS_SCRIPT } from '../../src/faults/artefacts';
+import { listArtefactsScript } from '../../src/faults/artefacts';
 import { journalOf, labEnv, startCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();
@@ -18,7 +18,7 @@ async function artefactsOnLab(): Promise<string[]> {
   const found: string[] = [];
   for (const node of env.nodes) {
     if (node.executor.kind !== 'netns') continue;
-    const listed = await runCommand(['ip', 'netns', 'exec', node.executor.namespace, 'sh', '-c', LIST_ARTEFACTS_SCRIPT], { timeoutMs: 10_000 });
+    const listed = await runCommand(['ip', 'netns', 'exec', node.executor.namespace, 'sh', '-c', listArtefactsScript(node.name)], { timeoutMs: 10_000 });
     for (const line of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) found.push(`${node.name}: ${line}`);
   }
   return found;

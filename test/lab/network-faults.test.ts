@@ -20,7 +20,7 @@ import { bandwidthLimit } from '../../src/faults/network/bandwidth';
 import { packetLoss } from '../../src/faults/network/packet-loss';
 import { partition } from '../../src/faults/network/partition';
 import { portBlackhole } from '../../src/faults/network/port-blackhole';
-import { LIST_ARTEFACTS_SCRIPT } from '../../src/faults/artefacts';
+import { listArtefactsScript } from '../../src/faults/artefacts';
 import { faultTarget } from '../../src/targets/resolve';
 import { labEnv, REPO, runCli, waitFor } from './helpers';
 import { loadEnvironment } from '../../src/environment/load';
@@ -43,8 +43,8 @@ async function tcpReachable(namespace: string, host: string, port: number): Prom
 }
 
 /** artefactsOn: what LIST_ARTEFACTS_SCRIPT and `tc qdisc` find on a node (empty = clean). */
-async function artefactsOn(namespace: string): Promise<string[]> {
-  const listed = await runCommand(['ip', 'netns', 'exec', namespace, 'sh', '-c', LIST_ARTEFACTS_SCRIPT]);
+async function artefactsOn(namespace: string, nodeName: string): Promise<string[]> {
+  const listed = await runCommand(['ip', 'netns', 'exec', namespace, 'sh', '-c', listArtefactsScript(nodeName)]);
   const qdiscs = await runCommand(['ip', 'netns', 'exec', namespace, 'tc', 'qdisc', 'show']);
   return [...listed.stdout.split('\n'), ...qdiscs.stdout.split('\n').filter((l) => / 5c5:|ingress ffff:/.test(l))].map((l) => l.trim()).filter(Boolean);
 }
@@ -61,7 +61,7 @@ async function withFault(fault: Fault, during: () => Promise<void>): Promise<voi
   }
   const labNode = lab.nodes.find((n) => n.name === fault.target.node.name);
   const namespace = labNode?.executor.kind === 'netns' ? labNode.executor.namespace : '';
-  assert.deepEqual(await artefactsOn(namespace), [], `${fault.kind}: nothing left on the node after revert`);
+  assert.deepEqual(await artefactsOn(namespace, fault.target.node.name), [], `${fault.kind}: nothing left on the node after revert`);
 }
 
 for (const { label, env } of ENVIRONMENTS) describe(`network faults against the lab, through the ${label} executor`, () => {

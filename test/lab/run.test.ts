@@ -167,7 +167,7 @@ describe('scs-chaos run against the lab', () => {
     assert.equal((await chaosTablesOnLab(env)).length, 1, 'the isolation outlives the runner');
     const sweep = await runCli(['sweep']);
     assert.equal(sweep.code, 0, sweep.stderr);
-    assert.match(sweep.stderr, /node-1: removed nft table inet scs_chaos_/);
+    assert.match(sweep.stderr, /node-1: ran and removed \/run\/scs-chaos\/node-1\/[0-9a-f]+\.revert/);
     assert.deepEqual(await chaosTablesOnLab(env), [], 'sweep removed the isolation at once');
     assert.equal((await runCommand(['pgrep', '-f', '[s]cs-chaos-ttl-'])).code, 1, 'no expiry timer is left');
     const preflightAfter = await runCli(['run', '--reports', reports, 'test/lab/features/long-isolation.feature', '--name', 'no-such-scenario']);
