@@ -15,6 +15,7 @@ import { Timeline } from './timeline';
 import { round3, writeScenarioFiles } from './scenario-files';
 import type { Fault } from '../faults/fault';
 import { isNetworkFault } from '../faults/network/network-fault';
+import { isPlanCheckedFault, PlanCheckedFault } from '../faults/node/node-fault';
 import { executorFor } from '../executors';
 import { startLoad as startBuiltinLoad, LoadRun } from '../load/generator';
 import { chooseLoadEngine, runK6Script } from '../load/k6';
@@ -399,12 +400,13 @@ export class Experiment {
    * and a node without it refuses the scenario as bad input before anything is touched.
    */
   private async planCheckKernel(fault: Fault): Promise<void> {
-    if (!isNetworkFault(fault) || !fault.requiresNetem) return;
+    // Network faults ask only when they need sch_netem; node and service faults always check (read-only).
+    if (isNetworkFault(fault) ? !fault.requiresNetem : !isPlanCheckedFault(fault)) return;
     try {
-      this.plan(`check: ${await fault.planCheck()}`);
+      this.plan(`check: ${await (fault as PlanCheckedFault).planCheck()}`);
     } catch (error) {
       if (error instanceof BadInput) throw error;
-      this.plan(`check: could not ask ${fault.target.node.name} whether its kernel has sch_netem (${errorMessage(error)}); the injection will verify it`);
+      this.plan(`check: could not ask ${fault.target.node.name} before the run (${errorMessage(error)}); the injection will verify it`);
     }
   }
 
