@@ -4,7 +4,8 @@
  * PromqlProbe (build its condition with promqlCondition) and the SLO is judged over the phase's samples.
  * The number has no unit: it is in the unit of the expression's value (seconds, bytes, a ratio 0..1).
  */
-import { BadInput, SourceLocation } from '../core/errors';
+import type { SourceLocation } from '../core/errors';
+import { Scanner } from '../slo/scanner';
 import type { Phase, SloResult } from '../report/summary-types';
 import type { SloOperator } from '../slo/expression';
 import { compareSlo } from '../slo/evaluate';
@@ -40,7 +41,7 @@ export function isPromqlSlo(text: string): boolean {
 
 /** parsePromqlSlo parses `promql(<expr>) <op> <number>`; throws BadInput naming the offending column of `text`. */
 export function parsePromqlSlo(text: string, location?: SourceLocation): PromqlSlo {
-  const scan = new Scanner(text, location);
+  const scan = new Scanner(text, location, VALID_FORMS);
   scan.skipSpace();
   const keywordAt = scan.pos;
   if (scan.take(/promql/y) === null) {
@@ -185,38 +186,3 @@ export function formatPromqlValue(value: number, threshold: number): string {
   return text;
 }
 
-/** A cursor over the SLO text that builds errors pointing at a column, as src/slo/expression.ts does. */
-class Scanner {
-  pos = 0;
-  constructor(
-    readonly text: string,
-    private readonly location: SourceLocation | undefined,
-  ) {}
-
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  skipSpace(): void {
-    while (!this.atEnd() && /\s/.test(this.text[this.pos] as string)) this.pos += 1;
-  }
-
-  /** Consumes and returns the match of a sticky regular expression at the cursor, or null. */
-  take(sticky: RegExp): string | null {
-    sticky.lastIndex = this.pos;
-    const match = sticky.exec(this.text);
-    if (!match) return null;
-    this.pos += match[0].length;
-    return match[0];
-  }
-
-  /** A BadInput "PROBLEM at column N[; ADVICE]" (1-based column of `index`), the text and a caret line. */
-  fail(problem: string, index: number, length: number, advice?: string): BadInput {
-    const shown = this.text.replace(/[\t\r\n\v\f]/g, ' ');
-    const caret = `${' '.repeat(index)}${'^'.repeat(Math.max(1, length))}`;
-    const location =
-      this.location && this.location.column !== undefined ? { ...this.location, column: this.location.column + index } : this.location;
-    const headline = `${problem} at column ${index + 1}${advice ? `; ${advice}` : ''}`;
-    return new BadInput(`${headline}\n    ${shown}\n    ${caret}`, location, VALID_FORMS);
-  }
-}

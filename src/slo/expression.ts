@@ -3,7 +3,8 @@
  * `p(95) < 300ms`, `avg < 200ms`. One parser for feature files, SLO catalogues and flags; a parse error points
  * at the offending character, because an SLO that is silently misread judges the wrong experiment.
  */
-import { BadInput, SourceLocation } from '../core/errors';
+import type { SourceLocation } from '../core/errors';
+import { Scanner } from './scanner';
 
 /** SloMetric: what an SLO measures over a probe's samples. */
 export type SloMetric =
@@ -46,7 +47,7 @@ const LATENCY_KINDS = ['avg', 'med', 'min', 'max'] as const;
 
 /** parseSlo: parses an SLO expression; throws BadInput pointing at the offending column of `text`. */
 export function parseSlo(text: string, location?: SourceLocation): SloExpression {
-  const scan = new Scanner(text, location);
+  const scan = new Scanner(text, location, VALID_FORMS);
   scan.skipSpace();
   if (scan.atEnd()) throw scan.fail('empty SLO expression', scan.pos, 1);
   const metric = parseMetric(scan);
@@ -212,44 +213,3 @@ function formatAvoiding(value: number, decimals: number, boundaries: readonly nu
   return text;
 }
 
-/** A cursor over the expression text that builds errors pointing at a column. */
-class Scanner {
-  pos = 0;
-  constructor(
-    readonly text: string,
-    private readonly location: SourceLocation | undefined,
-  ) {}
-
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  skipSpace(): void {
-    while (!this.atEnd() && /\s/.test(this.text[this.pos] as string)) this.pos += 1;
-  }
-
-  /** Consumes and returns the match of a sticky regular expression at the cursor, or null. */
-  take(sticky: RegExp): string | null {
-    sticky.lastIndex = this.pos;
-    const match = sticky.exec(this.text);
-    if (!match) return null;
-    this.pos += match[0].length;
-    return match[0];
-  }
-
-  /**
-   * A BadInput "PROBLEM at column N[; ADVICE]" naming the 1-based column of `index` (like Gherkin and YAML
-   * positions), followed by the text and a caret line under `length` characters.
-   */
-  fail(problem: string, index: number, length: number, advice?: string): BadInput {
-    const column = index + 1;
-    const shown = this.text.replace(/[\t\r\n\v\f]/g, ' ');
-    const caret = `${' '.repeat(index)}${'^'.repeat(Math.max(1, length))}`;
-    const location =
-      this.location && this.location.column !== undefined
-        ? { ...this.location, column: this.location.column + index }
-        : this.location;
-    const headline = `${problem} at column ${column}${advice ? `; ${advice}` : ''}`;
-    return new BadInput(`${headline}\n    ${shown}\n    ${caret}`, location, VALID_FORMS);
-  }
-}
