@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       const journal = new Journal(join(runDir, 'journal.jsonl'));
       const ctx: RunContext = {
         runId: 'bench-halt', runDir, env, mode: 'execute', journal, interruption: new AbortController(),
-        scenarios: [], planned: [], plannedScenarios: [], log: () => undefined,
+        scenarios: [], planned: [], plannedScenarios: [], log: () => undefined, seed: 1,
       };
       const experiment = new Experiment(ctx, { id: `bench:halt:${rep}`, name: 'halt', feature: 'bench', line: rep, tags: [] });
       const probe = experiment.probeBackend('web', 'node-1', env.defaults.probeRateHz);

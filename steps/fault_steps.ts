@@ -25,3 +25,9 @@ When('the {word} process on {node} is paused for {duration}', async function (th
 When('the fault is observed for {duration}', async function (this: ChaosWorld, durationMs: number) {
   await this.experiment.observe(durationMs);
 });
+
+When('{selection} is/are isolated from the network for {duration}', async function (this: ChaosWorld, selection: string, durationMs: number) {
+  const env = this.experiment.env;
+  const nodes = this.experiment.selectNodes(selection);
+  await this.experiment.injectForEach(nodes.map((node) => isolateNode(faultTarget(env, node))), durationMs);
+});

@@ -44,3 +44,13 @@ defineParameterType({
   regexp: /in steady state|during the fault|after the fault/,
   transformer: (text: string): Phase => (text === 'in steady state' ? 'before' : text === 'during the fault' ? 'during' : 'after'),
 });
+
+/**
+ * {selection}: a node selector as src/targets/selector.ts reads it — "a random web node", "1 of the web nodes",
+ * "2 of 3 web nodes", "30% of the web nodes", "the web nodes"; resolved (seeded, scoped) by the domain.
+ */
+defineParameterType({
+  name: 'selection',
+  regexp: /(?:a random|one of the|all|every|the|\d+ of \d+|\d+ of the|\d+ random|\d+% of the) (?:[a-z0-9-]+ )?nodes?/,
+  transformer: (text: string): string => text,
+});

@@ -15,9 +15,9 @@ import { DEFAULT_ENV, parseFlags } from './flags';
 const USAGE = `usage: scs-chaos <command> [options]
 
 commands:
-  run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [FEATURE...]
+  run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [--seed N] [FEATURE...]
                      plan, check, then run the scenarios; write reports/<run-id>/
-  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [FEATURE...]
+  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [FEATURE...]
                      resolve targets and validate every step; touch nothing
   lab up|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
@@ -77,6 +77,7 @@ function runOptions(args: string[]): RunOptions {
     tags: { type: 'string' },
     name: { type: 'string' },
     reports: { type: 'string' },
+    seed: { type: 'string' },
   });
   const options: RunOptions = {
     envPath: resolve(values.env ?? DEFAULT_ENV),
@@ -87,5 +88,10 @@ function runOptions(args: string[]): RunOptions {
   };
   if (values.tags) options.tags = values.tags;
   if (values.name) options.name = values.name;
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!/^\d+$/.test(values.seed) || seed >= 2 ** 32) throw new BadInput(`--seed ${values.seed} is not a seed`, undefined, 'give the whole number a run printed ("seed N"), 0 to 4294967295');
+    options.seed = seed;
+  }
   return options;
 }

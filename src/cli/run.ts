@@ -3,6 +3,7 @@
  * validate everything, nothing is touched); any problem ends the command with exit 2. `plan` then prints the
  * plan; `run` checks the environment (preflight) and runs the scenarios for real, reverting on SIGINT/SIGTERM.
  */
+import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { resolve } from 'node:path';
 import { loadConfiguration, loadSupport, runCucumber, IRunConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
@@ -26,6 +27,8 @@ export interface RunOptions {
   name?: string;
   paths: string[];
   reportsDir: string;
+  /** Seed for random node selections; a random one when not given (it is printed, to repeat the run). */
+  seed?: number;
   /** Progress output (stderr by default). */
   log: (line: string) => void;
 }
@@ -64,9 +67,9 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const runDir = createRunDirectory(options.reportsDir, runId);
   pointLatestAt(options.reportsDir, runId);
   const journal = new Journal(resolve(runDir, 'journal.jsonl'));
-  const ctx = newContext(env, 'execute', options.log, { runId, runDir, journal });
+  const ctx = newContext(env, 'execute', options.log, { runId, runDir, journal }, plan.seed);
   const startedAt = new Date().toISOString();
-  options.log(`run ${runId}: ${plan.scenarioCount} scenario(s) against environment ${env.name}; reports in ${runDir}`);
+  options.log(`run ${runId}: ${plan.scenarioCount} scenario(s) against environment ${env.name}; seed ${plan.seed} (repeat with --seed ${plan.seed}); reports in ${runDir}`);
 
   const onSignal = (signal: NodeJS.Signals): void => {
     if (ctx.interruption.signal.aborted) {
@@ -90,7 +93,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
   }
 
   const scenarios = [...ctx.scenarios, ...notStarted(plan.scenarioIds, ctx)];
-  const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios });
+  const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios, seed: plan.seed });
   writeRunReports(runDir, summary);
   process.stdout.write(`\n${formatConsoleSummary(summary)}\n`);
   options.log(`reports: ${runDir}`);
@@ -104,6 +107,7 @@ interface PlanResult {
   scenarioIds: { id: string; name: string; feature: string; line: number; tags: string[] }[];
   runConfiguration: IRunConfiguration;
   support: ISupportCodeLibrary;
+  seed: number;
 }
 
 async function planPass(env: Environment, options: RunOptions): Promise<PlanResult> {
@@ -113,7 +117,8 @@ async function planPass(env: Environment, options: RunOptions): Promise<PlanResu
   if (options.tags) runConfiguration.sources.tagExpression = options.tags;
   if (options.name) runConfiguration.sources.names = [options.name];
   const support = await loadSupport(runConfiguration, { cwd: CWD, stderr: process.stderr });
-  const ctx = newContext(env, 'plan', () => undefined, null);
+  const seed = options.seed ?? randomInt(0, 2 ** 32);
+  const ctx = newContext(env, 'plan', () => undefined, null, seed);
   const collector = new CucumberProblems();
   try {
     await runCucumber({ ...runConfiguration, support }, { cwd: CWD, stdout: discard, stderr: process.stderr }, collector.onMessage);
@@ -128,6 +133,7 @@ async function planPass(env: Environment, options: RunOptions): Promise<PlanResu
     scenarioIds,
     runConfiguration,
     support,
+    seed,
   };
 }
 
@@ -150,12 +156,14 @@ function newContext(
   mode: RunMode,
   log: (line: string) => void,
   run: { runId: string; runDir: string; journal: Journal } | null,
+  seed: number,
 ): RunContext {
   const ctx: RunContext = {
     runId: run?.runId ?? 'plan',
     runDir: run?.runDir ?? '',
     env,
     mode,
+    seed,
     journal: run?.journal ?? null,
     interruption: new AbortController(),
     scenarios: [],

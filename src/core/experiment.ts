@@ -33,6 +33,7 @@ import { formatSloValue, parseSlo, SloExpression } from '../slo/expression';
 import { findRecovery } from '../slo/recovery';
 import { interpolatedDetectMs, interpolatedRecoveryAt } from '../slo/outage';
 import { resolveNode, resolveService } from '../targets/resolve';
+import { parseSelector, resolveSelector } from '../targets/selector';
 import type { FaultRecord, HaltRecord, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
 import { expectedVerdictOf, verdictOf } from './verdict';
 
@@ -369,6 +370,39 @@ export class Experiment {
     } finally {
       await this.revert(injection, 'fault duration over');
     }
+  }
+
+  /**
+   * injectForEach: one reversible fault on each of several nodes, all at once, kept for `durationMs`, then all
+   * reverted. The caller resolved the nodes with a selector, which enforced scope and the blast radius.
+   */
+  async injectForEach(faults: Fault[], durationMs: number): Promise<void> {
+    const ttl = durationMs + this.env.defaults.faultTtlGraceMs;
+    for (const fault of faults) this.checkBlastRadius(fault);
+    if (!this.executing) {
+      this.plannedFault = true;
+      for (const fault of faults) await this.planCheckKernel(fault);
+      this.plan(`inject at once: ${faults.map((f) => f.describe()).join('; ')} for ${formatDuration(durationMs)} (on-node expiry after ${formatDuration(ttl)})`);
+      return;
+    }
+    const injected = await Promise.allSettled(faults.map((fault) => this.inject(fault, ttl)));
+    const failed = injected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const injections = injected.filter((r): r is PromiseFulfilledResult<Injection> => r.status === 'fulfilled').map((r) => r.value);
+    try {
+      if (failed) throw failed.reason;
+      this.say(`observing for ${formatDuration(durationMs)}`);
+      await this.wait(durationMs);
+    } finally {
+      await Promise.all(injections.map((injection) => this.revert(injection, 'fault duration over')));
+    }
+  }
+
+  /** selectNodes: resolves a node selector with the run's seed, logging the choice so a run can be repeated. */
+  selectNodes(text: string): string[] {
+    const selection = resolveSelector(this.env, parseSelector(text), this.ctx.seed);
+    if (this.executing) this.say(`selected ${selection.description}`);
+    else this.plan(`select ${selection.description}`);
+    return selection.nodes.map((node) => node.name);
   }
 
   /** injectOneShot: a fault with nothing to revert (kill); recovery is measured from the injection. */

@@ -22,6 +22,8 @@ export interface RunContext {
   readonly runDir: string;
   readonly env: Environment;
   readonly mode: RunMode;
+  /** Seed of every random node selection in the run; logged, and given back with --seed to repeat a run exactly. */
+  readonly seed: number;
   /** null in plan mode: a plan writes nothing. */
   readonly journal: Journal | null;
   /** Aborted on SIGINT/SIGTERM: every wait of the current scenario ends and its faults are reverted. */

@@ -104,6 +104,8 @@ export interface ScenarioSummary {
 export interface RunSummary {
   runId: string;
   environment: string;
+  /** Seed of the run's random node selections: `scs-chaos run --seed <seed>` repeats them. */
+  seed?: number;
   startedAt: string;
   finishedAt: string;
   scenarios: ScenarioSummary[];

@@ -12,6 +12,7 @@ export function buildRunSummary(input: {
   environment: string;
   startedAt: string;
   scenarios: ScenarioSummary[];
+  seed?: number;
 }): RunSummary {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const scenario of input.scenarios) counts[scenario.verdict]++;
@@ -20,6 +21,7 @@ export function buildRunSummary(input: {
   return {
     runId: input.runId,
     environment: input.environment,
+    ...(input.seed === undefined ? {} : { seed: input.seed }),
     startedAt: input.startedAt,
     finishedAt: new Date().toISOString(),
     scenarios: input.scenarios,

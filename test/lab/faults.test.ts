@@ -120,7 +120,7 @@ for (const { label, env } of ENVIRONMENTS) describe(`faults against the lab, thr
     const journal = journalIn(runDir);
     const ctx: RunContext = {
       runId: 'test', runDir, env, mode: 'execute', journal, interruption: new AbortController(),
-      scenarios: [], planned: [], plannedScenarios: [], log: quiet,
+      scenarios: [], planned: [], plannedScenarios: [], log: quiet, seed: 1,
     };
     const experiment = new Experiment(ctx, { id: 'test:1', name: 'exception', feature: 'test', line: 1, tags: [] });
     experiment.probeService('web', 10);

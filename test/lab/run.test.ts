@@ -93,6 +93,26 @@ describe('scs-chaos run against the lab', () => {
     assert.deepEqual(await chaosTablesOnLab(env), []);
   });
 
+  it('a seed repeats the same random node choice, and a selection beyond the blast radius is refused', async () => {
+    const dir = tempReportsDir();
+    const feature = join(dir, 'selection.feature');
+    writeFileSync(feature, 'Feature: selection\n  Scenario: random\n    Given web is probed over HTTP at 10 Hz\n    When a random web node is isolated from the network for 2s\n');
+    const choice = async (seed: string): Promise<string> => {
+      const result = await runCli(['plan', '--seed', seed, feature]);
+      assert.equal(result.code, 0, result.stderr);
+      return /select "a random web node" → (node-\d)/.exec(result.stderr)?.[1] ?? 'none';
+    };
+    const first = await choice('42');
+    assert.match(first, /^node-\d$/);
+    assert.equal(await choice('42'), first, 'the same seed picks the same node');
+    const picks = new Set(await Promise.all(['1', '2', '3', '4', '5', '6', '7', '8'].map(choice)));
+    assert.ok(picks.size > 1, `different seeds pick different nodes: ${[...picks].join(', ')}`);
+    writeFileSync(feature, 'Feature: selection\n  Scenario: too many\n    Given web is probed over HTTP at 10 Hz\n    When 2 of the web nodes are isolated from the network for 2s\n');
+    const refused = await runCli(['run', '--reports', dir, feature]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /selection\.feature:4: .*more than scope\.maxNodesAtOnce = 1/);
+  });
+
   it('preflight refuses to start while a fault of an earlier run is still on a node', async () => {
     const reports = tempReportsDir();
     await runCommand(['ip', 'netns', 'exec', 'scs-lab-node-2', 'nft', 'add', 'table', 'inet', 'scs_chaos_deadbeef']);
