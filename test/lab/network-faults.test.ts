@@ -20,6 +20,7 @@ import { bandwidthLimit } from '../../src/faults/network/bandwidth';
 import { packetLoss } from '../../src/faults/network/packet-loss';
 import { partition } from '../../src/faults/network/partition';
 import { portBlackhole } from '../../src/faults/network/port-blackhole';
+import { dnsFailure } from '../../src/faults/network/dns-failure';
 import { listArtefactsScript } from '../../src/faults/artefacts';
 import { faultTarget } from '../../src/targets/resolve';
 import { labEnv, REPO, runCli, waitFor } from './helpers';
@@ -140,6 +141,33 @@ for (const { label, env } of ENVIRONMENTS) describe(`network faults against the 
       assert.equal(await tcpReachable('scs-lab-edge', '198.18.0.11', 9100), true, 'node-exporter port unaffected');
     });
     await waitFor(async () => (await haproxyBackendStates(lab))['node-1'] === 'UP', 3000, 'haproxy to mark node-1 UP again');
+  });
+
+  it('DNS failure: queries to port 53 are refused at once (reject) or go unanswered (drop), and answered after revert', async (t) => {
+    const resolver = dgram.createSocket('udp4');
+    resolver.on('message', (message, from) => resolver.send(message, from.port, from.address));
+    const bound = await new Promise<Error | null>((resolve) => {
+      resolver.once('error', resolve);
+      resolver.bind(53, HOST, () => resolve(null));
+    });
+    if (bound) {
+      t.skip(`cannot bind a stand-in resolver on ${HOST}:53 (${bound.message})`);
+      return;
+    }
+    const ask = async (): Promise<string> =>
+      (await runCommand(['ip', 'netns', 'exec', 'scs-lab-node-1', process.execPath, join(REPO, 'test/lab/tools/udp-ask.js'), HOST, '53', '800'], { timeoutMs: 10_000 })).stdout.trim().split(' ')[0] ?? '';
+    try {
+      assert.equal(await ask(), 'answer', 'the stand-in resolver answers before the fault');
+      await withFault(dnsFailure(faultTarget(env, 'node-1'), { mode: 'reject' }), async () => {
+        assert.equal(await ask(), 'refused', 'reject: the query fails at once');
+      });
+      await withFault(dnsFailure(faultTarget(env, 'node-1'), { mode: 'drop' }), async () => {
+        assert.equal(await ask(), 'timeout', 'drop: the answer never arrives');
+      });
+      assert.equal(await ask(), 'answer', 'answered again after revert');
+    } finally {
+      resolver.close();
+    }
   });
 
   it('a latency fault is refused at plan time on a kernel without sch_netem, naming the node', async (t) => {
