@@ -5,7 +5,7 @@
  * The number has no unit: it is in the unit of the expression's value (seconds, bytes, a ratio 0..1).
  */
 import type { SourceLocation } from '../core/errors';
-import { Scanner } from '../slo/scanner';
+import { parseOperator, Scanner } from '../slo/scanner';
 import type { Phase, SloResult } from '../report/summary-types';
 import type { SloOperator } from '../slo/expression';
 import { compareSlo } from '../slo/evaluate';
@@ -31,7 +31,6 @@ const VALID_FORMS =
   'write promql(EXPRESSION) OPERATOR NUMBER, e.g. promql(sum(haproxy_backend_active_servers{proxy="web"})) >= 2; ' +
   'operators < <= > >= ==; the number has no unit (it is in the unit of the expression\'s value)';
 
-const OPERATORS: readonly SloOperator[] = ['<=', '>=', '==', '<', '>'];
 const CLOSING: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
 
 /** isPromqlSlo tells whether SLO text is meant as a PromQL SLO (starts with "promql("), to route it to this parser. */
@@ -55,7 +54,7 @@ export function parsePromqlSlo(text: string, location?: SourceLocation): PromqlS
   if (query === '') throw scan.fail('empty PromQL expression', openAt, closeAt - openAt + 1);
   scan.pos = closeAt + 1;
   scan.skipSpace();
-  const op = parseOperator(scan);
+  const op = parseOperator(scan, ' after the PromQL expression');
   scan.skipSpace();
   const threshold = parseNumber(scan);
   scan.skipSpace();
@@ -108,20 +107,6 @@ function skipString(scan: Scanner, start: number): number {
     if (text[i] === quote) return i;
   }
   throw scan.fail(`string starting with ${quote} is never closed`, start, 1);
-}
-
-function parseOperator(scan: Scanner): SloOperator {
-  const start = scan.pos;
-  for (const op of OPERATORS) {
-    if (scan.text.startsWith(op, start)) {
-      scan.pos += op.length;
-      return op;
-    }
-  }
-  if (scan.text.startsWith('!=', start)) throw scan.fail('"!=" is not supported', start, 2, 'use <, <=, >, >= or ==');
-  if (scan.text.startsWith('=', start)) throw scan.fail('"=" is no operator', start, 1, 'write "=="');
-  const what = scan.atEnd() ? 'end of expression' : `"${scan.text[start]}"`;
-  throw scan.fail(`expected an operator (<, <=, >, >=, ==) after the PromQL expression but found ${what}`, start, 1);
 }
 
 function parseNumber(scan: Scanner): number {

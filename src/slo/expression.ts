@@ -4,7 +4,7 @@
  * at the offending character, because an SLO that is silently misread judges the wrong experiment.
  */
 import type { SourceLocation } from '../core/errors';
-import { Scanner } from './scanner';
+import { parseOperator, Scanner } from './scanner';
 
 /** SloMetric: what an SLO measures over a probe's samples. */
 export type SloMetric =
@@ -42,7 +42,6 @@ const VALID_FORMS =
   'rate(errors), ms, s or m for latency';
 
 const LATENCY_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
-const OPERATORS: readonly SloOperator[] = ['<=', '>=', '==', '<', '>'];
 const LATENCY_KINDS = ['avg', 'med', 'min', 'max'] as const;
 
 /** parseSlo: parses an SLO expression; throws BadInput pointing at the offending column of `text`. */
@@ -99,20 +98,6 @@ function parseRateArgument(scan: Scanner): SloMetric {
   if (name === 'errors') return { kind: 'errorRate' };
   if (name === null) throw scan.fail('expected "errors", as in rate(errors)', start, 1);
   throw scan.fail(`unknown rate "${name}"`, start, name.length, 'only rate(errors) is measured');
-}
-
-function parseOperator(scan: Scanner): SloOperator {
-  const start = scan.pos;
-  for (const op of OPERATORS) {
-    if (scan.text.startsWith(op, start)) {
-      scan.pos += op.length;
-      return op;
-    }
-  }
-  if (scan.text.startsWith('=', start)) throw scan.fail('"=" is no operator', start, 1, 'write "=="');
-  if (scan.text.startsWith('!=', start)) throw scan.fail('"!=" is not supported', start, 2, 'use <, <=, >, >= or ==');
-  const what = scan.atEnd() ? 'end of expression' : `"${scan.text[start]}"`;
-  throw scan.fail(`expected an operator (<, <=, >, >=, ==) but found ${what}`, start, 1);
 }
 
 function parseThreshold(scan: Scanner, metric: SloMetric): { threshold: number; unit: SloUnit } {

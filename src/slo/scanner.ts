@@ -4,6 +4,7 @@
  * the same way: "PROBLEM at column N[; ADVICE]", the text, and a caret line under the offending characters.
  */
 import { BadInput, SourceLocation } from '../core/errors';
+import type { SloOperator } from './expression';
 
 export class Scanner {
   pos = 0;
@@ -43,4 +44,25 @@ export class Scanner {
     const headline = `${problem} at column ${index + 1}${advice ? `; ${advice}` : ''}`;
     return new BadInput(`${headline}\n    ${shown}\n    ${caret}`, location, this.validForms);
   }
+}
+
+/** Comparison operators, longest first so "<=" is not read as "<". */
+const OPERATORS: readonly SloOperator[] = ['<=', '>=', '==', '<', '>'];
+
+/**
+ * parseOperator: reads a comparison operator at the cursor; "=" and "!=" get their own advice. `after` names
+ * what came before it in the error (", after the PromQL expression").
+ */
+export function parseOperator(scan: Scanner, after = ''): SloOperator {
+  const start = scan.pos;
+  for (const op of OPERATORS) {
+    if (scan.text.startsWith(op, start)) {
+      scan.pos += op.length;
+      return op;
+    }
+  }
+  if (scan.text.startsWith('!=', start)) throw scan.fail('"!=" is not supported', start, 2, 'use <, <=, >, >= or ==');
+  if (scan.text.startsWith('=', start)) throw scan.fail('"=" is no operator', start, 1, 'write "=="');
+  const what = scan.atEnd() ? 'end of expression' : `"${scan.text[start]}"`;
+  throw scan.fail(`expected an operator (<, <=, >, >=, ==)${after} but found ${what}`, start, 1);
 }
