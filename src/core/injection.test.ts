@@ -6,15 +6,7 @@ import { join } from 'node:path';
 import { LocalExecutor } from '../executors/local';
 import { runCommand } from '../executors/command';
 import { expiryTimerName, expiryTimerScript, newInjectionId } from './injection';
-
-const waitUntil = async (condition: () => boolean, timeoutMs: number): Promise<boolean> => {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return condition();
-};
+import { waitUntil } from '../../test/support/wait-until';
 
 describe('on-node expiry timer', () => {
   it('runs the revert after the TTL, detached from the caller', async () => {

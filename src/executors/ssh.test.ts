@@ -16,6 +16,7 @@ import { parseEnvironment } from '../environment/load';
 import { CommandTimeout, runChecked, runCommand } from './command';
 import { executorFor } from './index';
 import { closeSshMasters, NodeUnreachable, SshExecutor, SshSpec } from './ssh';
+import { waitUntil } from '../../test/support/wait-until';
 
 const SSHD = '/usr/sbin/sshd';
 const skipReason =
@@ -24,15 +25,6 @@ const skipReason =
     : !existsSync(SSHD)
       ? `${SSHD} is missing: apt-get install -y --no-install-recommends openssh-server openssh-client`
       : undefined;
-
-const waitUntil = async (condition: () => boolean, timeoutMs: number): Promise<boolean> => {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return condition();
-};
 
 /** gone: the process has exited (a zombie waiting for init to reap it counts as gone). */
 const gone = (pid: number): boolean => {

@@ -16,21 +16,13 @@ import { LocalExecutor } from '../../executors/local';
 import type { FaultTarget } from '../fault';
 import { RecordingExecutorDouble } from '../network/testing-double';
 import { diskFill, DfUsage, fillBytes, fillFileName, fillScript, parseDf, usagePercent } from './disk-fill';
+import { waitUntil } from '../../../test/support/wait-until';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const nodeSpec = { name: 'node-1', address: '198.18.0.11', roles: ['web'], executor: { kind: 'local' as const } };
 const local = new LocalExecutor();
 const localTarget: FaultTarget = { node: nodeSpec, executor: local };
-
-const waitUntil = async (condition: () => boolean, timeoutMs: number): Promise<boolean> => {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return condition();
-};
 
 describe('df parsing', () => {
   it('reads GNU df -P -B1, including mount points with spaces and filesystems without a percentage', () => {
