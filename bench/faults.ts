@@ -23,6 +23,7 @@ import { isolateNode } from '../src/faults/network/isolate';
 import { packetLoss } from '../src/faults/network/packet-loss';
 import { partition } from '../src/faults/network/partition';
 import { portBlackhole } from '../src/faults/network/port-blackhole';
+import { diskFill } from '../src/faults/node/disk-fill';
 import { stressNode } from '../src/faults/node/stress';
 import { pauseProcess } from '../src/faults/process/pause';
 import { stopService } from '../src/faults/service/stop';
@@ -40,6 +41,7 @@ const KINDS: Kind[] = [
   { kind: 'network-dns', make: (env) => dnsFailure(faultTarget(env, 'node-1'), { mode: 'reject' }) },
   { kind: 'process-pause', make: (env) => pauseProcess(faultTarget(env, 'node-2', 'web')) },
   { kind: 'service-stop', make: (env) => stopService(faultTarget(env, 'node-3', 'web')) },
+  { kind: 'disk-fill', make: (env) => diskFill(faultTarget(env, 'node-2'), { path: '/run/scs-chaos-lab/node-2/data', targetPercent: 90 }) },
   { kind: 'node-stress', make: (env) => stressNode(faultTarget(env, 'node-3'), { ttlMs: 30_000, cpu: { workers: 1, loadPercent: 10 } }) },
 ];
 

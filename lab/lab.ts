@@ -18,12 +18,15 @@ import { BACKEND_SCRIPT, findSupervisord, labProcesses, namespacePids, signal, w
 import { programRunning, startProgram, startSupervisord, stopSupervisord, SupervisedProgram, supervisorConfigText, supervisordPid } from './supervisor';
 import { requireLabTools, requireRoot } from './tools';
 import { labPrometheusPlan, LabPrometheusPlan, PROMETHEUS_PORT } from './prometheus/config';
+import { DATA_VOLUME_BYTES, ensureDataVolume, removeDataVolumes } from './data-volumes';
 import { ensureLabSshKeys, sshdConfigText, sshdProgram } from './ssh';
 import { MARKER_DIR } from '../src/faults/artefacts';
 import { waitForTargetsUp } from '../src/prometheus/client';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
+
+const DATA_VOLUME_MIB = DATA_VOLUME_BYTES / (1024 * 1024);
 
 /** How long `labUp` waits for every backend to answer and haproxy to see them all UP. */
 const READY_TIMEOUT_MS = 20_000;
@@ -55,6 +58,9 @@ export async function labUp(env: Environment, log: (line: string) => void): Prom
   await ensureLabSshKeys(layout);
   for (const exporter of prometheus.nodeExporters) await mkdir(exporter.textfileDir, { recursive: true, mode: 0o755 });
   await checkHaproxyConfig(layout);
+  // Before supervisord starts: its programs (the backend, sshd) see the host's mounts as they are at that moment.
+  const volumes = await Promise.all(layout.nodes.map((node) => ensureDataVolume(layout, node)));
+  if (volumes.includes('mounted')) log(`data volumes: a ${DATA_VOLUME_MIB} MiB tmpfs at ${join(layout.spec.runDir, '<node>', 'data')} on every node`);
   await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
 
   await waitUntilServing(env, layout);
@@ -89,6 +95,8 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   for (const target of targets) await removeLink(target.veth);
   await removeLink(layout.spec.bridge);
   await removeUnreachableRoute(layout);
+  const unmounted = await removeDataVolumes(layout);
+  if (unmounted.length > 0) log(`data volumes: unmounted ${unmounted.length}`);
   await rm(layout.spec.runDir, { recursive: true, force: true });
   // The nodes' (empty) revert-marker folders; a non-empty one holds a fault that sweep must see, so it stays.
   for (const node of layout.nodes) await rmdir(join(MARKER_DIR, node.name)).catch(() => undefined);
@@ -129,7 +137,7 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan): Names
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
   const plans = layout.nodes.map((node): NamespacePlan => {
-    const argv = [process.execPath, backendScript, service.marker, '--node', node.name, '--port', String(service.spec.port)];
+    const argv = [process.execPath, backendScript, service.marker, '--node', node.name, '--port', String(service.spec.port), '--data-dir', node.dataDir];
     const programs: SupervisedProgram[] = node.runsService ? [{ name: service.program, argv, logFile: join(node.dir, `${service.program}.log`) }] : [];
     const exporter = prometheus.nodeExporters.find((e) => e.node === node.name);
     if (exporter) programs.push(exporter.program);

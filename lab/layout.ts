@@ -43,6 +43,8 @@ export interface LabNamespace {
 /** LabNode: a node's namespace and whether it runs the lab service. */
 export interface LabNode extends LabNamespace {
   runsService: boolean;
+  /** Mount point of the node's own small tmpfs (lab/data-volumes.ts): what disk faults fill in the lab. */
+  dataDir: string;
 }
 
 /** LabEdge: the edge namespace, where haproxy balances the service over the nodes. */
@@ -84,7 +86,8 @@ export function labLayout(env: Environment): LabLayout {
     if (node.executor.kind !== 'netns') {
       throw new Error(`lab node ${node.name} must use executor kind netns, not ${node.executor.kind} (${env.sourcePath})`);
     }
-    return { ...namespaceLayout(spec.runDir, node.name, node.executor.namespace, node.address), runsService: node.roles.some((role) => service.spec.roles.includes(role)) };
+    const namespace = namespaceLayout(spec.runDir, node.name, node.executor.namespace, node.address);
+    return { ...namespace, runsService: node.roles.some((role) => service.spec.roles.includes(role)), dataDir: join(namespace.dir, 'data') };
   });
   const edgeNamespace = namespaceLayout(spec.runDir, EDGE_NAME, spec.edge.namespace, spec.edge.address);
   const edge: LabEdge = {

@@ -7,6 +7,7 @@ import type { Environment } from '../src/environment/types';
 import { allNamespaces, labLayout } from './layout';
 import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { labProcesses } from './processes';
+import { mountedDataVolumes } from './data-volumes';
 
 /** findLabLeftovers lists what of the lab described by `env` still exists; an empty array means clean. */
 export async function findLabLeftovers(env: Environment): Promise<string[]> {
@@ -23,6 +24,7 @@ export async function findLabLeftovers(env: Environment): Promise<string[]> {
     if (master === bridge && !allNamespaces(layout).some((target) => target.veth === name)) leftovers.push(`interface ${name} attached to bridge ${bridge}`);
   }
   if (routePresent) leftovers.push(`unreachable route for ${unreachableRange} in the root namespace`);
+  for (const mountPoint of await mountedDataVolumes(layout)) leftovers.push(`mount ${mountPoint}`);
   if (existsSync(runDir)) leftovers.push(`run directory ${runDir}`);
   for (const process of labProcesses(layout)) leftovers.push(`process ${process.pid}: ${process.argv.join(' ')}`);
   return leftovers;

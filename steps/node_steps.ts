@@ -1,5 +1,5 @@
 /**
- * Node and service fault steps: CPU/memory stress (stress-ng, bounded by the TTL), filling a filesystem, and
+ * Node and service fault steps: CPU, memory and I/O stress (stress-ng, bounded by the TTL), filling a filesystem, and
  * stopping a service through its process manager (supervisor in the lab, systemd on real hosts).
  */
 import { When } from '@cucumber/cucumber';
@@ -30,4 +30,11 @@ When('the filesystem of {string} on {node} is filled to {percentage} for {durati
 
 When('the {word} service on {node} is stopped for {duration}', async function (this: ChaosWorld, service: string, node: string, durationMs: number) {
   await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, service)), durationMs, undefined);
+});
+
+When('{node} is stressed with {int} I\\/O worker(s) writing {int} MiB each to {string} for {duration}', async function (this: ChaosWorld, node: string, workers: number, mebibytes: number, directory: string, durationMs: number) {
+  const env = this.experiment.env;
+  const ttlMs = durationMs + env.defaults.faultTtlGraceMs;
+  const io = { hddWorkers: workers, hddBytes: mebibytes * 1024 * 1024, directory };
+  await this.experiment.injectFor(stressNode(faultTarget(env, node), { ttlMs, io }), durationMs, ttlMs);
 });

@@ -37,6 +37,10 @@ export function expiryTimerScript(ttlMs: number, revertScript: string): string {
 
 export class Injection {
   readonly id = newInjectionId();
+  /**
+   * When apply() returned: the fault is in effect from here (a supervisorctl stop or a stress-ng start can take a
+   * second under load, and the "during" phase and time to detect must not count that second as fault time).
+   */
   injectedAt: number | null = null;
   observedAt: number | null = null;
   revertedAt: number | null = null;
@@ -79,8 +83,8 @@ export class Injection {
         if (wrote.code !== 0) throw new ExperimentCompromised(`cannot write the revert marker ${marker} on ${this.fault.target.node.name}: ${wrote.stderr.trim()}`);
         if (ttlMs !== null) await exec.spawnDetached(expiryTimerScript(ttlMs, `${prepared.revertScript}; rm -f ${marker}`), expiryTimerName(this.id));
       }
-      this.injectedAt = now();
       await prepared.apply();
+      this.injectedAt = now();
     } catch (error) {
       this.journal.append({ type: 'inject-failed', injectionId: this.id, error: errorMessage(error) });
       await this.revert('injection failed');

@@ -14,6 +14,7 @@ export type UnreachableReason =
   | 'no-route'
   | 'dns'
   | 'connection-lost'
+  | 'no-namespace'
   | 'other';
 
 /**

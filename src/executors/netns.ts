@@ -6,6 +6,10 @@
 import type { ExecutorSpec } from '../environment/types';
 import { CommandOptions, CommandResult, runCommand, runChecked } from './command';
 import { detachedLauncher, Executor } from './executor';
+import { NodeUnreachable } from './errors';
+
+/** What `ip netns exec` prints (exit 255) when the namespace does not exist: the node is not there at all. */
+const NO_NAMESPACE = /Cannot open network namespace/;
 
 export class NetnsExecutor implements Executor {
   readonly description: string;
@@ -16,8 +20,10 @@ export class NetnsExecutor implements Executor {
     this.spec = { kind: 'netns', namespace };
   }
 
-  run(argv: readonly string[], options?: CommandOptions): Promise<CommandResult> {
-    return runCommand(['ip', 'netns', 'exec', this.namespace, ...argv], options);
+  async run(argv: readonly string[], options?: CommandOptions): Promise<CommandResult> {
+    const result = await runCommand(['ip', 'netns', 'exec', this.namespace, ...argv], options);
+    if (result.code === 255 && NO_NAMESPACE.test(result.stderr)) throw this.missing(result.stderr);
+    return result;
   }
 
   runScript(script: string, options?: CommandOptions): Promise<CommandResult> {
@@ -28,5 +34,14 @@ export class NetnsExecutor implements Executor {
     await runChecked(['ip', 'netns', 'exec', this.namespace, 'sh', '-c', detachedLauncher(script, name)], {
       timeoutMs: 10_000,
     });
+  }
+
+  private missing(stderr: string): NodeUnreachable {
+    return new NodeUnreachable(
+      `cannot reach the node in network namespace ${this.namespace}: the namespace does not exist\n  ip said: ${stderr.trim()}\n  check: is the lab up? (scs-chaos lab up; ip netns list)`,
+      this.description,
+      'no-namespace',
+      stderr.trim(),
+    );
   }
 }

@@ -50,13 +50,12 @@ async function artefactsOn(namespace: string, nodeName: string): Promise<string[
   return [...listed.stdout.split('\n'), ...qdiscs.stdout.split('\n').filter((l) => / 5c5:|ingress ffff:/.test(l))].map((l) => l.trim()).filter(Boolean);
 }
 
-/** withFault: injects, verifies, runs `during`, reverts, and checks the node is clean afterwards. */
-async function withFault(fault: Fault, during: () => Promise<void>): Promise<void> {
+/** withFault: injects, verifies, runs `during` with the fault's evidence, reverts, and checks the node is clean afterwards. */
+async function withFault(fault: Fault, during: (evidence: string) => Promise<void>): Promise<void> {
   const injection = new Injection(fault, 60_000, journal, 'network-faults test');
   await injection.inject();
   try {
-    await injection.verify();
-    await during();
+    await during(await injection.verify());
   } finally {
     await injection.revert('test over');
   }
@@ -76,7 +75,8 @@ for (const { label, env } of ENVIRONMENTS) describe(`network faults against the 
 
   it('partition: node-1 and node-2 cannot reach each other, the edge still reaches node-1', async () => {
     assert.equal(await tcpReachable('scs-lab-node-1', '198.18.0.12', 8080), true, 'connected before');
-    await withFault(partition(faultTarget(env, 'node-1'), { peers: ['198.18.0.12'] }), async () => {
+    await withFault(partition(faultTarget(env, 'node-1'), { peers: ['198.18.0.12'] }), async (evidence) => {
+      assert.match(evidence, /1 knock packet\(s\) to 198\.18\.0\.12 \(udp\/9\) dropped/, 'the fault proved its own drops');
       assert.equal(await tcpReachable('scs-lab-node-1', '198.18.0.12', 8080), false, 'node-1 → node-2 blocked');
       assert.equal(await tcpReachable('scs-lab-node-2', '198.18.0.11', 8080), false, 'node-2 → node-1 blocked');
       assert.equal(await tcpReachable('scs-lab-edge', '198.18.0.11', 8080), true, 'edge → node-1 unaffected');

@@ -172,7 +172,11 @@ describe('nft fault lifecycle through a recording double', () => {
     [`table inet ${T} {`, '  chain output {', ...Array.from({ length: rules }, () => `    ip daddr @peers4 counter packets ${packets} bytes 588 drop comment "scs-chaos network-partition"`), '  }', '}'].join('\n');
 
   it('pipes the ruleset into nft, verifies every rule is listed, and deletes the table', async () => {
-    const double = new RecordingExecutorDouble().on(/^nft -f -$/, {}).on(`nft list table inet ${T}`, { stdout: listing(2) });
+    const double = new RecordingExecutorDouble()
+      .on(/^nft -f -$/, {})
+      .once(`nft list table inet ${T}`, { stdout: listing(2) })
+      .on(`nft list table inet ${T}`, { stdout: listing(2, 8) })
+      .on('/dev/udp/198.18.0.12/9', {});
     const fault = partition(targetOn(double), { peers: ['198.18.0.12'] });
     assert.equal(fault.requiresNetem, false);
     const prepared = await fault.prepare('ab12cd34');
@@ -180,7 +184,10 @@ describe('nft fault lifecycle through a recording double', () => {
     assert.equal(prepared.revertScript, `nft delete table inet ${T} 2>/dev/null; ! nft list table inet ${T} >/dev/null 2>&1`);
     await prepared.apply();
     assert.equal(double.calls[0]?.input, partitionRuleset(T, { peers: ['198.18.0.12'] }));
-    assert.equal(await prepared.verifyActive(), `nft table inet ${T} present on node-1 with 2 network-partition rules (14 packets matched so far)`);
+    assert.equal(
+      await prepared.verifyActive(),
+      `nft table inet ${T} present on node-1 with 2 network-partition rules; 2 knock packet(s) to 198.18.0.12 (udp/9) dropped`,
+    );
     await assert.rejects(prepared.verifyReverted(), /still listed after revert/);
   });
 
@@ -188,6 +195,9 @@ describe('nft fault lifecycle through a recording double', () => {
     const refusing = new RecordingExecutorDouble().on(/^nft -f -$/, { code: 1, stderr: 'Error: Could not process rule: No such file or directory' });
     const prepared = await partition(targetOn(refusing), { peers: ['198.18.0.12'] }).prepare('ab12cd34');
     await assert.rejects(prepared.apply(), (e: unknown) => e instanceof ExperimentCompromised && /nft said "Error: Could not process rule/.test(e.message));
+    const uncounted = new RecordingExecutorDouble().on(`nft list table inet ${T}`, { stdout: listing(2) }).on('/dev/udp/', {});
+    const silent = await partition(targetOn(uncounted), { peers: ['198.18.0.12'] }).prepare('ab12cd34');
+    await assert.rejects(silent.verifyActive(), /udp packets sent to 198\.18\.0\.12 port 9 were not counted as dropped/);
     const partial = new RecordingExecutorDouble().on(`nft list table inet ${T}`, { stdout: listing(1) });
     const half = await partition(targetOn(partial), { peers: ['198.18.0.12'] }).prepare('ab12cd34');
     await assert.rejects(half.verifyActive(), /lists 1 of its 2 rules/);

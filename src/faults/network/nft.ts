@@ -10,6 +10,7 @@ import type { FaultTarget, PreparedFault } from '../fault';
 import { artefactName } from '../fault';
 import { defaultPortOf } from './network-fault';
 import type { Direction, NetworkFault, Peers, TransportProtocol } from './network-fault';
+import { knockPlan, knockScript } from './knock';
 
 /** NFT_PRIORITY: before the usual filter chains (0), after raw/conntrack (-300/-200), as isolate.ts. */
 export const NFT_PRIORITY = -150;
@@ -36,6 +37,8 @@ export interface NftFaultSpec {
   condition?: string;
   /** See managementPortOf(): accepted before any harmful rule. */
   managementPort?: number;
+  /** verifyActive also proves that packets are dropped, by knocking on the peers (knock.ts) where it can. */
+  proveDrops?: boolean;
 }
 
 /** ruleComment: the comment every harmful rule of a kind carries; verifyActive counts it. */
@@ -137,7 +140,17 @@ export function nftPrepared(target: FaultTarget, injectionId: string, spec: NftF
           `${spec.kind} on ${target.node.name}: nft table inet ${table} lists ${seen.rules} of its ${wanted} rules (comment "${ruleComment(spec.kind)}")`,
         );
       }
-      return `nft table inet ${table} present on ${target.node.name} with ${seen.rules} ${spec.kind} rule${seen.rules === 1 ? '' : 's'} (${seen.packets} packets matched so far)`;
+      const rules = `nft table inet ${table} present on ${target.node.name} with ${seen.rules} ${spec.kind} rule${seen.rules === 1 ? '' : 's'}`;
+      const knock = spec.proveDrops ? knockPlan(spec) : null;
+      if (!knock) return `${rules} (${seen.packets} packets matched so far)`;
+      await exec.runScript(knockScript(knock), { timeoutMs: 5000 + 1000 * knock.addresses.length });
+      const after = await listing();
+      if (after.packets <= seen.packets) {
+        throw new ExperimentCompromised(
+          `${spec.kind} on ${target.node.name}: ${knock.transport} packets sent to ${knock.addresses.join(', ')} port ${knock.port} were not counted as dropped by nft table inet ${table}`,
+        );
+      }
+      return `${rules}; ${after.packets - seen.packets} knock packet(s) to ${knock.addresses.join(', ')} (${knock.transport}/${knock.port}) dropped`;
     },
     async verifyReverted() {
       if ((await listing()).present) throw new ExperimentCompromised(`${spec.kind} on ${target.node.name}: nft table inet ${table} is still listed after revert`);

@@ -4,7 +4,8 @@
  * `peers6`) and the input/output chains drop what comes from / goes to them — both directions by default.
  * Loopback and (over ssh) the management port stay open, as in isolate.ts. Optional protocol/port filters cut
  * only one service's conversations across the link. Undo: delete the table. Each drop rule's counter shows
- * whether packets really were dropped (the lab proves it end to end). What the node sends to a peer is dropped
+ * whether packets really were dropped: verifyActive knocks on the peers from the node (knock.ts) and wants the
+ * counters to rise (the lab tests prove it end to end as well). What the node sends to a peer is dropped
  * in the output hook, so a local UDP/ICMP sender gets EPERM at once (TCP just retransmits); the peers see
  * silence, as in a real partition.
  */
@@ -35,6 +36,7 @@ export function partitionSpec(options: PartitionOptions, managementPort?: number
     peers,
     transports: [{ ...(protocol ? { protocol } : {}), ...(options.port !== undefined ? { port: options.port, portOf: options.portOf ?? defaultPortOf(direction) } : {}), verdict: 'drop' }],
     ...(managementPort !== undefined ? { managementPort } : {}),
+    proveDrops: true,
   };
 }
 
