@@ -9,12 +9,14 @@ set -euo pipefail
 
 # iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
 # supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
-# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
-PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng)
+# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts);
+# prometheus-pushgateway: run metrics are pushed to it (src/report/pushgateway.ts, tested against the real one);
+# libxml2-utils and python3-yaml: tests check junit.xml with xmllint and read compliance.yaml with PyYAML.
+PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter prometheus-pushgateway libxml2-utils python3-yaml openssh-server openssh-client stress-ng)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
-# prometheus and prometheus-node-exporter with the ARGS of /etc/default/<name> (empty by default) and its
-# config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
-SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
+# prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
+# prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
+SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
 
 # Prints the pids of running system-wide daemons (SYSTEM_DAEMONS), one a line (reads /proc: pgrep may not be installed yet).
 system_daemons() {

@@ -9,6 +9,7 @@ import { labCommand } from './lab';
 import { rollbackCommand } from './rollback';
 import { sweepCommand } from './sweep';
 import { demoCommand } from './demo';
+import { gateCommand } from '../gate/command';
 import { planCommand, runCommand, RunOptions } from './run';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
@@ -25,6 +26,8 @@ commands:
   sweep [--env FILE] remove every scs-chaos artefact found on the environment's nodes (no journal needed)
   rollback [--journal FILE]
                      undo every injection a journal holds as not reverted (default reports/latest/journal.jsonl)
+  gate --policy FILE [--baseline RUN_DIR] [RUN_DIR]
+                     pass (0) or fail (1) a run (default reports/latest) against a policy, e.g. ci/gate.yaml
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
@@ -49,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepCommand(rest, log);
       case 'rollback':
         return await rollbackCommand(rest, log);
+      case 'gate':
+        return await gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
       case undefined:
       case '-h':
       case '--help':
@@ -56,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback (scs-chaos --help)');
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate (scs-chaos --help)');
     }
   } catch (error) {
     if (error instanceof BadInput) {

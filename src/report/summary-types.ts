@@ -110,7 +110,27 @@ export interface RunSummary {
   finishedAt: string;
   scenarios: ScenarioSummary[];
   counts: Record<Verdict, number>;
-  /** Share of scenarios that ended as expected, 0..1 (issue 5 will weigh it by failure level). */
+  /** Share of scenarios that ended as expected, 0..1, weighed by failure level (src/report/score.ts). */
   resilienceScore: number | null;
   exitCode: number;
+  /** The last `scs-chaos gate` verdict on this run, when one was taken (also in gate.json beside summary.json). */
+  gate?: GateResult;
+}
+
+/** GateCheck: one rule of a gate policy applied to a run; `reason` is one line for people. */
+export interface GateCheck {
+  /** Which rule: "required-tag", "min-score", "recovery-regression", "compromised", "not-steady". */
+  rule: string;
+  passed: boolean;
+  reason: string;
+}
+
+/** GateResult: `scs-chaos gate`'s verdict on a run (src/gate/). */
+export interface GateResult {
+  passed: boolean;
+  /** The policy file and, when given, the baseline run directory, as passed on the command line. */
+  policy: string;
+  baseline?: string;
+  checkedAt: string;
+  checks: GateCheck[];
 }
