@@ -1,11 +1,14 @@
 /**
- * writeRunReports: summary.json and junit.xml for a finished run, derived from the scenario summaries.
+ * writeRunReports: summary.json, junit.xml, compliance.txt and compliance.yaml for a finished run, derived from
+ * the scenario summaries.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERDICTS, type RunSummary, type ScenarioSummary, type Verdict } from './summary-types';
 import { toJunitXml } from './junit';
 import { exitCodeOf } from '../core/verdict';
+import { computeResilienceScore } from './score';
+import { writeComplianceReports } from './compliance';
 
 export function buildRunSummary(input: {
   runId: string;
@@ -17,7 +20,6 @@ export function buildRunSummary(input: {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const scenario of input.scenarios) counts[scenario.verdict]++;
   const unexpected = input.scenarios.filter((s) => !s.asExpected).map((s) => s.verdict === 'passed' ? 'failed' : s.verdict);
-  const total = input.scenarios.length;
   return {
     runId: input.runId,
     environment: input.environment,
@@ -26,7 +28,7 @@ export function buildRunSummary(input: {
     finishedAt: new Date().toISOString(),
     scenarios: input.scenarios,
     counts,
-    resilienceScore: total === 0 ? null : Math.round((input.scenarios.filter((s) => s.asExpected).length / total) * 1000) / 1000,
+    resilienceScore: computeResilienceScore(input.scenarios),
     exitCode: exitCodeOf(unexpected),
   };
 }
@@ -34,4 +36,5 @@ export function buildRunSummary(input: {
 export function writeRunReports(runDir: string, summary: RunSummary): void {
   writeFileSync(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync(join(runDir, 'junit.xml'), toJunitXml(summary));
+  writeComplianceReports(runDir, summary);
 }
