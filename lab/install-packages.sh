@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
-#   usage: bash lab/install-packages.sh [--reinstall]   (root; --reinstall repairs a broken install)
+#   usage: bash lab/install-packages.sh [--for-tests] [--reinstall]
+#   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install)
 # The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
 # prometheus-node-exporter; the lab runs its own instances (inside its namespaces, on lab addresses), so this
 # script keeps them from starting and stops any that started anyway.
@@ -9,10 +10,13 @@ set -euo pipefail
 
 # iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
 # supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
-# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts);
-# prometheus-pushgateway: run metrics are pushed to it (src/report/pushgateway.ts, tested against the real one);
-# libxml2-utils and python3-yaml: tests check junit.xml with xmllint and read compliance.yaml with PyYAML.
-PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter prometheus-pushgateway libxml2-utils python3-yaml openssh-server openssh-client stress-ng)
+# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
+PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng)
+# --for-tests adds what only the tests need (`npm test` passes it; `npm run demo` does not, so a first demo
+# does not download a browser): prometheus-pushgateway (src/report/pushgateway.ts is tested against the real
+# one), libxml2-utils and python3-yaml (junit.xml checked with xmllint, compliance.yaml read with PyYAML),
+# chromium (the HTML run page's browser test, headless, no daemon).
+TEST_PACKAGES=(prometheus-pushgateway libxml2-utils python3-yaml chromium)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
@@ -31,7 +35,8 @@ reinstall=false
 for argument in "$@"; do
   case "$argument" in
     --reinstall) reinstall=true ;;
-    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--reinstall])" >&2; exit 2 ;;
+    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--reinstall])" >&2; exit 2 ;;
   esac
 done
 
