@@ -13,7 +13,10 @@ Before(function (this: ChaosWorld, { pickle, gherkinDocument }) {
   if (ctx.interruption.signal.aborted) return 'skipped';
   const meta = scenarioMeta(pickle, gherkinDocument);
   this.experiment = new Experiment(ctx, meta);
-  if (ctx.mode === 'execute') ctx.log(`\n▶ ${meta.name}  (${meta.id})`);
+  if (ctx.mode === 'execute') {
+    ctx.log(`\n▶ ${meta.name}  (${meta.id})`);
+    ctx.progress?.scenarioStarted(ctx.scenarios.length + 1);
+  }
   else ctx.plannedScenarios.push(meta);
   return undefined;
 });
@@ -31,6 +34,7 @@ After(async function (this: ChaosWorld, { result }) {
   const summary = await this.experiment.finish(ending);
   if (summary) {
     ctx.scenarios.push(summary);
+    ctx.progress?.scenarioFinished();
     ctx.log(`■ ${summary.verdict.toUpperCase()}${summary.asExpected ? '' : ' (not as expected)'}: ${summary.name}${summary.reason ? `\n  ${summary.reason}` : ''}`);
   }
 });

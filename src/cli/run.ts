@@ -16,6 +16,8 @@ import { loadEnvironment } from '../environment/load';
 import { formatConsoleSummary } from '../report/console-summary';
 import type { ScenarioSummary } from '../report/summary-types';
 import { buildRunSummary, writeRunReports } from '../report/write-run';
+import type { RunProgress } from '../core/progress';
+import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
 import { preflight } from './preflight';
 import { createRunDirectory, newRunId, pointLatestAt } from './run-directory';
@@ -67,7 +69,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const runDir = createRunDirectory(options.reportsDir, runId);
   pointLatestAt(options.reportsDir, runId);
   const journal = new Journal(resolve(runDir, 'journal.jsonl'));
-  const ctx = newContext(env, 'execute', options.log, { runId, runDir, journal }, plan.seed);
+  // A live status line only on a terminal outside CI; CI logs get plain heartbeat lines during long waits.
+  const liveStatus = process.stderr.isTTY === true && !process.env.CI ? (text: string): void => void process.stderr.write(text) : undefined;
+  const progress = new ConsoleProgress({ log: options.log, total: plan.scenarioCount, ...(liveStatus ? { live: liveStatus } : {}) });
+  const ctx = newContext(env, 'execute', (line) => progress.log(line), { runId, runDir, journal }, plan.seed, progress);
   const startedAt = new Date().toISOString();
   options.log(`run ${runId}: ${plan.scenarioCount} scenario(s) against environment ${env.name}; seed ${plan.seed} (repeat with --seed ${plan.seed}); reports in ${runDir}`);
 
@@ -89,6 +94,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     journal.close();
+    progress.stop();
     setRunContext(null);
   }
 
@@ -157,6 +163,7 @@ function newContext(
   log: (line: string) => void,
   run: { runId: string; runDir: string; journal: Journal } | null,
   seed: number,
+  progress?: RunProgress,
 ): RunContext {
   const ctx: RunContext = {
     runId: run?.runId ?? 'plan',
@@ -170,6 +177,7 @@ function newContext(
     planned: [],
     plannedScenarios: [],
     log,
+    ...(progress ? { progress } : {}),
   };
   setRunContext(ctx);
   return ctx;

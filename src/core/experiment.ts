@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { withProgress } from './progress';
 import { now, sleep, wallClockAt } from './clock';
 import { BadInput, ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt, errorMessage } from './errors';
 import { formatDuration } from './duration';
@@ -337,7 +338,7 @@ export class Experiment {
     const windowStart = now();
     this.say(`steady state: ${probeName} must hold ${sloText} for ${formatDuration(windowMs)}`);
     this.timeline.record('phase', 'steady state', { phase: 'before' });
-    await this.wait(windowMs);
+    await withProgress(this.ctx.progress, 'steady state', `${probeName} to hold ${sloText}`, now() + windowMs, () => this.wait(windowMs));
     await this.settleInFlight();
     const result = evaluateSlo(slo, samplesInWindow(this.timeline.samplesOf(probeName), windowStart, now()), 'before', probeName);
     result.expression = sloText;
@@ -366,7 +367,7 @@ export class Experiment {
     const injection = await this.inject(fault, ttl);
     this.say(`observing for ${formatDuration(durationMs)}`);
     try {
-      await this.wait(durationMs);
+      await withProgress(this.ctx.progress, 'fault active', fault.describe(), now() + durationMs, () => this.wait(durationMs));
     } finally {
       await this.revert(injection, 'fault duration over');
     }
@@ -391,7 +392,7 @@ export class Experiment {
     try {
       if (failed) throw failed.reason;
       this.say(`observing for ${formatDuration(durationMs)}`);
-      await this.wait(durationMs);
+      await withProgress(this.ctx.progress, 'fault active', `${faults.length} faults`, now() + durationMs, () => this.wait(durationMs));
     } finally {
       await Promise.all(injections.map((injection) => this.revert(injection, 'fault duration over')));
     }
@@ -425,7 +426,7 @@ export class Experiment {
       return;
     }
     this.say(`observing for ${formatDuration(durationMs)}`);
-    await this.wait(durationMs);
+    await withProgress(this.ctx.progress, 'observing', 'the probes', now() + durationMs, () => this.wait(durationMs));
     if (this.oneShot) this.faultEnd = now();
   }
 
@@ -579,13 +580,18 @@ export class Experiment {
     this.say(`waiting for ${probeName} to recover (bound ${formatDuration(boundMs)} from ${this.oneShot ? 'injection' : 'revert'}, stable for ${formatDuration(stabilizationMs)})`);
     let finding = findRecovery(this.timeline.samplesOf(probeName), { from, stabilizationMs, until: now() - timeoutMs });
     let lastProgress = now();
-    while (finding.recoveredAt === null && now() < giveUpAt) {
-      await this.wait(POLL_MS);
-      finding = findRecovery(this.timeline.samplesOf(probeName), { from, stabilizationMs, until: now() - timeoutMs });
-      if (now() - lastProgress >= 5000) {
-        lastProgress = now();
-        this.say(`still waiting for ${probeName}: ${formatDuration(now() - from)} since ${this.oneShot ? 'injection' : 'revert'}` + (finding.lastBadAt !== null ? `, last failure ${formatDuration(now() - finding.lastBadAt)} ago` : ''));
+    const doneWaiting = this.ctx.progress?.waiting('recovery', `${probeName} to recover`, giveUpAt);
+    try {
+      while (finding.recoveredAt === null && now() < giveUpAt) {
+        await this.wait(POLL_MS);
+        finding = findRecovery(this.timeline.samplesOf(probeName), { from, stabilizationMs, until: now() - timeoutMs });
+        if (now() - lastProgress >= 5000) {
+          lastProgress = now();
+          this.say(`still waiting for ${probeName}: ${formatDuration(now() - from)} since ${this.oneShot ? 'injection' : 'revert'}` + (finding.lastBadAt !== null ? `, last failure ${formatDuration(now() - finding.lastBadAt)} ago` : ''));
+        }
       }
+    } finally {
+      doneWaiting?.();
     }
     // Edges are interpolated between neighbouring samples: unbiased, off by at most half a sampling period
     // (docs/decisions/0021-interpolated-outage-edges.md); the raw sample times are always late.

@@ -7,6 +7,7 @@ import type { Environment } from '../environment/types';
 import type { ScenarioSummary } from '../report/summary-types';
 import type { Journal } from './journal';
 import type { ScenarioMeta } from './experiment';
+import type { RunProgress } from './progress';
 
 /** plan: resolve and validate every step, touch nothing. execute: the real thing. */
 export type RunMode = 'plan' | 'execute';
@@ -34,6 +35,8 @@ export interface RunContext {
   readonly plannedScenarios: ScenarioMeta[];
   /** Progress output for people (stderr). */
   log(line: string): void;
+  /** What the run is doing right now (a live status line on a terminal, heartbeats in CI); absent in tests. */
+  readonly progress?: RunProgress;
 }
 
 let current: RunContext | null = null;
