@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { BadInput } from '../core/errors';
 import { closeSshMasters } from '../executors/ssh';
 import { labCommand } from './lab';
+import { reportCommand } from './report';
 import { rollbackCommand } from './rollback';
 import { sweepCommand } from './sweep';
 import { demoCommand } from './demo';
@@ -25,6 +26,9 @@ commands:
   sweep [--env FILE] remove every scs-chaos artefact found on the environment's nodes (no journal needed)
   rollback [--journal FILE]
                      undo every injection a journal holds as not reverted (default reports/latest/journal.jsonl)
+  report [RUN_DIR] [--history FILE]
+                     write the HTML reports of a finished run (default reports/latest): the Allure report in
+                     RUN_DIR/allure-report/ with trends from FILE (default: history.jsonl beside the run directories)
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
@@ -49,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
         return await sweepCommand(rest, log);
       case 'rollback':
         return await rollbackCommand(rest, log);
+      case 'report':
+        return await reportCommand(rest, log);
       case undefined:
       case '-h':
       case '--help':
@@ -56,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback (scs-chaos --help)');
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, report (scs-chaos --help)');
     }
   } catch (error) {
     if (error instanceof BadInput) {
