@@ -6,9 +6,10 @@ import { After, AfterStep, Before } from '@cucumber/cucumber';
 import type * as messages from '@cucumber/messages';
 import { Experiment, ScenarioMeta } from '../src/core/experiment';
 import { getRunContext } from '../src/core/run-context';
+import { markAllureScenario } from '../src/report/allure/scenario-key';
 import type { ChaosWorld } from './world';
 
-Before(function (this: ChaosWorld, { pickle, gherkinDocument }) {
+Before({ name: 'start the experiment' }, async function (this: ChaosWorld, { pickle, gherkinDocument }) {
   const ctx = getRunContext();
   if (ctx.interruption.signal.aborted) return 'skipped';
   const meta = scenarioMeta(pickle, gherkinDocument);
@@ -16,8 +17,9 @@ Before(function (this: ChaosWorld, { pickle, gherkinDocument }) {
   if (ctx.mode === 'execute') {
     ctx.log(`\n▶ ${meta.name}  (${meta.id})`);
     ctx.progress?.scenarioStarted(ctx.scenarios.length + 1);
-  }
-  else ctx.plannedScenarios.push(meta);
+    // The key by which the run's end finds this scenario's Allure result (src/report/allure/scenario-key.ts).
+    await markAllureScenario(this, meta.id);
+  } else ctx.plannedScenarios.push(meta);
   return undefined;
 });
 
@@ -27,7 +29,7 @@ AfterStep(function (this: ChaosWorld, { error }) {
   if (error && this.firstError === undefined) this.firstError = error;
 });
 
-After(async function (this: ChaosWorld, { result }) {
+After({ name: 'finish the experiment: revert every fault, judge the verdict' }, async function (this: ChaosWorld, { result }) {
   if (!this.experiment) return;
   const ctx = getRunContext();
   const ending = this.firstError ?? (result?.status === 'FAILED' ? new Error(result.message ?? 'a step failed') : undefined);

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { BadInput } from '../core/errors';
 import { closeSshMasters } from '../executors/ssh';
 import { labCommand } from './lab';
+import { reportCommand } from './report';
 import { rollbackCommand } from './rollback';
 import { sweepCommand } from './sweep';
 import { demoCommand } from './demo';
@@ -28,6 +29,9 @@ commands:
                      undo every injection a journal holds as not reverted (default reports/latest/journal.jsonl)
   gate --policy FILE [--baseline RUN_DIR] [RUN_DIR]
                      pass (0) or fail (1) a run (default reports/latest) against a policy, e.g. ci/gate.yaml
+  report [RUN_DIR] [--history FILE]
+                     write the HTML reports of a finished run (default reports/latest): the Allure report in
+                     RUN_DIR/allure-report/ with trends from FILE (default: history.jsonl beside the run directories)
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
@@ -54,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
         return await rollbackCommand(rest, log);
       case 'gate':
         return await gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
+      case 'report':
+        return await reportCommand(rest, log);
       case undefined:
       case '-h':
       case '--help':
@@ -61,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
-        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate (scs-chaos --help)');
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report (scs-chaos --help)');
     }
   } catch (error) {
     if (error instanceof BadInput) {

@@ -13,6 +13,8 @@ import { revertAllLive } from '../core/injection';
 import { PlannedAction, RunContext, RunMode, setRunContext } from '../core/run-context';
 import type { Environment } from '../environment/types';
 import { loadEnvironment } from '../environment/load';
+import { enrichAfterRun } from '../report/allure/enrich';
+import { allureFormatterFiles, allureFormatterOptions } from '../report/allure/formatter';
 import { formatConsoleSummary } from '../report/console-summary';
 import type { ScenarioSummary } from '../report/summary-types';
 import { buildRunSummary, writeRunReports } from '../report/write-run';
@@ -101,12 +103,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const scenarios = [...ctx.scenarios, ...notStarted(plan.scenarioIds, ctx)];
   const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios, seed: plan.seed });
   writeRunReports(runDir, summary);
+  enrichAfterRun(runDir, summary, options.log);
   process.stdout.write(`\n${formatConsoleSummary(summary)}\n`);
   options.log(`reports: ${runDir}`);
   return summary.exitCode;
 }
 
-interface PlanResult {
+export interface PlanResult {
   problems: string[];
   planned: PlannedAction[];
   scenarioCount: number;
@@ -116,7 +119,7 @@ interface PlanResult {
   seed: number;
 }
 
-async function planPass(env: Environment, options: RunOptions): Promise<PlanResult> {
+export async function planPass(env: Environment, options: RunOptions): Promise<PlanResult> {
   const { runConfiguration } = await loadConfiguration({ profiles: [options.profile] }, { cwd: CWD, stdout: discard, stderr: process.stderr });
   // Feature paths, tags and names given on the command line replace the profile's, never add to them.
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
@@ -143,14 +146,19 @@ async function planPass(env: Environment, options: RunOptions): Promise<PlanResu
   };
 }
 
-async function runCucumberPass(runConfiguration: IRunConfiguration, support: ISupportCodeLibrary, ctx: RunContext): Promise<void> {
+export async function runCucumberPass(runConfiguration: IRunConfiguration, support: ISupportCodeLibrary, ctx: RunContext): Promise<void> {
   setRunContext(ctx);
   // Cucumber's own verdicts are not ours (an expected failure is fine): its output goes to the run's
   // message file for the record, and our console summary speaks for the run.
   await runCucumber(
     {
       ...runConfiguration,
-      formats: { stdout: 'summary', files: { [resolve(ctx.runDir, 'cucumber-messages.ndjson')]: 'message' }, publish: false, options: {} },
+      formats: {
+        stdout: 'summary',
+        files: { [resolve(ctx.runDir, 'cucumber-messages.ndjson')]: 'message', ...allureFormatterFiles() },
+        publish: false,
+        options: allureFormatterOptions(ctx.runDir),
+      },
       support,
     },
     { cwd: CWD, stdout: discard, stderr: process.stderr },

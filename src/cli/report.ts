@@ -1,0 +1,58 @@
+/**
+ * `scs-chaos report [RUN_DIR] [--history FILE]`: the reports people read, from a finished run directory
+ * (default reports/latest). Today: the Allure HTML report, reports/<run-id>/allure-report/index.html (Allure 3
+ * from npm, no Java), with trends from the history file shared by the runs beside it (reports/history.jsonl).
+ * Prints the path of index.html on stdout. Exit codes: 0 written, 2 not a finished run directory, 3 Allure
+ * could not render it.
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BadInput, errorMessage } from '../core/errors';
+import { ALLURE_RESULTS, enrichAllureResults } from '../report/allure/enrich';
+import { renderAllureReport } from '../report/allure/render';
+import type { RunSummary } from '../report/summary-types';
+import { parseFlags } from './flags';
+
+export async function reportCommand(args: string[], log: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags(args, { history: { type: 'string' } });
+  if (positionals.length > 1) {
+    throw new BadInput(`report takes one run directory, got ${positionals.length}: ${positionals.join(' ')}`, undefined, 'render one run at a time: scs-chaos report reports/<run-id>');
+  }
+  const runDir = findRunDirectory(positionals[0] ?? 'reports/latest');
+  const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+
+  // The one-page summary (reports/<run-id>/ summary page) is written here, before the Allure report.
+
+  if (!existsSync(join(runDir, ALLURE_RESULTS))) {
+    throw new BadInput(`${runDir} has no ${ALLURE_RESULTS}/`, undefined, 'the run was made before `scs-chaos run` wrote Allure results; run the features again with `scs-chaos run`');
+  }
+  const enriched = enrichAllureResults(runDir, summary);
+  if (enriched.missing.length) log(`report: ${enriched.missing.length} scenario(s) of summary.json have no Allure result (not started): ${enriched.missing.join(', ')}`);
+  const historyPath = resolve(values.history ?? join(dirname(runDir), 'history.jsonl'));
+  try {
+    const report = await renderAllureReport({ runDir, historyPath, reportName: `scs-chaos ${summary.runId} (${summary.environment})` });
+    log(`report: Allure report of ${enriched.enriched} scenario(s); trends over ${report.historyEntries} run(s) in ${historyPath}`);
+    process.stdout.write(`${report.indexHtml}\n`);
+    return 0;
+  } catch (error) {
+    log(`report: could not render the Allure report: ${errorMessage(error)}`);
+    return 3;
+  }
+}
+
+/** findRunDirectory: the real directory behind a path (reports/latest is a symlink), which must hold summary.json. */
+function findRunDirectory(path: string): string {
+  const given = resolve(path);
+  if (!existsSync(given)) {
+    throw new BadInput(`no run directory at ${given}`, undefined, 'give a run directory, e.g. scs-chaos report reports/<run-id>, or run `scs-chaos run` first');
+  }
+  const runDir = realpathSync(given);
+  if (!existsSync(join(runDir, 'summary.json'))) {
+    throw new BadInput(
+      `${runDir} has no summary.json: it is not a finished run directory`,
+      undefined,
+      'give the directory of a run that finished (reports/<run-id>/); a run killed before its end has only its journal (`scs-chaos rollback`)',
+    );
+  }
+  return runDir;
+}
