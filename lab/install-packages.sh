@@ -9,8 +9,9 @@ set -euo pipefail
 
 # iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
 # supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
-# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
-PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng)
+# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts); fonts-dejavu-core:
+# the font of the timeline plots' PNGs (src/report/plot/fonts.ts).
+PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng fonts-dejavu-core)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus and prometheus-node-exporter with the ARGS of /etc/default/<name> (empty by default) and its
 # config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
