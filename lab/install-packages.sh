@@ -10,8 +10,9 @@ set -euo pipefail
 
 # iproute2: ip (namespaces, veths, bridge, routes); nftables: nft (network faults); haproxy: the edge;
 # supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
-# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
-PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng)
+# prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts); fonts-dejavu-core:
+# the font of the timeline plots' PNGs (src/report/plot/fonts.ts).
+PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng fonts-dejavu-core)
 # --for-tests adds what only the tests need (`npm test` passes it; `npm run demo` does not, so a first demo
 # does not download a browser): prometheus-pushgateway (src/report/pushgateway.ts is tested against the real
 # one), libxml2-utils and python3-yaml (junit.xml checked with xmllint, compliance.yaml read with PyYAML),
