@@ -1,6 +1,7 @@
 /**
  * `scs-chaos demo` (npm run demo): the main job against the built-in lab on a fresh machine — install the
- * lab's Debian packages, bring the lab up, run features/lab, print the summary, and always bring the lab down.
+ * lab's Debian packages, bring the lab up, run features/lab, print the summary, always bring the lab down, then
+ * render the HTML reports (summary page and Allure report).
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,8 @@ import { labDown, labUp } from '../../lab/lab';
 import { labEnvironment } from './lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 import { runCommand } from './run';
+import { reportCommand } from './report';
+import { errorMessage } from '../core/errors';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -32,22 +35,25 @@ export async function demoCommand(args: string[], log: (line: string) => void): 
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const reportsDir = resolve(values.reports ?? join(REPO, 'reports'));
+  let code: number;
   try {
     await labUp(env, log);
     if (interrupted) {
       log(`${interrupted}: not running the features; bringing the lab down`);
       return 4;
     }
-    return await runCommand({
-      envPath,
-      profile: 'lab',
-      paths: [],
-      reportsDir: resolve(values.reports ?? join(REPO, 'reports')),
-      log,
-    });
+    code = await runCommand({ envPath, profile: 'lab', paths: [], reportsDir, log });
   } finally {
     await labDown(env, log);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  // The HTML reports need no lab: rendered after it is down. A report problem never changes the run's exit code.
+  try {
+    await reportCommand([join(reportsDir, 'latest')], log);
+  } catch (error) {
+    log(`demo: the Allure report was not rendered: ${errorMessage(error)} (try: scs-chaos report)`);
+  }
+  return code;
 }

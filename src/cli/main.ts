@@ -2,7 +2,8 @@
  * The `scs-chaos` command line (DESIGN.md section 10). Exit codes: 0 all passed (or as expected), 1 a
  * hypothesis was refuted, 2 bad input or configuration (nothing was touched), 3 compromised, 4 aborted.
  */
-import { resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { BadInput } from '../core/errors';
 import { closeSshMasters } from '../executors/ssh';
 import { labCommand } from './lab';
@@ -17,8 +18,10 @@ import { DEFAULT_ENV, parseFlags } from './flags';
 const USAGE = `usage: scs-chaos <command> [options]
 
 commands:
-  run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [--seed N] [FEATURE...]
-                     plan, check, then run the scenarios; write reports/<run-id>/
+  run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [--seed N]
+       [--baseline RUN_DIR] [--pushgateway URL [--cloud NAME]] [FEATURE...]
+                     plan, check, then run the scenarios; write reports/<run-id>/ (summary page index.html
+                     compares recovery with --baseline; metrics pushed to a Pushgateway as job scs-chaos)
   plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [FEATURE...]
                      resolve targets and validate every step; touch nothing
   lab up|down|status [--env FILE]
@@ -29,9 +32,10 @@ commands:
                      undo every injection a journal holds as not reverted (default reports/latest/journal.jsonl)
   gate --policy FILE [--baseline RUN_DIR] [RUN_DIR]
                      pass (0) or fail (1) a run (default reports/latest) against a policy, e.g. ci/gate.yaml
-  report [RUN_DIR] [--history FILE]
-                     write the HTML reports of a finished run (default reports/latest): the Allure report in
-                     RUN_DIR/allure-report/ with trends from FILE (default: history.jsonl beside the run directories)
+  report [RUN_DIR] [--baseline RUN_DIR] [--history FILE]
+                     write the HTML reports of a finished run (default reports/latest): plots, the summary page
+                     RUN_DIR/index.html, and the Allure report in RUN_DIR/allure-report/ with trends from FILE
+                     (default: history.jsonl beside the run directories)
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
@@ -81,6 +85,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** baselineRunDirectory: a finished run directory to compare with, checked before anything runs. */
+function baselineRunDirectory(path: string): string {
+  const dir = resolve(path);
+  if (!existsSync(join(dir, 'summary.json'))) {
+    throw new BadInput(`--baseline ${path}: ${dir} has no summary.json`, undefined, 'give the directory of a finished run, e.g. --baseline reports/2026-11-20T02-00-00Z-ab12');
+  }
+  return realpathSync(dir);
+}
+
 function runOptions(args: string[]): RunOptions {
   const { values, positionals } = parseFlags(args, {
     env: { type: 'string' },
@@ -89,6 +102,9 @@ function runOptions(args: string[]): RunOptions {
     name: { type: 'string' },
     reports: { type: 'string' },
     seed: { type: 'string' },
+    baseline: { type: 'string' },
+    pushgateway: { type: 'string' },
+    cloud: { type: 'string' },
   });
   const options: RunOptions = {
     envPath: resolve(values.env ?? DEFAULT_ENV),
@@ -103,6 +119,14 @@ function runOptions(args: string[]): RunOptions {
     const seed = Number(values.seed);
     if (!/^\d+$/.test(values.seed) || seed >= 2 ** 32) throw new BadInput(`--seed ${values.seed} is not a seed`, undefined, 'give the whole number a run printed ("seed N"), 0 to 4294967295');
     options.seed = seed;
+  }
+  if (values.baseline !== undefined) options.baselineRunDir = baselineRunDirectory(values.baseline);
+  if (values.cloud !== undefined && values.pushgateway === undefined) {
+    throw new BadInput('--cloud names the cloud label of pushed metrics, but no --pushgateway was given', undefined, 'add --pushgateway http://HOST:9091, or leave out --cloud');
+  }
+  if (values.pushgateway !== undefined) {
+    if (!/^https?:\/\/[^/\s]+/.test(values.pushgateway)) throw new BadInput(`--pushgateway ${values.pushgateway} is not an http(s) URL`, undefined, 'give the Pushgateway base URL, e.g. --pushgateway http://pushgateway.monitoring:9091');
+    options.pushgateway = { url: values.pushgateway, ...(values.cloud !== undefined ? { cloud: values.cloud } : {}) };
   }
   return options;
 }

@@ -13,11 +13,11 @@ import { revertAllLive } from '../core/injection';
 import { PlannedAction, RunContext, RunMode, setRunContext } from '../core/run-context';
 import type { Environment } from '../environment/types';
 import { loadEnvironment } from '../environment/load';
-import { enrichAfterRun } from '../report/allure/enrich';
+import { finishRunReports } from '../report/finish-run';
 import { allureFormatterFiles, allureFormatterOptions } from '../report/allure/formatter';
 import { formatConsoleSummary } from '../report/console-summary';
 import type { ScenarioSummary } from '../report/summary-types';
-import { buildRunSummary, writeRunReports } from '../report/write-run';
+import { buildRunSummary } from '../report/write-run';
 import type { RunProgress } from '../core/progress';
 import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
@@ -35,6 +35,10 @@ export interface RunOptions {
   seed?: number;
   /** Progress output (stderr by default). */
   log: (line: string) => void;
+  /** A finished run directory whose recovery times the summary page compares with. */
+  baselineRunDir?: string;
+  /** Push the run's metrics to this Pushgateway (job "scs-chaos"; cloud label: the environment name unless given). */
+  pushgateway?: { url: string; cloud?: string };
 }
 
 /** The names Cucumber sees as its run's cwd-relative feature paths. */
@@ -102,8 +106,11 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
   const scenarios = [...ctx.scenarios, ...notStarted(plan.scenarioIds, ctx)];
   const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios, seed: plan.seed });
-  writeRunReports(runDir, summary);
-  enrichAfterRun(runDir, summary, options.log);
+  await finishRunReports(runDir, summary, {
+    log: options.log,
+    ...(options.baselineRunDir ? { baselineRunDir: options.baselineRunDir } : {}),
+    ...(options.pushgateway ? { pushgateway: { url: options.pushgateway.url, labels: { job: 'scs-chaos', cloud: options.pushgateway.cloud ?? env.name } } } : {}),
+  });
   process.stdout.write(`\n${formatConsoleSummary(summary)}\n`);
   options.log(`reports: ${runDir}`);
   return summary.exitCode;
