@@ -11,6 +11,11 @@ set -euo pipefail
 # supervisor: supervisord per node; procps: pgrep (finding service processes); prometheus and
 # prometheus-node-exporter: steady-state measurement with PromQL (lab/prometheus/config.ts).
 PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node-exporter openssh-server openssh-client stress-ng)
+# --- Ceph (OSD faults, src/clients/ceph) ---------------------------------------------------------------------
+# ceph-mon, ceph-mgr, ceph-osd: the lab's own single-host cluster (memstore OSDs, one per node namespace);
+# ceph-common: the `ceph` CLI the framework drives with `-f json`. Debian 12 ships 16.2.15 "pacific" (~250 MB).
+# Their packages start no daemon: Ceph's systemd units are templates (ceph-osd@ID) that need a cluster config.
+PACKAGES+=(ceph-mon ceph-mgr ceph-osd ceph-common)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus and prometheus-node-exporter with the ARGS of /etc/default/<name> (empty by default) and its
 # config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
