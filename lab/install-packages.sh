@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
-#   usage: bash lab/install-packages.sh [--for-tests] [--reinstall]
+#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--reinstall]
 #   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install)
 # The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
 # prometheus-node-exporter; the lab runs its own instances (inside its namespaces, on lab addresses), so this
@@ -18,6 +18,10 @@ PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node
 # one), libxml2-utils and python3-yaml (junit.xml checked with xmllint, compliance.yaml read with PyYAML),
 # chromium (the HTML run page's browser test, headless, no daemon).
 TEST_PACKAGES=(prometheus-pushgateway libxml2-utils python3-yaml chromium)
+# --with-ceph (and --for-tests) add Ceph: ceph-mon, ceph-mgr, ceph-osd for a lab cluster, ceph-common for the
+# `ceph` CLI the framework drives with `-f json` (src/clients/ceph). Debian 12 ships 16.2.15 "pacific" (~250 MB).
+# Their packages start no daemon: Ceph's systemd units are templates (ceph-osd@ID) that need a cluster config.
+CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
@@ -36,8 +40,9 @@ reinstall=false
 for argument in "$@"; do
   case "$argument" in
     --reinstall) reinstall=true ;;
-    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
-    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--reinstall])" >&2; exit 2 ;;
+    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${CEPH_PACKAGES[@]}") ;;
+    --with-ceph) PACKAGES+=("${CEPH_PACKAGES[@]}") ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--reinstall])" >&2; exit 2 ;;
   esac
 done
 

@@ -63,4 +63,40 @@ describe('loadEnvironment', () => {
   it('reports a missing file as bad input', () => {
     assert.throws(() => loadEnvironment('/nonexistent/env.yaml'), BadInput);
   });
+
+  describe('ceph section', () => {
+    const withCeph = (lines: string[]): string => minimal(['ceph:', ...lines.map((line) => `  ${line}`)].join('\n'));
+
+    it('is optional', () => {
+      assert.equal(parseEnvironment(minimal(), 'env.yaml').ceph, undefined);
+    });
+
+    it('reads access options and the backend; lab gets its supervisor defaults', () => {
+      const env = parseEnvironment(withCeph(['executorNode: node-1', 'conf: /etc/ceph/ceph.conf', 'keyring: /etc/ceph/ceph.client.chaos.keyring', 'user: chaos', 'backend: lab']), 'env.yaml');
+      assert.deepEqual(env.ceph, {
+        executorNode: 'node-1',
+        conf: '/etc/ceph/ceph.conf',
+        keyring: '/etc/ceph/ceph.client.chaos.keyring',
+        user: 'chaos',
+        backend: 'lab',
+        lab: { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' },
+      });
+      assert.deepEqual(parseEnvironment(withCeph(['executorNode: local', 'backend: systemd', 'cluster: prod']), 'env.yaml').ceph, { executorNode: 'local', backend: 'systemd', cluster: 'prod' });
+    });
+
+    it('reads the rook section', () => {
+      const env = parseEnvironment(withCeph(['executorNode: local', 'backend: rook', 'rook: { namespace: rook-ceph, kubeconfigContext: scs-prod }']), 'env.yaml');
+      assert.deepEqual(env.ceph?.rook, { namespace: 'rook-ceph', kubeconfigContext: 'scs-prod' });
+    });
+
+    it('names the line of a bad ceph section and says how to fix it', () => {
+      badInputAt(withCeph(['executorNode: node-7', 'backend: lab']), 12, /ceph executorNode "node-7" is neither "local" nor a node/);
+      badInputAt(withCeph(['executorNode: local', 'backend: ansible']), 13, /ceph backend "ansible" is unknown/);
+      badInputAt(withCeph(['executorNode: local', 'backend: rook']), 12, /ceph backend rook needs a rook: section/);
+      badInputAt(withCeph(['executorNode: local', 'backend: rook', 'rook: { namespace: Rook_Ceph }']), 14, /rook namespace "Rook_Ceph" is not a Kubernetes namespace name/);
+      badInputAt(withCeph(['executorNode: local', 'backend: systemd', 'rook: { namespace: rook-ceph }']), 14, /ceph rook: is only read with backend: rook \(this one is systemd\)/);
+      badInputAt(withCeph(['backend: lab']), 12, /ceph is missing "executorNode"/);
+      badInputAt(withCeph(['executorNode: local', 'backend: lab', 'conf: ""']), 14, /ceph conf is empty/);
+    });
+  });
 });

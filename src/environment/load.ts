@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
 import { BadInput, SourceLocation } from '../core/errors';
 import { parseDuration } from '../core/duration';
-import type { Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
+import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -74,6 +74,8 @@ export function parseEnvironment(text: string, sourcePath: string): Environment 
     if (!/^https?:\/\//.test(url)) throw r.error(r.get(map, 'url', true), `prometheus url "${url}" is not an http(s) URL`, 'write e.g. url: http://198.18.0.10:9090');
     environment.prometheus = { url: url.replace(/\/+$/, '') };
   }
+  const cephNode = r.get(root, 'ceph', false);
+  if (cephNode) environment.ceph = readCeph(r, r.map(cephNode, 'ceph', 'ceph is a mapping with executorNode and backend'), nodeNames);
   if (labNode) environment.lab = readLab(r, r.map(labNode, 'lab', 'lab is a mapping'));
   return environment;
 }
@@ -176,6 +178,49 @@ function readDefaults(r: Reader, node: unknown): Defaults {
   if (timeout !== undefined) defaults.probeTimeoutMs = timeout;
   if (stabilization !== undefined) defaults.stabilizationMs = stabilization;
   return defaults;
+}
+
+const CEPH_BACKENDS: readonly CephBackend[] = ['lab', 'systemd', 'cephadm', 'rook'];
+// The lab's default OSD programs: one supervisord per node, as for the web service.
+const LAB_OSD_DEFAULTS = { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' };
+
+function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
+  const executorNode = r.string(map, 'executorNode', 'ceph');
+  if (executorNode !== 'local' && !nodeNames.has(executorNode)) {
+    throw r.error(r.get(map, 'executorNode', true), `ceph executorNode "${executorNode}" is neither "local" nor a node of this environment`, `write local or one of: ${[...nodeNames].join(', ')}`);
+  }
+  const backend = r.string(map, 'backend', 'ceph');
+  if (!(CEPH_BACKENDS as readonly string[]).includes(backend)) {
+    throw r.error(r.get(map, 'backend', true), `ceph backend "${backend}" is unknown`, `write one of ${CEPH_BACKENDS.join(', ')} (how the OSD daemons are deployed)`);
+  }
+  const spec: CephSpec = { executorNode, backend: backend as CephBackend };
+  for (const key of ['conf', 'keyring', 'user', 'cluster'] as const) {
+    const value = r.optionalString(map, key);
+    if (value === '') throw r.error(r.get(map, key, true), `ceph ${key} is empty`, `remove ${key}: to use the ceph CLI's default, or write a value`);
+    if (value !== undefined) spec[key] = value;
+  }
+  const labNode = r.get(map, 'lab', false);
+  const rookNode = r.get(map, 'rook', false);
+  if (spec.backend === 'lab') {
+    const lab = labNode ? r.map(labNode, 'ceph lab', 'lab has supervisorConfig and program') : undefined;
+    spec.lab = {
+      supervisorConfig: (lab && r.optionalString(lab, 'supervisorConfig')) || LAB_OSD_DEFAULTS.supervisorConfig,
+      program: (lab && r.optionalString(lab, 'program')) || LAB_OSD_DEFAULTS.program,
+    };
+  } else if (labNode) {
+    throw r.error(labNode, `ceph lab: is only read with backend: lab (this one is ${spec.backend})`, 'remove lab: or set backend: lab');
+  }
+  if (spec.backend === 'rook') {
+    if (!rookNode) throw r.error(map, 'ceph backend rook needs a rook: section', 'add rook: { namespace: rook-ceph, kubeconfigContext: <context> }');
+    const rook = r.map(rookNode, 'ceph rook', 'rook has namespace and kubeconfigContext');
+    const namespace = r.string(rook, 'namespace', 'ceph rook');
+    if (!NAME.test(namespace)) throw r.error(r.get(rook, 'namespace', true), `ceph rook namespace "${namespace}" is not a Kubernetes namespace name`, 'use lower-case letters, digits and dashes, e.g. rook-ceph');
+    const kubeconfigContext = r.optionalString(rook, 'kubeconfigContext');
+    spec.rook = kubeconfigContext ? { namespace, kubeconfigContext } : { namespace };
+  } else if (rookNode) {
+    throw r.error(rookNode, `ceph rook: is only read with backend: rook (this one is ${spec.backend})`, 'remove rook: or set backend: rook');
+  }
+  return spec;
 }
 
 function readLab(r: Reader, map: YAMLMap): LabSpec {

@@ -75,6 +75,27 @@ export interface LabSpec {
   };
 }
 
+/** The deployment that runs the OSD daemons: how an OSD daemon is stopped and started (src/clients/ceph/osd-daemon.ts). */
+export type CephBackend = 'lab' | 'systemd' | 'cephadm' | 'rook';
+
+/** The environment's Ceph cluster: where the `ceph` CLI runs, its access options, and the OSD deployment. */
+export interface CephSpec {
+  /** The node whose executor runs the `ceph` CLI, or "local" for the runner's own host. */
+  executorNode: string;
+  /** Paths on that node; the CLI's defaults (/etc/ceph/<cluster>.conf, client.admin) when absent. */
+  conf?: string;
+  keyring?: string;
+  /** Client id ("admin") or name ("client.chaos"). */
+  user?: string;
+  /** Cluster name, when not "ceph". */
+  cluster?: string;
+  backend: CephBackend;
+  /** backend lab: the supervisor program per OSD; `{node}` and `{id}` are replaced. */
+  lab?: { supervisorConfig: string; program: string };
+  /** backend rook: the CephCluster's namespace and the kubeconfig context. */
+  rook?: { namespace: string; kubeconfigContext?: string };
+}
+
 export interface Environment {
   name: string;
   /** The YAML file this came from (absolute path). */
@@ -85,5 +106,7 @@ export interface Environment {
   defaults: Defaults;
   /** The Prometheus that PromQL probes and SLOs query (in the lab: on the edge). */
   prometheus?: { url: string };
+  /** The Ceph cluster OSD faults act on (optional: environments without Ceph leave it out). */
+  ceph?: CephSpec;
   lab?: LabSpec;
 }
