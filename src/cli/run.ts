@@ -16,6 +16,7 @@ import { loadEnvironment } from '../environment/load';
 import { finishRunReports } from '../report/finish-run';
 import { allureFormatterFiles, allureFormatterOptions } from '../report/allure/formatter';
 import { formatConsoleSummary } from '../report/console-summary';
+import { redact } from '../core/secrets';
 import type { ScenarioSummary } from '../report/summary-types';
 import { buildRunSummary } from '../report/write-run';
 import type { RunProgress } from '../core/progress';
@@ -111,7 +112,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     ...(options.baselineRunDir ? { baselineRunDir: options.baselineRunDir } : {}),
     ...(options.pushgateway ? { pushgateway: { url: options.pushgateway.url, labels: { job: 'scs-chaos', cloud: options.pushgateway.cloud ?? env.name } } } : {}),
   });
-  process.stdout.write(`\n${formatConsoleSummary(summary)}\n`);
+  process.stdout.write(`\n${redact(formatConsoleSummary(summary))}\n`);
   options.log(`reports: ${runDir}`);
   return summary.exitCode;
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BadInput } from '../core/errors';
 import { loadEnvironment, parseEnvironment } from './load';
+import { forgetSecretsForTests, redact } from '../core/secrets';
 
 const LAB = join(__dirname, '..', '..', 'experiments', 'environments', 'lab.yaml');
 
@@ -98,5 +99,27 @@ describe('loadEnvironment', () => {
       badInputAt(withCeph(['backend: lab']), 12, /ceph is missing "executorNode"/);
       badInputAt(withCeph(['executorNode: local', 'backend: lab', 'conf: ""']), 14, /ceph conf is empty/);
     });
+  });
+});
+
+describe('secrets in environment files', () => {
+  const withPrometheus = (url: string): string => minimal(`prometheus:\n  url: ${url}\n`);
+
+  it('replaces ${env:NAME} in URLs with the variable and registers it (and URL passwords) as secrets', () => {
+    process.env.SCS_CHAOS_LOAD_TEST_TOKEN = 'tok-9f8e7d';
+    try {
+      const env = parseEnvironment(withPrometheus('http://metrics:${env:SCS_CHAOS_LOAD_TEST_TOKEN}@198.18.0.10:9090'), 'env.yaml');
+      assert.equal(env.prometheus?.url, 'http://metrics:tok-9f8e7d@198.18.0.10:9090');
+      assert.equal(redact('token tok-9f8e7d'), 'token ***');
+    } finally {
+      delete process.env.SCS_CHAOS_LOAD_TEST_TOKEN;
+      forgetSecretsForTests();
+    }
+  });
+
+  it('refuses an unset variable and a password too short to redact, naming the line', () => {
+    delete process.env.SCS_CHAOS_LOAD_TEST_UNSET;
+    badInputAt(withPrometheus('http://m:${env:SCS_CHAOS_LOAD_TEST_UNSET}@h:9090'), 12, /SCS_CHAOS_LOAD_TEST_UNSET is not set/);
+    badInputAt(withPrometheus('http://m:abc@h:9090'), 12, /shorter than 4 characters/);
   });
 });

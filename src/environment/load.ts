@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
+import { registerSecret } from '../core/secrets';
 import { BadInput, SourceLocation } from '../core/errors';
 import { parseDuration } from '../core/duration';
 import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
@@ -70,7 +71,7 @@ export function parseEnvironment(text: string, sourcePath: string): Environment 
   const prometheusNode = r.get(root, 'prometheus', false);
   if (prometheusNode) {
     const map = r.map(prometheusNode, 'prometheus', 'prometheus is a mapping with url');
-    const url = r.string(map, 'url', 'prometheus');
+    const url = r.secretCapable(r.get(map, 'url', true), r.string(map, 'url', 'prometheus'));
     if (!/^https?:\/\//.test(url)) throw r.error(r.get(map, 'url', true), `prometheus url "${url}" is not an http(s) URL`, 'write e.g. url: http://198.18.0.10:9090');
     environment.prometheus = { url: url.replace(/\/+$/, '') };
   }
@@ -128,8 +129,8 @@ function readService(r: Reader, name: string, node: YamlNode): ServiceSpec {
   const port = r.number(map, 'port', `service ${name}`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, 'port', true), `service ${name}: port ${port} is out of range`, 'use a TCP port between 1 and 65535');
   const service: ServiceSpec = { name, roles: r.stringList(r.get(map, 'roles', true), `service ${name} roles`), port };
-  const endpoint = r.optionalString(map, 'endpoint');
-  const backendUrl = r.optionalString(map, 'backendUrl');
+  const endpoint = r.secretCapable(r.get(map, 'endpoint', false), r.optionalString(map, 'endpoint'));
+  const backendUrl = r.secretCapable(r.get(map, 'backendUrl', false), r.optionalString(map, 'backendUrl'));
   const processMatch = r.optionalString(map, 'processMatch');
   for (const [key, value] of [['endpoint', endpoint], ['backendUrl', backendUrl]] as const) {
     if (value !== undefined && !/^https?:\/\//.test(value)) throw r.error(r.get(map, key, true), `service ${name}: ${key} "${value}" is not an http(s) URL`, 'write a URL like http://198.18.0.10:80/');
@@ -288,6 +289,29 @@ class Reader {
     const node = this.get(map, key, true);
     if (!isSeq(node)) throw this.error(node, `"${key}" must be a list`, `write ${key} as a list of "- " items`);
     return node.items;
+  }
+
+  /**
+   * secretCapable: a URL-like value with `${env:NAME}` references replaced by the variables' values, each of which
+   * is registered as a secret, as is a password in the URL's userinfo. An unset variable is a BadInput here.
+   */
+  secretCapable<T extends string | undefined>(node: unknown, value: T): T {
+    if (value === undefined) return value;
+    const resolved = value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, name: string) => {
+      const secret = process.env[name];
+      if (secret === undefined || secret === '') {
+        throw this.error(node, `environment variable ${name} is not set (referenced as \${env:${name}})`, `export ${name}=... before running, or write the value into the file`);
+      }
+      if (secret.length < 4) throw this.error(node, `environment variable ${name} is shorter than 4 characters`, 'use a longer secret: shorter ones cannot be redacted from reports safely');
+      registerSecret(secret);
+      return secret;
+    });
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^@\s/]+)@/i.exec(resolved)?.[1];
+    if (password !== undefined) {
+      if (decodeURIComponent(password).length < 4) throw this.error(node, 'the password in this URL is shorter than 4 characters', 'use a longer password: shorter ones cannot be redacted from reports safely');
+      registerSecret(decodeURIComponent(password));
+    }
+    return resolved as T;
   }
 
   string(map: YAMLMap, key: string, owner: string): string {

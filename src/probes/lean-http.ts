@@ -34,8 +34,10 @@ const CHUNKED_END = Buffer.from('0\r\n\r\n');
 export function leanHttpGet(url: URL, timeoutMs: number, withBody = false): Promise<LeanAnswer> {
   return new Promise((resolve, reject) => {
     const port = Number(url.port || 80);
+    // Credentials in the URL (http://user:password@host/) become HTTP Basic auth, as browsers and axios do.
+    const auth = url.username || url.password ? `Authorization: Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}\r\n` : '';
     const request = Buffer.from(
-      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\nUser-Agent: scs-chaos-probe\r\nAccept: */*\r\n\r\n`,
+      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n${auth}Connection: close\r\nUser-Agent: scs-chaos-probe\r\nAccept: */*\r\n\r\n`,
       'latin1',
     );
     const socket = net.connect({ host: url.hostname, port });

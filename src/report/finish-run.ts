@@ -2,7 +2,8 @@
  * finishRunReports: every report of a finished run, in the order they depend on each other — summary.json,
  * junit.xml and the compliance files first (CI reads them; they must exist even if a later step fails), then the
  * timeline plots, the Allure results enriched with the plots, the one-page summary that inlines the plots, and
- * last the push to a Pushgateway. Only the first group may throw: a plot, page or push problem is logged and
+ * then the push to a Pushgateway, and last the scrub that redacts every secret from the run directory's files
+ * (src/report/scrub-run.ts). Only the first group may throw: a plot, page or push problem is logged and
  * never changes the run's verdicts or exit code (`scs-chaos report` can redo the HTML later).
  */
 import { errorMessage } from '../core/errors';
@@ -12,6 +13,7 @@ import { writeScenarioPlots } from './plot/write-plots';
 import { pushRunMetrics, PushLabels } from './pushgateway';
 import type { RunSummary } from './summary-types';
 import { writeRunReports } from './write-run';
+import { scrubRunDirectory } from './scrub-run';
 
 export interface FinishOptions {
   log: (line: string) => void;
@@ -33,6 +35,8 @@ export async function finishRunReports(runDir: string, summary: RunSummary, opti
       options.log(`could not push run metrics to ${url}: ${errorMessage(error)}`);
     }
   }
+  const scrubbed = scrubRunDirectory(runDir);
+  if (scrubbed.length > 0) options.log(`secrets redacted from ${scrubbed.length} report file(s): ${scrubbed.join(', ')}`);
 }
 
 /** writeHtmlReports: plots, Allure results enriched with them, and the one-page summary; problems are logged. */

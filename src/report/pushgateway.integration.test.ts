@@ -7,37 +7,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSummary } from './summary-types';
 import { PushFailed, pushRunMetrics } from './pushgateway';
 import { recoveryOf, runSummary, scenarioSummary } from '../../test/support/run-summaries';
-
-const BINARY = '/usr/bin/prometheus-pushgateway';
-
-function skipReason(): string | false {
-  try {
-    accessSync(BINARY, constants.X_OK);
-    return false;
-  } catch {
-    return process.env.CI === 'true' ? false : `${BINARY} is missing: run lab/install-packages.sh as root (Debian prometheus-pushgateway)`;
-  }
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort, pushgatewaySkipReason, RunningPushgateway, startPushgateway } from '../../test/support/pushgateway';
 
 /** One series as the Pushgateway's /api/v1/metrics returns it. */
 interface ApiFamily {
@@ -46,52 +22,19 @@ interface ApiFamily {
 }
 type ApiGroup = { labels: Record<string, string> } & Record<string, ApiFamily | unknown>;
 
-describe('pushRunMetrics against a real Pushgateway', { skip: skipReason() }, () => {
+describe('pushRunMetrics against a real Pushgateway', { skip: pushgatewaySkipReason() }, () => {
   let dir: string;
-  let gateway: ChildProcess | undefined;
+  let gateway: RunningPushgateway | undefined;
   let url = '';
-  const killNow = (): void => {
-    if (gateway && gateway.exitCode === null && gateway.signalCode === null) gateway.kill('SIGKILL');
-  };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'scs-chaos-pushgateway-'));
-    process.on('exit', killNow);
-    // The port may be taken between choosing and binding it: try a few.
-    for (let attempt = 1; attempt <= 3 && !url; attempt++) {
-      const port = await freePort();
-      const child = spawn(BINARY, [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(dir, 'pushgateway.data')}`, '--log.level=warn'], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      gateway = child;
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && child.exitCode === null) {
-        const ready = await fetch(`http://127.0.0.1:${port}/-/ready`).then((r) => r.ok, () => false);
-        if (ready) {
-          url = `http://127.0.0.1:${port}`;
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (!url) {
-        killNow();
-        if (attempt === 3) throw new Error(`prometheus-pushgateway did not become ready on 127.0.0.1:${port}: ${stderr.trim()}`);
-      }
-    }
+    gateway = await startPushgateway(dir);
+    url = gateway.url;
   });
 
   after(async () => {
-    const child = gateway;
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      const escalation = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(escalation);
-    }
-    process.off('exit', killNow);
+    await gateway?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -29,9 +29,9 @@ export interface Finished {
   stderr: string;
 }
 
-/** startCli: starts `scs-chaos ARGS` in its own process group (so a test can kill the whole group). */
-export function startCli(args: string[]): { child: ChildProcess; finished: Promise<Finished> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/** startCli: starts `scs-chaos ARGS` in its own process group (so a test can kill the whole group), with extra environment variables. */
+export function startCli(args: string[], extraEnv: Record<string, string> = {}): { child: ChildProcess; finished: Promise<Finished> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...extraEnv } });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
