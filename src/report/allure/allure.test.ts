@@ -250,7 +250,7 @@ describe('Allure results and report from a real Cucumber run', { timeout: 240_00
     const first = await cli(['report', runs[0]!.runDir]);
     assert.equal(first.code, 0, first.stderr);
     const indexHtml = join(runs[0]!.runDir, 'allure-report', 'index.html');
-    assert.equal(first.stdout.trim(), indexHtml);
+    assert.deepEqual(first.stdout.trim().split('\n'), [join(runs[0]!.runDir, 'index.html'), indexHtml], 'the summary page, then the Allure report');
     const html = readFileSync(indexHtml, 'utf8');
     assert.match(html, new RegExp(`<title> scs-chaos ${runs[0]!.summary.runId} \\(allure-test\\) </title>`));
     assert.doesNotMatch(html, /googletagmanager/);
