@@ -6,14 +6,19 @@ import type { Environment } from '../environment/types';
 import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
+const USAGE = 'usage: scs-chaos lab up [--with ceph] | down | status [--json] [--env FILE]';
+
 export async function labCommand(args: string[], log: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' }, with: { type: 'string' } });
   const [action, ...extra] = positionals;
-  if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, 'usage: scs-chaos lab up|down|status [--json] [--env FILE]');
+  if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, USAGE);
+  if (values.with !== undefined && (values.with !== 'ceph' || action !== 'up')) {
+    throw new BadInput(`--with ${values.with} is not known${action !== 'up' ? ` for lab ${action ?? ''}` : ''}`, undefined, 'the only addition is --with ceph, for lab up (lab down always removes Ceph)');
+  }
   const env = labEnvironment(values.env ?? DEFAULT_ENV);
   switch (action) {
     case 'up':
-      await labUp(env, log);
+      await labUp(env, log, { withCeph: values.with === 'ceph' });
       return 0;
     case 'down':
       await labDown(env, log);
@@ -24,7 +29,7 @@ export async function labCommand(args: string[], log: (line: string) => void): P
       return status.up ? 0 : 1;
     }
     default:
-      throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, 'usage: scs-chaos lab up|down|status [--json] [--env FILE]');
+      throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, USAGE);
   }
 }
 
