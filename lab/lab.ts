@@ -22,9 +22,8 @@ import { DATA_VOLUME_BYTES, ensureDataVolume, removeDataVolumes } from './data-v
 import { ensureLabSshKeys, sshdConfigText, sshdProgram } from './ssh';
 import { MARKER_DIR } from '../src/faults/artefacts';
 import { waitForTargetsUp } from '../src/prometheus/client';
-import { CephBinaries, labCephPlan, LabCephPlan } from './ceph/config';
-import { labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
-import { cephToolPath, requireCephTools } from './ceph/tools';
+import type { LabCephPlan } from './ceph/config';
+import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -150,13 +149,6 @@ interface NamespacePlan {
  */
 export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometheusPlan {
   return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTarget: ceph.prometheusTarget } : {}) });
-}
-
-/** labCeph: the lab's Ceph plan (lab/ceph/config.ts); throws before anything is touched when a binary or setting is missing. */
-export function labCeph(layout: LabLayout, env: Environment): LabCephPlan {
-  requireCephTools();
-  const binaries: CephBinaries = { mon: cephToolPath('ceph-mon'), mgr: cephToolPath('ceph-mgr'), osd: cephToolPath('ceph-osd') };
-  return labCephPlan(layout, env, binaries);
 }
 
 function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined): NamespacePlan[] {

@@ -24,9 +24,10 @@ import { executorFor } from '../../src/executors';
 import type { LabLayout } from '../layout';
 import { isAlive, listProcesses, ProcessInfo, signal, waitForExit } from '../processes';
 import { toolPath } from '../tools';
-import { CEPH_MGR_ID, CEPH_MON_ID, ENTITY_CAPS, LabCephPlan } from './config';
+import type { Environment } from '../../src/environment/types';
+import { CEPH_MGR_ID, CEPH_MON_ID, CephBinaries, ENTITY_CAPS, labCephPlan, LabCephPlan } from './config';
 import { cephxKey, keyringText } from './keys';
-import { cephToolPath } from './tools';
+import { cephToolPath, requireCephTools } from './tools';
 
 /** Ceph daemons, recognised by their program name and the lab's ceph.conf on the command line. */
 const CEPH_DAEMONS = new Set(['ceph-mon', 'ceph-mgr', 'ceph-osd']);
@@ -34,6 +35,13 @@ const CEPH_DAEMONS = new Set(['ceph-mon', 'ceph-mgr', 'ceph-osd']);
 const CLEAN_READINGS_IN_A_ROW = 3;
 /** A progress line at most this often while waiting for health. */
 const PROGRESS_EVERY_MS = 5000;
+
+/** labCeph: the lab's Ceph plan (config.ts) with the installed daemons; throws before anything is touched when a binary or setting is missing. */
+export function labCeph(layout: LabLayout, env: Environment): LabCephPlan {
+  requireCephTools();
+  const binaries: CephBinaries = { mon: cephToolPath('ceph-mon'), mgr: cephToolPath('ceph-mgr'), osd: cephToolPath('ceph-osd') };
+  return labCephPlan(layout, env, binaries);
+}
 
 /** cephDirOf: `<runDir>/ceph`; the lab runs Ceph exactly when it exists. */
 export function cephDirOf(layout: LabLayout): string {

@@ -48,6 +48,10 @@ function formatLabStatus(status: LabStatus): string {
     lines.push(`  ${node.node.padEnd(8)} ${node.namespacePresent ? 'namespace ok' : 'no namespace'}, ${node.supervisorRunning ? 'supervisor running' : 'no supervisor'}, ${backend}, haproxy: ${status.backends[node.node] ?? '?'}`);
   }
   lines.push(`  edge     ${status.edge.namespacePresent ? 'namespace ok' : 'no namespace'}, ${status.edge.haproxyRunning ? `haproxy pid ${status.edge.haproxyPid}` : 'haproxy not running'}`);
+  if (status.ceph) {
+    lines.push(`  ceph     ${status.ceph.daemons.map((d) => `${d.daemon} ${d.pid ? `pid ${d.pid}` : 'not running'}`).join(', ')}`);
+    lines.push(`           ${status.ceph.summary ?? 'ceph status: no answer'}`);
+  }
   for (const problem of status.problems) lines.push(`  problem: ${problem}`);
   return `${lines.join('\n')}\n`;
 }
