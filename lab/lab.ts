@@ -22,6 +22,8 @@ import { DATA_VOLUME_BYTES, ensureDataVolume, removeDataVolumes } from './data-v
 import { ensureLabSshKeys, sshdConfigText, sshdProgram } from './ssh';
 import { MARKER_DIR } from '../src/faults/artefacts';
 import { waitForTargetsUp } from '../src/prometheus/client';
+import type { LabCephPlan } from './ceph/config';
+import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -30,21 +32,32 @@ const DATA_VOLUME_MIB = DATA_VOLUME_BYTES / (1024 * 1024);
 
 /** How long `labUp` waits for every backend to answer and haproxy to see them all UP. */
 const READY_TIMEOUT_MS = 20_000;
+/** How long `labUp` waits for the lab's Ceph to be HEALTH_OK with every PG active+clean (about 20 s here). */
+const CEPH_READY_TIMEOUT_MS = 120_000;
+
+/** LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/); a lab that already runs Ceph keeps it either way. */
+export interface LabUpOptions {
+  withCeph?: boolean;
+}
 
 /** labUp builds or repairs the lab described by `env`, reporting progress through `log`; throws when it cannot. */
-export async function labUp(env: Environment, log: (line: string) => void): Promise<void> {
+export async function labUp(env: Environment, log: (line: string) => void, options: LabUpOptions = {}): Promise<void> {
   const started = now();
   requireRoot('lab up');
   requireLabTools();
   const layout = labLayout(env);
-  const prometheus = labPrometheus(layout); // finds its binaries: a missing one stops here, before anything is touched
+  const keepCeph = !options.withCeph && labCephPresent(layout);
+  const ceph = options.withCeph || keepCeph ? labCeph(layout, env) : undefined; // finds its binaries and checks the ceph: section first
+  const prometheus = labPrometheus(layout, ceph); // finds its binaries: a missing one stops here, before anything is touched
   const { spec } = layout;
-  log(`lab up: ${layout.nodes.length} nodes and an edge on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
+  log(`lab up: ${layout.nodes.length} nodes and an edge${ceph ? ', Ceph in a control namespace' : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
+  if (keepCeph) log('ceph: the lab runs Ceph from an earlier lab up --with ceph; kept (lab down removes it)');
 
   await ensureBridge(layout);
   await ensureUnreachableRoute(layout);
   log(`network: bridge ${spec.bridge} at ${spec.hostAddress}, unreachable route for ${spec.unreachableRange}`);
-  const targets = allNamespaces(layout);
+  // The control namespace exists only while the lab runs Ceph.
+  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || target !== layout.control);
   const recreated: LabNamespace[] = [];
   for (const target of targets) if (await ensureNamespace(layout, target)) recreated.push(target);
   for (const target of recreated) {
@@ -52,7 +65,7 @@ export async function labUp(env: Environment, log: (line: string) => void): Prom
   }
   log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
 
-  const plans = namespacePlans(layout, prometheus);
+  const plans = namespacePlans(layout, prometheus, ceph);
   const changed = await writeFiles(layout, plans);
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
   await ensureLabSshKeys(layout);
@@ -61,9 +74,14 @@ export async function labUp(env: Environment, log: (line: string) => void): Prom
   // Before supervisord starts: its programs (the backend, sshd) see the host's mounts as they are at that moment.
   const volumes = await Promise.all(layout.nodes.map((node) => ensureDataVolume(layout, node)));
   if (volumes.includes('mounted')) log(`data volumes: a ${DATA_VOLUME_MIB} MiB tmpfs at ${join(layout.spec.runDir, '<node>', 'data')} on every node`);
+  if (ceph) await prepareLabCeph(layout, ceph, log); // before supervisord runs any Ceph daemon
   await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
 
   await waitUntilServing(env, layout);
+  if (ceph) {
+    const status = await waitLabCephHealthy(ceph, log, CEPH_READY_TIMEOUT_MS);
+    log(`ceph: ${status.health.status}, ${status.osdmap.numUpOsds}/${status.osdmap.numInOsds} OSDs up/in, ${status.pgmap.numPgs} PGs active+clean after ${formatDuration(now() - started)} (conf ${ceph.confPath})`);
+  }
   // Prometheus 2.42 applies new scrape targets only every 5 s, so this wait is mostly that interval.
   const scraping = await waitForTargetsUp(prometheus.url, prometheus.expectedTargets, READY_TIMEOUT_MS);
   log(`prometheus: ${prometheus.url} scrapes ${scraping.targets.length} targets every second (all up after ${formatDuration(scraping.elapsedMs)})`);
@@ -111,7 +129,7 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 /** Every pid that belongs to the lab: whatever runs in its namespaces, and its programs wherever they run. */
 async function everyLabPid(layout: LabLayout): Promise<number[]> {
   const namespaces = await listNamespaces();
-  const pids = new Set(labProcesses(layout).map((p) => p.pid));
+  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout)].map((p) => p.pid));
   for (const target of allNamespaces(layout)) {
     if (namespaces.has(target.namespace)) for (const pid of await namespacePids(target.namespace)) pids.add(pid);
   }
@@ -129,11 +147,11 @@ interface NamespacePlan {
  * labPrometheus: Prometheus runs in the edge namespace (it reaches every node over the lab bridge, and the runner
  * reaches it at the edge address, so it needs no port on the host); a node-exporter runs in every node namespace.
  */
-export function labPrometheus(layout: LabLayout): LabPrometheusPlan {
-  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}` });
+export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometheusPlan {
+  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTarget: ceph.prometheusTarget } : {}) });
 }
 
-function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan): NamespacePlan[] {
+function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined): NamespacePlan[] {
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
   const plans = layout.nodes.map((node): NamespacePlan => {
@@ -142,6 +160,8 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan): Names
     const exporter = prometheus.nodeExporters.find((e) => e.node === node.name);
     if (exporter) programs.push(exporter.program);
     programs.push(sshdProgram(node));
+    const osd = ceph?.osds.find((o) => o.node === node);
+    if (osd) programs.push(osd.program);
     return {
       target: node,
       programs,
@@ -162,6 +182,10 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan): Names
       { path: edge.supervisorConfig, text: supervisorConfigText(edge, edgePrograms) },
     ],
   });
+  if (ceph) {
+    const controlPrograms = [ceph.monProgram, ceph.mgrProgram];
+    plans.push({ target: ceph.control, programs: controlPrograms, files: [{ path: ceph.control.supervisorConfig, text: supervisorConfigText(ceph.control, controlPrograms) }] });
+  }
   return plans;
 }
 

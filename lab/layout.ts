@@ -12,6 +12,8 @@ import { Cidr, cidrContains, parseCidr } from './ipv4';
 const MAX_INTERFACE_NAME = 15;
 /** Name of the edge in the layout (its run directory, its veth): no node may have it. */
 const EDGE_NAME = 'edge';
+/** Name of the control namespace in the layout (Ceph's monitor and manager): no node may have it. */
+const CONTROL_NAME = 'control';
 /** Root-namespace ends of the lab's veth pairs start with this, so they are recognisable in `ip link`. */
 const VETH_PREFIX = 'scs-l-';
 
@@ -65,6 +67,8 @@ export interface LabLayout {
   service: LabService;
   nodes: LabNode[];
   edge: LabEdge;
+  /** The control namespace (lab.control), where Ceph's monitor and manager run; exists only while the lab runs Ceph. */
+  control?: LabNamespace;
 }
 
 /** EDGE_METRICS_PORT: haproxy's /metrics and /stats frontend on the edge address (Prometheus' usual haproxy port). */
@@ -82,14 +86,15 @@ export function labLayout(env: Environment): LabLayout {
   }
   const service = labService(env);
   const nodes = env.nodes.map((node): LabNode => {
-    if (node.name === EDGE_NAME) throw new Error(`lab node name "${EDGE_NAME}" is reserved for the edge namespace; rename the node (${env.sourcePath})`);
+    if (node.name === EDGE_NAME || node.name === CONTROL_NAME) throw new Error(`lab node name "${node.name}" is reserved for the ${node.name} namespace; rename the node (${env.sourcePath})`);
     if (node.executor.kind !== 'netns') {
       throw new Error(`lab node ${node.name} must use executor kind netns, not ${node.executor.kind} (${env.sourcePath})`);
     }
-    const namespace = namespaceLayout(spec.runDir, node.name, node.executor.namespace, node.address);
+    const namespace = namespaceLayout(spec, node.name, node.executor.namespace, node.address);
     return { ...namespace, runsService: node.roles.some((role) => service.spec.roles.includes(role)), dataDir: join(namespace.dir, 'data') };
   });
-  const edgeNamespace = namespaceLayout(spec.runDir, EDGE_NAME, spec.edge.namespace, spec.edge.address);
+  const edgeNamespace = namespaceLayout(spec, EDGE_NAME, spec.edge.namespace, spec.edge.address);
+  const control = spec.control ? namespaceLayout(spec, CONTROL_NAME, spec.control.namespace, spec.control.address) : undefined;
   const edge: LabEdge = {
     ...edgeNamespace,
     httpPort: spec.edge.httpPort,
@@ -104,23 +109,27 @@ export function labLayout(env: Environment): LabLayout {
       throw new Error(`service ${service.spec.name} supervisor config ${node.supervisorConfig} must lie under lab runDir ${spec.runDir} (${env.sourcePath})`);
     }
   }
-  checkAddresses(env, subnet, [spec.hostAddress, ...nodes.map((n) => n.address), edge.address]);
-  checkUnique('namespace', [...nodes, edge].map((n) => n.namespace), env);
-  checkUnique('veth name', [...nodes, edge].map((n) => n.veth), env);
+  const namespaces = [...nodes, edge, ...(control ? [control] : [])];
+  checkAddresses(env, subnet, [spec.hostAddress, ...namespaces.map((n) => n.address)]);
+  checkUnique('namespace', namespaces.map((n) => n.namespace), env);
+  checkUnique('veth name', namespaces.map((n) => n.veth), env);
   checkEndpoint(env, service.spec, edge);
-  return { spec, prefixLength: subnet.prefixLength, service, nodes, edge };
+  return { spec, prefixLength: subnet.prefixLength, service, nodes, edge, ...(control ? { control } : {}) };
 }
 
-/** allNamespaces lists the lab's namespaces: the nodes', then the edge's. */
+/**
+ * allNamespaces lists the lab's namespaces: the nodes', the edge's, and the control namespace when the
+ * environment has one (whether or not it exists right now: `lab down` and the leftover check look for it).
+ */
 export function allNamespaces(layout: LabLayout): LabNamespace[] {
-  return [...layout.nodes, layout.edge];
+  return [...layout.nodes, layout.edge, ...(layout.control ? [layout.control] : [])];
 }
 
-/** vethName is the root-namespace end of a lab veth: `scs-l-<name>`, or a hash when that exceeds 15 characters. */
-export function vethName(name: string): string {
-  const plain = `${VETH_PREFIX}${name}`;
+/** vethName is the root-namespace end of a lab veth: `<prefix><name>`, or a hash when that exceeds 15 characters. */
+export function vethName(name: string, prefix: string = VETH_PREFIX): string {
+  const plain = `${prefix}${name}`;
   if (plain.length <= MAX_INTERFACE_NAME) return plain;
-  return `${VETH_PREFIX}${createHash('sha1').update(name).digest('hex').slice(0, MAX_INTERFACE_NAME - VETH_PREFIX.length)}`;
+  return `${prefix}${createHash('sha1').update(name).digest('hex').slice(0, MAX_INTERFACE_NAME - prefix.length)}`;
 }
 
 /** backendMarker is the first argument of a service's backend command line, e.g. "scs-lab-web-backend". */
@@ -139,13 +148,13 @@ function labService(env: Environment): LabService {
   return { spec: service, program: service.supervisor.program, marker: backendMarker(service.name) };
 }
 
-function namespaceLayout(runDir: string, name: string, namespace: string, address: string): LabNamespace {
-  const dir = join(runDir, name);
+function namespaceLayout(spec: LabSpec, name: string, namespace: string, address: string): LabNamespace {
+  const dir = join(spec.runDir, name);
   return {
     name,
     namespace,
     address,
-    veth: vethName(name),
+    veth: vethName(name, spec.vethPrefix),
     dir,
     supervisorConfig: join(dir, 'supervisord.conf'),
     supervisorSocket: join(dir, 'supervisor.sock'),

@@ -8,6 +8,7 @@ import { allNamespaces, labLayout } from './layout';
 import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { labProcesses } from './processes';
 import { mountedDataVolumes } from './data-volumes';
+import { labCephProcesses } from './ceph/cluster';
 
 /** findLabLeftovers lists what of the lab described by `env` still exists; an empty array means clean. */
 export async function findLabLeftovers(env: Environment): Promise<string[]> {
@@ -27,5 +28,6 @@ export async function findLabLeftovers(env: Environment): Promise<string[]> {
   for (const mountPoint of await mountedDataVolumes(layout)) leftovers.push(`mount ${mountPoint}`);
   if (existsSync(runDir)) leftovers.push(`run directory ${runDir}`);
   for (const process of labProcesses(layout)) leftovers.push(`process ${process.pid}: ${process.argv.join(' ')}`);
+  for (const process of labCephProcesses(layout)) leftovers.push(`Ceph process ${process.pid}: ${process.argv.join(' ')}`);
   return leftovers;
 }

@@ -8,6 +8,7 @@ import { LabLayout, LabNamespace, labLayout } from './layout';
 import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { findSupervisord, listProcesses, namespacePids, ProcessInfo } from './processes';
 import { requireRoot, toolPath } from './tools';
+import { judgeStatus, labCeph, labCephClient, labCephPresent, labCephProcesses } from './ceph/cluster';
 
 /** LabNodeStatus: one node's namespace, supervisord and service backend. */
 export interface LabNodeStatus {
@@ -30,6 +31,16 @@ export interface LabEdgeStatus {
   haproxyPid: number | null;
 }
 
+/** LabCephStatus: the lab's Ceph (only while it runs one): its daemons and what `ceph status` says. */
+export interface LabCephStatus {
+  /** "mon.a", "mgr.x", "osd.0", ... with the pid running it (null when none runs). */
+  daemons: Array<{ daemon: string; namespace: string; pid: number | null }>;
+  /** One line from `ceph status` (health, OSDs up/in, PG states); null when the monitor could not be asked. */
+  summary: string | null;
+  /** Whether `ceph status` shows HEALTH_OK, every OSD up and in and every PG active+clean. */
+  healthy: boolean;
+}
+
 /** LabStatus: the whole lab; `up` is true when nothing is missing and haproxy sees every backend UP. */
 export interface LabStatus {
   up: boolean;
@@ -37,6 +48,8 @@ export interface LabStatus {
   unreachableRoutePresent: boolean;
   nodes: LabNodeStatus[];
   edge: LabEdgeStatus;
+  /** The lab's Ceph, when it runs one (lab up --with ceph); null otherwise. */
+  ceph: LabCephStatus | null;
   /** haproxy's status per backend node ("UP", "DOWN", "UP 1/2", "MAINT", ...); empty when haproxy cannot be asked. */
   backends: Record<string, string>;
   /** One human line per thing that keeps the lab from being up. */
@@ -92,7 +105,41 @@ export async function labStatus(env: Environment): Promise<LabStatus> {
       if (state !== 'UP') problems.push(`haproxy reports ${node.name} as ${state ?? 'absent'}`);
     }
   }
-  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, backends, problems };
+  const ceph = labCephPresent(layout) ? await cephState(env, layout, namespaces, processes, problems) : null;
+  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, backends, problems };
+}
+
+/** The lab's Ceph daemons (found by their command line) and one `ceph status` when the monitor runs. */
+async function cephState(env: Environment, layout: LabLayout, namespaces: Set<string>, processes: ProcessInfo[], problems: string[]): Promise<LabCephStatus> {
+  let plan;
+  try {
+    plan = labCeph(layout, env);
+  } catch (error) {
+    problems.push(`ceph: ${(error as Error).message}`);
+    return { daemons: [], summary: null, healthy: false };
+  }
+  await namespaceState(plan.control, namespaces, processes, problems);
+  const running = labCephProcesses(layout, processes);
+  const pidOf = (argv: string[]): number | null => running.find((p) => p.argv.join(' ') === argv.join(' '))?.pid ?? null;
+  const daemons = [
+    { daemon: 'mon.a', namespace: plan.control.namespace, pid: pidOf(plan.monProgram.argv) },
+    { daemon: 'mgr.x', namespace: plan.control.namespace, pid: pidOf(plan.mgrProgram.argv) },
+    ...plan.osds.map((osd) => ({ daemon: `osd.${osd.id}`, namespace: osd.node.namespace, pid: pidOf(osd.program.argv) })),
+  ];
+  for (const d of daemons) if (d.pid === null) problems.push(`ceph: ${d.daemon} is not running (namespace ${d.namespace})`);
+  let summary: string | null = null;
+  let healthy = false;
+  if (daemons[0]?.pid !== null) {
+    try {
+      const reading = judgeStatus(await labCephClient(plan, 6000).status(), plan.osds.length);
+      summary = reading.line;
+      healthy = reading.clean;
+      if (!healthy) problems.push(`ceph: not healthy: ${summary}`);
+    } catch (error) {
+      problems.push(`ceph: ceph status failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  return { daemons, summary, healthy };
 }
 
 async function namespaceState(

@@ -11,7 +11,8 @@
  *      node's supervisord. Its network metrics (netdev, netstat, sockstat) are the node's own, because /proc/net
  *      follows the reader's network namespace; CPU and memory are the host's, the same on every node.
  *   3. Prometheus scrapes itself (job "prometheus"), haproxy's exporter on the edge at <edge address>:8404/metrics
- *      (job "haproxy") and every node exporter (job "node", with a `node` label naming the lab node), every 1 s.
+ *      (job "haproxy") and every node exporter (job "node", with a `node` label naming the lab node), every 1 s;
+ *      while the lab runs Ceph also the manager's prometheus module in the control namespace (job "ceph").
  *   4. The lab is up for Prometheus when waitForTargetsUp (src/prometheus/client.ts) sees every target of
  *      `expectedTargets` up. Prometheus 2.42 applies its target list only every 5 s, so that takes 5-7 s.
  *   5. Every command line names a path under the lab's runDir (--config.file, --collector.textfile.directory),
@@ -38,7 +39,7 @@ export const NODE_EXPORTER_PORT = 9100;
 /** LAB_SCRAPE_INTERVAL_SEC: scrape (and rule evaluation) interval of the lab's Prometheus. */
 export const LAB_SCRAPE_INTERVAL_SEC = 1;
 /** PROMETHEUS_JOBS: the scrape job names, which PromQL in features uses (`up{job="node"}`). */
-export const PROMETHEUS_JOBS = { self: 'prometheus', haproxy: 'haproxy', node: 'node' } as const;
+export const PROMETHEUS_JOBS = { self: 'prometheus', haproxy: 'haproxy', node: 'node', ceph: 'ceph' } as const;
 /** PROMETHEUS_PROGRAM: Prometheus' supervisord program name (in the root-namespace monitor supervisord). */
 export const PROMETHEUS_PROGRAM = 'prometheus';
 /** NODE_EXPORTER_PROGRAM: node exporter's supervisord program name (in each node's supervisord). */
@@ -57,6 +58,8 @@ export interface PrometheusConfigInput {
   /** haproxy's Prometheus exporter (the edge's stats frontend); left out of the config when absent. */
   haproxyTarget?: string;
   nodeExporterTargets: readonly NodeExporterTarget[];
+  /** The Ceph manager's prometheus module (job "ceph"), only while the lab runs Ceph (lab/ceph/). */
+  cephMgrTarget?: string;
   /** Prometheus' own listen address, so it scrapes itself. */
   selfTarget: string;
 }
@@ -72,6 +75,7 @@ export function prometheusConfigYaml(input: PrometheusConfigInput): string {
   if (!(timeout > 0 && timeout <= interval)) throw new Error(`scrapeTimeoutSec ${timeout} must be positive and at most scrapeIntervalSec ${interval}`);
   checkTarget('selfTarget', input.selfTarget);
   if (input.haproxyTarget !== undefined) checkTarget('haproxyTarget', input.haproxyTarget);
+  if (input.cephMgrTarget !== undefined) checkTarget('cephMgrTarget', input.cephMgrTarget);
   const nodes = new Set<string>();
   for (const { node, target } of input.nodeExporterTargets) {
     checkTarget(`nodeExporterTargets[${node}]`, target);
@@ -88,6 +92,10 @@ export function prometheusConfigYaml(input: PrometheusConfigInput): string {
       static_configs: input.nodeExporterTargets.map(({ node, target }) => ({ targets: [target], labels: { node } })),
     });
   }
+  if (input.cephMgrTarget !== undefined) {
+    // honor_labels: the module's metrics carry Ceph's own labels (e.g. ceph_daemon), as Ceph's docs ask.
+    scrapeConfigs.push({ job_name: PROMETHEUS_JOBS.ceph, honor_labels: true, static_configs: [{ targets: [input.cephMgrTarget] }] });
+  }
   const config = {
     global: { scrape_interval: duration(interval), scrape_timeout: duration(timeout), evaluation_interval: duration(interval) },
     scrape_configs: scrapeConfigs,
@@ -101,6 +109,7 @@ export function expectedTargets(input: PrometheusConfigInput): TargetRef[] {
     { job: PROMETHEUS_JOBS.self, instance: input.selfTarget },
     ...(input.haproxyTarget !== undefined ? [{ job: PROMETHEUS_JOBS.haproxy, instance: input.haproxyTarget }] : []),
     ...input.nodeExporterTargets.map(({ target }) => ({ job: PROMETHEUS_JOBS.node, instance: target })),
+    ...(input.cephMgrTarget !== undefined ? [{ job: PROMETHEUS_JOBS.ceph, instance: input.cephMgrTarget }] : []),
   ];
 }
 
@@ -197,6 +206,8 @@ export interface LabPrometheusOptions {
   listenAddress?: string;
   nodeExporterPort?: number;
   scrapeIntervalSec?: number;
+  /** The Ceph manager's prometheus module "addr:port", when the lab runs Ceph. */
+  cephMgrTarget?: string;
   /** Absolute paths of the programs; found on PATH (and the system directories) when absent. */
   binaries?: { prometheus?: string; nodeExporter?: string };
 }
@@ -223,6 +234,7 @@ export function labPrometheusPlan(layout: LabLayout, options: LabPrometheusOptio
     scrapeIntervalSec: options.scrapeIntervalSec ?? LAB_SCRAPE_INTERVAL_SEC,
     haproxyTarget: `${layout.edge.address}:${layout.edge.metricsPort}`,
     nodeExporterTargets: nodeExporters.map((e) => ({ node: e.node, target: e.listenAddress })),
+    ...(options.cephMgrTarget !== undefined ? { cephMgrTarget: options.cephMgrTarget } : {}),
     selfTarget: listenAddress,
   };
   return {

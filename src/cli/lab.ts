@@ -6,14 +6,19 @@ import type { Environment } from '../environment/types';
 import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
+const USAGE = 'usage: scs-chaos lab up [--with ceph] | down | status [--json] [--env FILE]';
+
 export async function labCommand(args: string[], log: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' }, with: { type: 'string' } });
   const [action, ...extra] = positionals;
-  if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, 'usage: scs-chaos lab up|down|status [--json] [--env FILE]');
+  if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, USAGE);
+  if (values.with !== undefined && (values.with !== 'ceph' || action !== 'up')) {
+    throw new BadInput(`--with ${values.with} is not known${action !== 'up' ? ` for lab ${action ?? ''}` : ''}`, undefined, 'the only addition is --with ceph, for lab up (lab down always removes Ceph)');
+  }
   const env = labEnvironment(values.env ?? DEFAULT_ENV);
   switch (action) {
     case 'up':
-      await labUp(env, log);
+      await labUp(env, log, { withCeph: values.with === 'ceph' });
       return 0;
     case 'down':
       await labDown(env, log);
@@ -24,7 +29,7 @@ export async function labCommand(args: string[], log: (line: string) => void): P
       return status.up ? 0 : 1;
     }
     default:
-      throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, 'usage: scs-chaos lab up|down|status [--json] [--env FILE]');
+      throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, USAGE);
   }
 }
 
@@ -43,6 +48,10 @@ function formatLabStatus(status: LabStatus): string {
     lines.push(`  ${node.node.padEnd(8)} ${node.namespacePresent ? 'namespace ok' : 'no namespace'}, ${node.supervisorRunning ? 'supervisor running' : 'no supervisor'}, ${backend}, haproxy: ${status.backends[node.node] ?? '?'}`);
   }
   lines.push(`  edge     ${status.edge.namespacePresent ? 'namespace ok' : 'no namespace'}, ${status.edge.haproxyRunning ? `haproxy pid ${status.edge.haproxyPid}` : 'haproxy not running'}`);
+  if (status.ceph) {
+    lines.push(`  ceph     ${status.ceph.daemons.map((d) => `${d.daemon} ${d.pid ? `pid ${d.pid}` : 'not running'}`).join(', ')}`);
+    lines.push(`           ${status.ceph.summary ?? 'ceph status: no answer'}`);
+  }
   for (const problem of status.problems) lines.push(`  problem: ${problem}`);
   return `${lines.join('\n')}\n`;
 }

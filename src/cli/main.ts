@@ -25,7 +25,7 @@ commands:
                      compares recovery with --baseline; metrics pushed to a Pushgateway as job scs-chaos)
   plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [FEATURE...]
                      resolve targets and validate every step; touch nothing
-  lab up|down|status [--env FILE]
+  lab up [--with ceph]|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
   demo               install the lab's packages, bring the lab up, run features/lab, bring it down
   sweep [--env FILE] remove every scs-chaos artefact found on the environment's nodes (no journal needed)

@@ -80,9 +80,36 @@ describe('loadEnvironment', () => {
         keyring: '/etc/ceph/ceph.client.chaos.keyring',
         user: 'chaos',
         backend: 'lab',
-        lab: { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' },
+        lab: {
+          supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf',
+          program: 'ceph-osd-{id}',
+          cluster: {
+            pool: { name: 'scs-chaos-lab', size: 3, minSize: 2, pgs: 16 },
+            timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0 },
+          },
+        },
       });
       assert.deepEqual(parseEnvironment(withCeph(['executorNode: local', 'backend: systemd', 'cluster: prod']), 'env.yaml').ceph, { executorNode: 'local', backend: 'systemd', cluster: 'prod' });
+    });
+
+    it('reads the lab cluster\'s pool and timings, keeping defaults for what is left out', () => {
+      const env = parseEnvironment(
+        withCeph(['executorNode: local', 'backend: lab', 'lab:', '  pool: { name: lab-pool, pgs: 8 }', '  timings: { osdHeartbeatGrace: 3s, monOsdDownOutInterval: 1m, osdRecoverySleep: 100ms }']),
+        'env.yaml',
+      );
+      assert.deepEqual(env.ceph?.lab?.cluster, {
+        pool: { name: 'lab-pool', size: 3, minSize: 2, pgs: 8 },
+        timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 3000, monOsdDownOutIntervalMs: 60_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 100 },
+      });
+    });
+
+    it('refuses lab cluster settings Ceph cannot take', () => {
+      const lab = (line: string): string => withCeph(['executorNode: local', 'backend: lab', 'lab:', `  ${line}`]);
+      badInputAt(lab('timings: { osdHeartbeatGrace: 1500ms }'), 15, /osdHeartbeatGrace must be a whole number of seconds/);
+      badInputAt(lab('timings: { osdHeartbeatGrace: 1s }'), 15, /osdHeartbeatGrace must be longer than osdHeartbeatInterval/);
+      badInputAt(lab('timings: { heartbeatGrace: 5s }'), 15, /unknown key "heartbeatGrace"/);
+      badInputAt(lab('pool: { size: 2, minSize: 3 }'), 15, /minSize 3 exceeds size 2/);
+      badInputAt(lab('pool: { pgs: 0 }'), 15, /pgs must be a positive integer/);
     });
 
     it('reads the rook section', () => {

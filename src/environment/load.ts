@@ -8,7 +8,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as Ya
 import { registerSecret } from '../core/secrets';
 import { BadInput, SourceLocation } from '../core/errors';
 import { parseDuration } from '../core/duration';
-import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
+import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabCephCluster, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -184,6 +184,13 @@ function readDefaults(r: Reader, node: unknown): Defaults {
 const CEPH_BACKENDS: readonly CephBackend[] = ['lab', 'systemd', 'cephadm', 'rook'];
 // The lab's default OSD programs: one supervisord per node, as for the web service.
 const LAB_OSD_DEFAULTS = { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' };
+// The lab cluster's defaults (lab/ceph/, docs/decisions/0091): 3 copies that survive one node, failures seen in
+// seconds rather than Ceph's 20 s grace and 10 min auto-out, fresh statistics, unthrottled recovery.
+const LAB_CEPH_DEFAULTS: LabCephCluster = {
+  pool: { name: 'scs-chaos-lab', size: 3, minSize: 2, pgs: 16 },
+  timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0 },
+};
+const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
   const executorNode = r.string(map, 'executorNode', 'ceph');
@@ -207,6 +214,7 @@ function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
     spec.lab = {
       supervisorConfig: (lab && r.optionalString(lab, 'supervisorConfig')) || LAB_OSD_DEFAULTS.supervisorConfig,
       program: (lab && r.optionalString(lab, 'program')) || LAB_OSD_DEFAULTS.program,
+      cluster: readLabCephCluster(r, lab),
     };
   } else if (labNode) {
     throw r.error(labNode, `ceph lab: is only read with backend: lab (this one is ${spec.backend})`, 'remove lab: or set backend: lab');
@@ -224,6 +232,50 @@ function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
   return spec;
 }
 
+/** The lab cluster's pool and timings (`ceph.lab.pool`, `ceph.lab.timings`); every key is optional. */
+function readLabCephCluster(r: Reader, lab: YAMLMap | undefined): LabCephCluster {
+  const cluster = structuredClone(LAB_CEPH_DEFAULTS);
+  const poolNode = lab && r.get(lab, 'pool', false);
+  if (poolNode) {
+    const pool = r.map(poolNode, 'ceph lab pool', 'pool has name, size, minSize and pgs');
+    const name = r.optionalString(pool, 'name');
+    if (name !== undefined) {
+      if (!POOL_NAME.test(name)) throw r.error(r.get(pool, 'name', true), `ceph lab pool name "${name}" is not a plain pool name`, 'use letters, digits, "-", "_" and ".", e.g. scs-chaos-lab');
+      cluster.pool.name = name;
+    }
+    for (const key of ['size', 'minSize', 'pgs'] as const) {
+      const value = r.optionalNumber(pool, key);
+      if (value === undefined) continue;
+      if (!Number.isInteger(value) || value < 1) throw r.error(r.get(pool, key, true), `ceph lab pool ${key} must be a positive integer, got ${value}`, `write e.g. ${key}: ${LAB_CEPH_DEFAULTS.pool[key]}`);
+      cluster.pool[key] = value;
+    }
+    if (cluster.pool.minSize > cluster.pool.size) throw r.error(pool, `ceph lab pool minSize ${cluster.pool.minSize} exceeds size ${cluster.pool.size}`, 'min_size is at most size, e.g. size: 3, minSize: 2');
+  }
+  const timingsNode = lab && r.get(lab, 'timings', false);
+  if (timingsNode) {
+    const timings = r.map(timingsNode, 'ceph lab timings', 'timings maps Ceph options to durations, e.g. osdHeartbeatGrace: 5s');
+    const keys = { osdHeartbeatInterval: 'osdHeartbeatIntervalMs', osdHeartbeatGrace: 'osdHeartbeatGraceMs', monOsdDownOutInterval: 'monOsdDownOutIntervalMs', mgrStatsPeriod: 'mgrStatsPeriodMs', monMgrDigestPeriod: 'monMgrDigestPeriodMs', osdRecoverySleep: 'osdRecoverySleepMs' } as const;
+    for (const pair of timings.items) {
+      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      if (!(key in keys)) throw r.error(pair.key, `ceph lab timings: unknown key "${key}"`, `use ${Object.keys(keys).join(', ')}`);
+    }
+    for (const [key, field] of Object.entries(keys) as Array<[keyof typeof keys, (typeof keys)[keyof typeof keys]]>) {
+      const ms = r.optionalDuration(timings, key);
+      if (ms === undefined) continue;
+      // Ceph takes these options in whole seconds (the recovery sleep is a float and may be 0).
+      const fractionOk = field === 'osdRecoverySleepMs';
+      if (ms < 0 || (!fractionOk && (ms < 1000 || ms % 1000 !== 0))) {
+        throw r.error(r.get(timings, key, true), `ceph lab timings ${key} must be ${fractionOk ? 'zero or more' : 'a whole number of seconds, at least 1s'}`, `write e.g. ${key}: ${fractionOk ? '0s' : '5s'}`);
+      }
+      cluster.timings[field] = ms;
+    }
+    if (cluster.timings.osdHeartbeatGraceMs <= cluster.timings.osdHeartbeatIntervalMs) {
+      throw r.error(timings, 'ceph lab timings: osdHeartbeatGrace must be longer than osdHeartbeatInterval', 'a grace of several intervals, e.g. interval 1s, grace 5s');
+    }
+  }
+  return cluster;
+}
+
 function readLab(r: Reader, map: YAMLMap): LabSpec {
   const cidr = (key: string): string => {
     const value = r.string(map, key, 'lab');
@@ -231,7 +283,7 @@ function readLab(r: Reader, map: YAMLMap): LabSpec {
     return value;
   };
   const edge = r.map(r.get(map, 'edge', true), 'lab edge', 'edge has namespace, address and httpPort');
-  return {
+  const spec: LabSpec = {
     bridge: r.string(map, 'bridge', 'lab'),
     subnet: cidr('subnet'),
     hostAddress: r.string(map, 'hostAddress', 'lab'),
@@ -239,6 +291,17 @@ function readLab(r: Reader, map: YAMLMap): LabSpec {
     runDir: r.string(map, 'runDir', 'lab'),
     edge: { namespace: r.string(edge, 'namespace', 'lab edge'), address: r.string(edge, 'address', 'lab edge'), httpPort: r.number(edge, 'httpPort', 'lab edge') },
   };
+  const controlNode = r.get(map, 'control', false);
+  if (controlNode) {
+    const control = r.map(controlNode, 'lab control', 'control has namespace and address (where Ceph\'s monitor and manager run)');
+    spec.control = { namespace: r.string(control, 'namespace', 'lab control'), address: r.string(control, 'address', 'lab control') };
+  }
+  const vethPrefix = r.optionalString(map, 'vethPrefix');
+  if (vethPrefix !== undefined) {
+    if (!/^[a-z][a-z0-9-]{0,6}$/.test(vethPrefix)) throw r.error(r.get(map, 'vethPrefix', true), `lab vethPrefix "${vethPrefix}" must be 1-7 lower-case letters, digits or "-"`, 'write e.g. vethPrefix: scs-c- (interface names have at most 15 characters)');
+    spec.vethPrefix = vethPrefix;
+  }
+  return spec;
 }
 
 function isIpv4(text: string): boolean {

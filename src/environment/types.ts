@@ -73,6 +73,13 @@ export interface LabSpec {
     /** haproxy's frontend port for the web service. */
     httpPort: number;
   };
+  /**
+   * The control namespace (Ceph's monitor and manager); created only when the lab runs Ceph
+   * (`lab up --with ceph`). Absent: the lab cannot run Ceph.
+   */
+  control?: { namespace: string; address: string };
+  /** Prefix of the root-namespace veth ends ("scs-l-" when absent): a second lab on the same host needs its own. */
+  vethPrefix?: string;
 }
 
 /** The deployment that runs the OSD daemons: how an OSD daemon is stopped and started (src/clients/ceph/osd-daemon.ts). */
@@ -90,10 +97,34 @@ export interface CephSpec {
   /** Cluster name, when not "ceph". */
   cluster?: string;
   backend: CephBackend;
-  /** backend lab: the supervisor program per OSD; `{node}` and `{id}` are replaced. */
-  lab?: { supervisorConfig: string; program: string };
+  /** backend lab: the supervisor program per OSD (`{node}` and `{id}` are replaced) and how `lab up --with ceph` builds the cluster. */
+  lab?: { supervisorConfig: string; program: string; cluster: LabCephCluster };
   /** backend rook: the CephCluster's namespace and the kubeconfig context. */
   rook?: { namespace: string; kubeconfigContext?: string };
+}
+
+/**
+ * LabCephCluster: the built-in lab's Ceph cluster as `lab up --with ceph` builds it (lab/ceph/). The timings go
+ * into the generated ceph.conf; they are here, in the environment file, so experiments can read what detection
+ * and auto-out times to expect. All durations in milliseconds, whole seconds except the recovery sleep.
+ */
+export interface LabCephCluster {
+  /** The replicated pool the lab creates (failure domain host: every OSD runs on its own node). */
+  pool: { name: string; size: number; minSize: number; pgs: number };
+  timings: {
+    /** osd_heartbeat_interval: how often OSDs ping their peers. */
+    osdHeartbeatIntervalMs: number;
+    /** osd_heartbeat_grace: silence after which peers report an OSD failed (and the monitor marks it down). */
+    osdHeartbeatGraceMs: number;
+    /** mon_osd_down_out_interval: how long an OSD stays down before the monitor marks it out. */
+    monOsdDownOutIntervalMs: number;
+    /** mgr_stats_period: how often daemons send PG and OSD statistics to the manager. */
+    mgrStatsPeriodMs: number;
+    /** mon_mgr_digest_period: how often the manager sends its digest (what `ceph status` shows) to the monitor. */
+    monMgrDigestPeriodMs: number;
+    /** osd_recovery_sleep (hdd, ssd, hybrid): pause between recovery operations; 0 = not throttled. */
+    osdRecoverySleepMs: number;
+  };
 }
 
 export interface Environment {
