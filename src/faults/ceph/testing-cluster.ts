@@ -1,6 +1,6 @@
 /**
  * TestCephCluster: a throwaway REAL Ceph cluster for the integration tests of this folder — 1 mon, 1 mgr and
- * three memstore OSDs on 127.0.0.1, each OSD in its own CRUSH host bucket node-1..node-3 (so the environment's
+ * three memstore OSDs on 127.0.0.1, each OSD in its own CRUSH host bucket scf-1..scf-3 (so the environment's
  * nodes match the CRUSH hosts, as in the lab), all run in the foreground by a supervisord of its own, which
  * restarts a killed OSD as the lab's supervisord does. Everything lives in a fresh /tmp/scs-cf-* directory with
  * its own fsid and free ports; stop() stops every daemon (SIGCONT first: a paused OSD ignores SIGTERM) and
@@ -13,7 +13,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
-export const TEST_POOL = 'scs-chaos-test';
+export const TEST_POOL = 'scs-chaos-lab';
+/** TEST_NODES: the CRUSH hosts and environment nodes; not the lab's node names, so no marker dir is shared with a lab. */
+export const TEST_NODES = ['scf-1', 'scf-2', 'scf-3'] as const;
 
 /** skipReason: why the real-cluster tests cannot run here, or false. */
 export function cephSkipReason(): string | false {
@@ -41,7 +43,7 @@ export interface TestCephCluster {
   conf: string;
   keyring: string;
   supervisorConfig: string;
-  /** The environment YAML for this cluster: nodes node-1..3 (local executors), ceph backend lab. */
+  /** The environment YAML for this cluster: nodes scf-1..3 (local executors), ceph backend lab. */
   environmentYaml(options?: { allowDestructive?: boolean }): string;
   /** ceph: runs the CLI against this cluster and returns stdout (throws on a non-zero exit). */
   ceph(...args: string[]): string;
@@ -78,10 +80,10 @@ export async function startTestCluster(log: (line: string) => void = () => undef
       [
         'name: ceph-test',
         'nodes:',
-        ...[1, 2, 3].map((n) => `  - { name: node-${n}, address: 127.0.0.1, roles: [storage], executor: { kind: local } }`),
+        ...TEST_NODES.map((n) => `  - { name: ${n}, address: 127.0.0.1, roles: [storage], executor: { kind: local } }`),
         'services: {}',
         'scope:',
-        '  nodes: [node-1, node-2, node-3]',
+        `  nodes: [${TEST_NODES.join(', ')}]`,
         '  maxNodesAtOnce: 1',
         `  allowDestructive: ${options.allowDestructive ? 'true' : 'false'}`,
         'defaults:',
@@ -151,7 +153,7 @@ export async function startTestCluster(log: (line: string) => void = () => undef
 
   try {
     sh(`mkdir -p ${dir}/{mon,mgr,osd,run,log,crash}`);
-    const osdSections = [0, 1, 2].map((id) => `[osd.${id}]\ncrush location = root=default host=node-${id + 1}\n`).join('\n');
+    const osdSections = [0, 1, 2].map((id) => `[osd.${id}]\ncrush location = root=default host=${TEST_NODES[id]}\n`).join('\n');
     writeFileSync(
       conf,
       `[global]
