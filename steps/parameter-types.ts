@@ -54,3 +54,17 @@ defineParameterType({
   regexp: /(?:a random|one of the|all|every|the|\d+ of \d+|\d+ of the|\d+ random|\d+% of the) (?:[a-z0-9-]+ )?nodes?/,
   transformer: (text: string): string => text,
 });
+
+/** {osd}: "osd.3" → 3. */
+defineParameterType({
+  name: 'osd',
+  regexp: /osd\.\d+/,
+  transformer: (text: string): number => Number(text.slice(4)),
+});
+
+/** {osds}: "osd.0 and osd.1", "osd.0, osd.1 and osd.2" → [0, 1, 2]. */
+defineParameterType({
+  name: 'osds',
+  regexp: /osd\.\d+(?:(?:, | and )osd\.\d+)+/,
+  transformer: (text: string): number[] => [...text.matchAll(/osd\.(\d+)/g)].map((m) => Number(m[1])),
+});

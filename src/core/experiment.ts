@@ -17,6 +17,7 @@ import { round3, writeScenarioFiles } from './scenario-files';
 import type { Fault } from '../faults/fault';
 import { isNetworkFault } from '../faults/network/network-fault';
 import { isPlanCheckedFault, PlanCheckedFault } from '../faults/node/node-fault';
+import { isCephFault } from '../faults/ceph/context';
 import { executorFor } from '../executors';
 import { startLoad as startBuiltinLoad, LoadRun } from '../load/generator';
 import { chooseLoadEngine, runK6Script } from '../load/k6';
@@ -37,6 +38,28 @@ import { resolveNode, resolveService } from '../targets/resolve';
 import { parseSelector, resolveSelector } from '../targets/selector';
 import type { FaultRecord, HaltRecord, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
 import { expectedVerdictOf, verdictOf } from './verdict';
+
+/** ExperimentExtension: the narrow view of a scenario that domain modules outside core use (see extension()). */
+export interface ExperimentExtension {
+  /** True in plan mode: record what would be done, touch nothing. */
+  readonly planning: boolean;
+  readonly timeline: Timeline;
+  plan(action: string): void;
+  say(line: string): void;
+  hasProbe(name: string): boolean;
+  /** addProbe: one probe whose samples carry any of `names` (the first name owns it); started at once when executing. */
+  addProbe(names: readonly string[], rateHz: number, make: (onSample: (sample: Sample) => void) => Probe, what: string): void;
+  /** faultWindow: monotonic start of the first fault, end of the last (revert, or recovery after a one-shot). */
+  faultWindow(): { start: number | null; end: number | null; oneShot: boolean; planned: boolean };
+  /** lastInjectedAt: when the latest fault was applied (monotonic), or null. */
+  lastInjectedAt(): number | null;
+  /** recordRecovery: adds a recovery result to the summary (and a "recovered" event at `recoveredAt`). */
+  recordRecovery(result: RecoveryResult, recoveredAt: number | null): void;
+  /** signal: aborted when the run is interrupted or the scenario halted. */
+  signal(): AbortSignal;
+  throwIfInterrupted(): void;
+  readonly stabilizationMs: number;
+}
 
 export interface ScenarioMeta {
   /** "features/lab/x.feature:9" */
@@ -96,6 +119,40 @@ export class Experiment {
 
   private say(line: string): void {
     this.ctx.log(`  ${line}`);
+  }
+
+  /**
+   * extension: what domain modules outside core (src/probes/ceph/) need of this scenario — plan lines, log lines,
+   * the timeline, probes under several names, the fault window, recovery results, the abort signal — without
+   * reaching into its private state.
+   */
+  extension(): ExperimentExtension {
+    return {
+      planning: !this.executing,
+      timeline: this.timeline,
+      plan: (action) => this.plan(action),
+      say: (line) => this.say(line),
+      hasProbe: (name) => this.probes.has(name),
+      addProbe: (names, rateHz, make, what) => {
+        const [owner, ...others] = names;
+        if (owner === undefined) throw new Error('extension.addProbe: no probe name');
+        for (const name of others) if (this.probes.has(name)) throw new BadInput(`${name} is probed twice in one scenario`, undefined, 'remove the second probe step');
+        this.addProbe(owner, rateHz, make, what);
+        for (const name of others) this.probes.set(name, null);
+      },
+      faultWindow: () => ({ start: this.faultStart, end: this.faultEnd, oneShot: this.oneShot, planned: this.plannedFault }),
+      lastInjectedAt: () => [...this.injections].reverse().find((i) => i.injectedAt !== null)?.injectedAt ?? null,
+      recordRecovery: (result, recoveredAt) => {
+        this.recoveries.push(result);
+        if (recoveredAt !== null) {
+          this.timeline.record('recovered', `${result.probe} recovered`, { ...result }, recoveredAt);
+          if (this.oneShot) this.faultEnd ??= recoveredAt;
+        }
+      },
+      signal: () => AbortSignal.any([this.ctx.interruption.signal, this.scenarioAbort.signal]),
+      throwIfInterrupted: () => this.throwIfInterrupted(),
+      stabilizationMs: this.env.defaults.stabilizationMs,
+    };
   }
 
   // ---- probes ---------------------------------------------------------------------------------------------
@@ -412,6 +469,7 @@ export class Experiment {
     if (!this.executing) {
       this.plannedFault = true;
       this.oneShot = true;
+      await this.planCheckKernel(fault);
       this.plan(`inject: ${fault.describe()}`);
       return;
     }
@@ -451,8 +509,10 @@ export class Experiment {
     if (this.env.scope.maxNodesAtOnce < 1) {
       throw new BadInput(`environment ${this.env.name} allows no node to be harmed (scope.maxNodesAtOnce)`, undefined, `raise scope.maxNodesAtOnce in ${this.env.sourcePath}`);
     }
-    if (!this.env.scope.nodes.includes(fault.target.node.name)) {
-      throw new BadInput(`node ${fault.target.node.name} is out of scope`, undefined, `add it to scope.nodes in ${this.env.sourcePath}`);
+    // Ceph faults name the OSD hosts they harm (none for cluster flags); their target is where the undo runs.
+    const harmed = isCephFault(fault) ? fault.harmedNodes : [fault.target.node.name];
+    for (const node of harmed) {
+      if (!this.env.scope.nodes.includes(node)) throw new BadInput(`node ${node} is out of scope`, undefined, `add it to scope.nodes in ${this.env.sourcePath}`);
     }
   }
 

@@ -1,0 +1,221 @@
+/**
+ * Ceph observations of a scenario, on top of the Experiment's extension view: start the cluster and client-I/O
+ * probes, wait (progress-aware) until the cluster is clean again, and measure when an OSD was seen down or
+ * marked out. Times come from the probe's samples (edges interpolated between neighbouring readings, as for
+ * every probe) and are checked against the monitor's own cluster log stamps (`ceph log last`), which are the
+ * better figure: the report names both and the bound is judged on the monitor's stamp when the log has it.
+ */
+import { now, wallClockAt } from '../../core/clock';
+import { BadInput, ExperimentCompromised, HypothesisRefuted } from '../../core/errors';
+import { formatDuration } from '../../core/duration';
+import type { ExperimentExtension } from '../../core/experiment';
+import { waitWithProgress, WaitStalled } from '../../core/wait';
+import type { Environment } from '../../environment/types';
+import { cephAccessOf, cephClientFor, cephSpecOf, executorOfNode } from '../../clients/ceph/from-environment';
+import { ClusterLogEvent, firstEvent } from '../../clients/ceph/cluster-log';
+import { findRecovery } from '../../slo/recovery';
+import { interpolatedDetectMs, interpolatedRecoveryAt } from '../../slo/outage';
+import type { RecoveryResult } from '../../report/summary-types';
+import { round3 } from '../../core/scenario-files';
+import { CEPH_HEALTH_PROBE, CEPH_PGS_PROBE, CEPH_PROBE, CephSample, CephStatusProbe } from './status-probe';
+import { RadosIoProbe, readProbeName, writeProbeName } from './io-probe';
+
+/** probeCluster: samples `ceph status` + `osd dump` at `rateHz` (probes ceph, ceph-health, ceph-pgs). */
+export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = []): void {
+  if (!(rateHz > 0 && rateHz <= 2)) throw new BadInput(`probing the Ceph cluster at ${rateHz} Hz is out of range`, undefined, 'use every 1s or slower (at most 2 Hz): each reading starts the ceph CLI');
+  const spec = cephSpecOf(env);
+  const allowed = allowedChecks.length ? ` (allowed checks: ${allowedChecks.join(', ')})` : '';
+  x.addProbe(
+    [CEPH_PROBE, CEPH_HEALTH_PROBE, CEPH_PGS_PROBE],
+    rateHz,
+    (onSample) => new CephStatusProbe({ ceph: cephClientFor(env), rateHz, allowedChecks, onSample }),
+    `ceph status + osd dump on ${spec.executorNode}${allowed}; probes ceph (clean), ceph-health, ceph-pgs`,
+  );
+}
+
+/** probeClientIo: writes and reads small objects in `pool` with rados (probes rados-write:<pool>, rados-read:<pool>). */
+export function probeClientIo(x: ExperimentExtension, env: Environment, pool: string, rateHz: number, timeoutMs: number): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(pool)) throw new BadInput(`"${pool}" is not a plain pool name`, undefined, 'name an existing pool, e.g. "scs-chaos-lab"');
+  if (!(rateHz > 0 && rateHz <= 10)) throw new BadInput(`client I/O at ${rateHz} Hz is out of range`, undefined, 'use 0.1 to 10 Hz');
+  const spec = cephSpecOf(env);
+  const executor = executorOfNode(env, spec.executorNode);
+  x.addProbe(
+    [writeProbeName(pool), readProbeName(pool)],
+    rateHz,
+    (onSample) => new RadosIoProbe({ executor, access: cephAccessOf(spec), pool, rateHz, timeoutMs, onSample }),
+    `rados put/get of 4 KiB objects in pool ${pool} on ${spec.executorNode}, timeout ${formatDuration(timeoutMs)}; probes ${writeProbeName(pool)}, ${readProbeName(pool)}`,
+  );
+  return writeProbeName(pool);
+}
+
+function requireClusterProbe(x: ExperimentExtension): void {
+  if (!x.hasProbe(CEPH_PROBE)) throw new BadInput('the Ceph cluster is not probed in this scenario, so there is nothing to judge', undefined, 'add "Given the Ceph cluster is probed every 1s" before the fault');
+}
+
+const cephSamples = (x: ExperimentExtension): CephSample[] => x.timeline.samplesOf(CEPH_PROBE) as CephSample[];
+
+/** progressOf: what moves while Ceph heals — the active+clean count, and the degraded + misplaced objects left. */
+export function progressOf(sample: CephSample | undefined): string {
+  if (!sample || sample.measurementProblem) return 'unknown';
+  return `${sample.activeClean ?? '?'}|${(sample.degradedObjects ?? 0) + (sample.misplacedObjects ?? 0)}`;
+}
+
+export function describeSample(sample: CephSample | undefined): string {
+  if (!sample) return 'no reading yet';
+  if (sample.measurementProblem) return `ceph did not answer (${sample.error ?? 'error'})`;
+  const extra = [sample.degradedObjects ? `${sample.degradedObjects} degraded objects` : '', sample.misplacedObjects ? `${sample.misplacedObjects} misplaced objects` : ''].filter(Boolean).join(', ');
+  return `${sample.health}${sample.checks?.length ? ` (${sample.checks.join(', ')})` : ''}, ${sample.activeClean}/${sample.numPgs} PGs active+clean${extra ? `, ${extra}` : ''}`;
+}
+
+/**
+ * waitForClean: after a fault, waits until the cluster is clean (HEALTH_OK or allow-listed checks, all PGs
+ * active+clean) and stays clean for the stabilization window — the clock resets while the active+clean count
+ * (or the degraded + misplaced objects left) moves; it fails early when that stalls for `stallMs`, and at the
+ * latest at the bound. Recovery counts from the revert (or the injection of a one-shot fault) and lands in the
+ * summary as the recovery of probe "ceph".
+ */
+export async function waitForClean(x: ExperimentExtension, env: Environment, boundMs: number, stallMs: number): Promise<void> {
+  requireClusterProbe(x);
+  if (x.planning) {
+    if (!x.faultWindow().planned) throw new BadInput('"the cluster is HEALTH_OK with all PGs active+clean within" needs a fault earlier in the scenario', undefined, 'add a When step that injects a fault before this step');
+    x.plan(`judge: Ceph HEALTH_OK with all PGs active+clean within ${formatDuration(boundMs)} (progress-aware: fails after ${formatDuration(stallMs)} without progress)`);
+    return;
+  }
+  const window = x.faultWindow();
+  const injected = window.start;
+  if (injected === null) throw new ExperimentCompromised('no fault was injected, so recovery to clean cannot be measured');
+  const from = window.oneShot ? injected : window.end;
+  if (from === null) throw new ExperimentCompromised('the fault is not reverted yet, so recovery to clean cannot be measured');
+  // A clean reading can be followed by peering a second later (a stale mgr digest): demand a few readings.
+  const stabilizationMs = Math.max(x.stabilizationMs, 3000);
+  const capAt = from + boundMs + stabilizationMs + 5000;
+  const finding = () => findRecovery(cephSamples(x), { from, stabilizationMs });
+  x.say(`waiting for Ceph to be clean (bound ${formatDuration(boundMs)} from ${window.oneShot ? 'injection' : 'revert'}, stable for ${formatDuration(stabilizationMs)}, stall after ${formatDuration(stallMs)})`);
+  let problem: WaitStalled | null = null;
+  try {
+    await waitWithProgress({
+      what: 'Ceph to be HEALTH_OK with all PGs active+clean',
+      intervalMs: 250,
+      stallMs,
+      capMs: Math.max(0, capAt - now()),
+      signal: x.signal(),
+      onProgress: (line) => x.say(line),
+      poll: async () => {
+        const latest = cephSamples(x).at(-1);
+        return { done: finding().recoveredAt !== null, progress: progressOf(latest), detail: describeSample(latest) };
+      },
+    });
+  } catch (error) {
+    x.throwIfInterrupted();
+    if (!(error instanceof WaitStalled)) throw error;
+    problem = error;
+  }
+  const samples = cephSamples(x);
+  const found = finding();
+  const recoveredAt = interpolatedRecoveryAt(found, from);
+  const recoverMs = recoveredAt === null ? null : recoveredAt - from;
+  const detectMs = interpolatedDetectMs(samples, injected);
+  const met = recoverMs !== null && recoverMs <= boundMs;
+  const result: RecoveryResult = {
+    probe: CEPH_PROBE,
+    detectSeconds: detectMs === null ? null : round3(detectMs / 1000),
+    recoverSeconds: recoverMs === null ? null : round3(recoverMs / 1000),
+    boundSeconds: round3(boundMs / 1000),
+    met,
+    from: window.oneShot ? 'injection' : 'revert',
+  };
+  x.recordRecovery(result, recoveredAt);
+  const log = await monitorSaysHealthy(x, env, from);
+  x.say(
+    `${met ? 'ok' : 'NOT MET'}: Ceph ` +
+      (recoverMs === null ? `not clean within ${formatDuration(boundMs)}: ${problem?.message ?? describeSample(samples.at(-1))}` : `clean after ${formatDuration(recoverMs)} (bound ${formatDuration(boundMs)})`) +
+      (detectMs === null ? ', never unclean' : `, first unclean ${formatDuration(detectMs)} after injection`) +
+      (log ? `; ${log}` : ''),
+  );
+  if (!met) {
+    throw new HypothesisRefuted(
+      recoverMs === null ? `Ceph was not HEALTH_OK with all PGs active+clean within ${formatDuration(boundMs)}: ${problem?.message ?? describeSample(samples.at(-1))}` : `Ceph was clean only after ${formatDuration(recoverMs)}, beyond the bound of ${formatDuration(boundMs)}`,
+      { ...result, last: describeSample(samples.at(-1)) },
+    );
+  }
+}
+
+/** monitorSaysHealthy: the monitor's "Cluster is now healthy" after `from`, as a line (or '' when not logged). */
+async function monitorSaysHealthy(x: ExperimentExtension, env: Environment, from: number): Promise<string> {
+  const events = await clusterLog(x, env);
+  const healthy = events ? firstEvent(events, 'cluster-healthy', { sinceMs: Date.parse(wallClockAt(from)) }) : undefined;
+  if (!healthy) return '';
+  return `the monitor logged "Cluster is now healthy" ${formatDuration(healthy.epochMs - Date.parse(wallClockAt(from)))} after the ${x.faultWindow().oneShot ? 'injection' : 'revert'}`;
+}
+
+/** clusterLog: the monitor's recent cluster log (`ceph log last`), or null (said once) when it cannot be read. */
+async function clusterLog(x: ExperimentExtension, env: Environment): Promise<ClusterLogEvent[] | null> {
+  try {
+    return await cephClientFor(env).clusterLog(50);
+  } catch (error) {
+    x.say(`could not read the cluster log (${String(error).slice(0, 160)}): times are the probe's only`);
+    return null;
+  }
+}
+
+export type OsdEvent = 'down' | 'out';
+
+/** OsdEventTiming: when an OSD event happened after the injection, by the probe and by the monitor's log. */
+export interface OsdEventTiming {
+  osd: number;
+  event: OsdEvent;
+  /** From the samples: halfway between the last reading without and the first with the event. */
+  probeMs: number | null;
+  /** From the monitor's cluster log stamp, when the log has the event. */
+  monitorMs: number | null;
+}
+
+/** eventFromSamples: the interpolated time (monotonic) of the first reading after `after` showing the OSD down/out. */
+export function eventFromSamples(samples: readonly CephSample[], osd: number, event: OsdEvent, after: number): number | null {
+  const usable = samples.filter((s) => !s.measurementProblem && s.t >= after && (event === 'down' ? s.down : s.out) !== undefined).sort((a, b) => a.t - b.t);
+  let lastWithout = after;
+  for (const s of usable) {
+    const hit = (event === 'down' ? s.down : s.out)?.includes(osd) ?? false;
+    if (hit) return (lastWithout + (s.answeredAt ?? s.t)) / 2;
+    lastWithout = s.t;
+  }
+  return null;
+}
+
+/**
+ * osdEventWithin: waits until the probe sees osd.N down (or out) after the latest injection, at most `boundMs`
+ * (plus one reading), then judges the bound on the monitor's stamp when the cluster log has the event, else
+ * on the probe's interpolated time. Not seen within the bound → HypothesisRefuted.
+ */
+export async function osdEventWithin(x: ExperimentExtension, env: Environment, osd: number, event: OsdEvent, boundMs: number): Promise<OsdEventTiming> {
+  requireClusterProbe(x);
+  const what = event === 'down' ? 'seen down' : 'marked out';
+  if (x.planning) {
+    if (!x.faultWindow().planned) throw new BadInput(`"osd.${osd} is ${what} within" needs a fault earlier in the scenario`, undefined, 'add a When step that injects a fault before this step');
+    x.plan(`judge: osd.${osd} is ${what} within ${formatDuration(boundMs)} of the injection (probe readings, checked against the cluster log)`);
+    return { osd, event, probeMs: null, monitorMs: null };
+  }
+  const injected = x.lastInjectedAt();
+  if (injected === null) throw new ExperimentCompromised(`no fault was injected, so "osd.${osd} is ${what}" cannot be measured`);
+  const deadline = injected + boundMs + 6000;
+  let at: number | null = null;
+  while ((at = eventFromSamples(cephSamples(x), osd, event, injected)) === null && now() < deadline) {
+    x.throwIfInterrupted();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const probeMs = at === null ? null : Math.max(0, at - injected);
+  const injectedWall = Date.parse(wallClockAt(injected));
+  const events = await clusterLog(x, env);
+  const logged = events ? firstEvent(events, event === 'down' ? 'osd-down' : 'osd-out', { osd, sinceMs: injectedWall }) : undefined;
+  const monitorMs = logged ? Math.max(0, logged.epochMs - injectedWall) : null;
+  const judged = monitorMs ?? probeMs;
+  const timing: OsdEventTiming = { osd, event, probeMs, monitorMs };
+  const text = (ms: number | null): string => (ms === null ? 'not seen' : formatDuration(ms));
+  x.timeline.record('note', `osd.${osd} ${what}: probe ${text(probeMs)}, monitor log ${text(monitorMs)} after the injection`, { osd, event, probeSeconds: probeMs === null ? null : round3(probeMs / 1000), monitorSeconds: monitorMs === null ? null : round3(monitorMs / 1000), boundSeconds: round3(boundMs / 1000) });
+  const met = judged !== null && judged <= boundMs;
+  x.say(`${met ? 'ok' : 'NOT MET'}: osd.${osd} ${what} after ${text(judged)} (bound ${formatDuration(boundMs)}; probe ${text(probeMs)}, monitor log ${text(monitorMs)})`);
+  if (!met) {
+    throw new HypothesisRefuted(`osd.${osd} was ${judged === null ? `not ${what} within ${formatDuration(boundMs)}` : `${what} only after ${formatDuration(judged)}, beyond the bound of ${formatDuration(boundMs)}`}`, { ...timing, boundSeconds: round3(boundMs / 1000) });
+  }
+  return timing;
+}
