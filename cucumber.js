@@ -12,4 +12,8 @@ module.exports = {
   lab: { ...common, paths: ['features/lab/**/*.feature'], tags: 'not @wip' },
   // ci: the same, failing fast on nothing: every scenario runs and reports.
   ci: { ...common, paths: ['features/lab/**/*.feature'], tags: 'not @wip and not @manual' },
+  // ceph: the Ceph features, against a lab brought up with `scs-chaos lab up --with ceph` (or a real cluster).
+  ceph: { ...common, paths: ['features/ceph/**/*.feature'], tags: 'not @wip' },
+  // lab-ceph: everything the lab with Ceph can run (`scs-chaos demo --with ceph`).
+  'lab-ceph': { ...common, paths: ['features/lab/**/*.feature', 'features/ceph/**/*.feature'], tags: 'not @wip' },
 };

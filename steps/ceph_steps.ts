@@ -14,7 +14,7 @@ import { markOsdOut } from '../src/faults/ceph/osd-out';
 import { killOsd, pauseOsd } from '../src/faults/ceph/osd-process';
 import { loseHost, stopOsd } from '../src/faults/ceph/osd-stop';
 import { expectRefusal } from '../src/faults/ceph/refusal';
-import { osdEventWithin, probeClientIo, probeCluster, waitForClean } from '../src/probes/ceph/observe';
+import { osdEventWithin, probeClientIo, probeCluster, settleBeforeSteadyState, waitForClean } from '../src/probes/ceph/observe';
 import { readProbeName, writeProbeName } from '../src/probes/ceph/io-probe';
 import { CEPH_PROBE } from '../src/probes/ceph/status-probe';
 import type { Phase } from '../src/report/summary-types';
@@ -69,6 +69,7 @@ Given('client I\\/O on pool {string} is probed at {rate} with a timeout of {dura
 });
 
 Given('the Ceph cluster is HEALTH_OK with all PGs active+clean for {duration} in steady state', async function (this: ChaosWorld, windowMs: number) {
+  await settleBeforeSteadyState(this.experiment.extension());
   await this.experiment.steadyState(CEPH_PROBE, 'availability >= 100%', windowMs);
 });
 

@@ -10,17 +10,21 @@ import { labEnvironment } from './lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 import { runCommand } from './run';
 import { reportCommand } from './report';
-import { errorMessage } from '../core/errors';
+import { BadInput, errorMessage } from '../core/errors';
 
 const REPO = resolve(__dirname, '..', '..');
 
 export async function demoCommand(args: string[], log: (line: string) => void): Promise<number> {
-  const { values } = parseFlags(args, { reports: { type: 'string' } });
+  const { values } = parseFlags(args, { reports: { type: 'string' }, with: { type: 'string' } });
+  if (values.with !== undefined && values.with !== 'ceph') {
+    throw new BadInput(`--with ${values.with} is not known`, undefined, 'the only addition is --with ceph (a real Ceph in the lab, and the features in features/ceph)');
+  }
+  const withCeph = values.with === 'ceph';
   if (process.getuid?.() !== 0) {
     log('scs-chaos demo needs root: it creates network namespaces, nftables tables and lab services. Run it with sudo.');
     return 2;
   }
-  const install = spawnSync('bash', [join(REPO, 'lab', 'install-packages.sh')], { stdio: 'inherit' });
+  const install = spawnSync('bash', [join(REPO, 'lab', 'install-packages.sh'), ...(withCeph ? ['--with-ceph'] : [])], { stdio: 'inherit' });
   if (install.status !== 0) {
     log('scs-chaos demo: installing the lab packages failed (see above)');
     return 2;
@@ -38,12 +42,12 @@ export async function demoCommand(args: string[], log: (line: string) => void): 
   const reportsDir = resolve(values.reports ?? join(REPO, 'reports'));
   let code: number;
   try {
-    await labUp(env, log);
+    await labUp(env, log, { withCeph });
     if (interrupted) {
       log(`${interrupted}: not running the features; bringing the lab down`);
       return 4;
     }
-    code = await runCommand({ envPath, profile: 'lab', paths: [], reportsDir, log });
+    code = await runCommand({ envPath, profile: withCeph ? 'lab-ceph' : 'lab', paths: [], reportsDir, log });
   } finally {
     await labDown(env, log);
     process.off('SIGINT', onSignal);

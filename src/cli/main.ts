@@ -27,7 +27,8 @@ commands:
                      resolve targets and validate every step; touch nothing
   lab up [--with ceph]|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
-  demo               install the lab's packages, bring the lab up, run features/lab, bring it down
+  demo [--with ceph] install the lab's packages, bring the lab up, run features/lab (and features/ceph), bring it
+                     down, render the HTML reports
   sweep [--env FILE] remove every scs-chaos artefact found on the environment's nodes (no journal needed)
   rollback [--journal FILE]
                      undo every injection a journal holds as not reverted (default reports/latest/journal.jsonl)

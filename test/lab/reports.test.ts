@@ -117,10 +117,20 @@ describe('reports of a lab run', () => {
     }
   });
 
-  it('scs-chaos report renders the Allure HTML report', () => {
+  it('scs-chaos report renders the Allure HTML report, which opens in headless Chromium', async () => {
     const report = spawnSync(process.execPath, [CLI, 'report', runDir, '--history', join(reports, 'history.jsonl')], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
     assert.equal(report.status, 0, report.stderr);
-    assert.ok(readFileSync(join(runDir, 'allure-report', 'index.html'), 'utf8').length > 10_000, 'a real Allure page');
+    const allureHtml = join(runDir, 'allure-report', 'index.html');
+    assert.ok(readFileSync(allureHtml, 'utf8').length > 10_000, 'a real Allure page');
+    if (!existsSync('/usr/bin/chromium') && process.env.CI !== 'true') return;
+    const browser = await HeadlessChromium.launch();
+    try {
+      const page = await openPage(browser, `file://${allureHtml}`, 1280);
+      assert.deepEqual(page.exceptions, [], 'no exception in the Allure page');
+      assert.deepEqual(page.consoleErrors, [], 'no console error in the Allure page');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('no secret appears in any report file, attachment or log', () => {

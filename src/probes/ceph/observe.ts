@@ -219,3 +219,45 @@ export async function osdEventWithin(x: ExperimentExtension, env: Environment, o
   }
   return timing;
 }
+
+/** SETTLE_CAP_MS: how long a scenario waits, before its steady state, for the previous scenario's healing to end. */
+export const SETTLE_CAP_MS = 180_000;
+
+/**
+ * settleBeforeSteadyState: before a Ceph steady-state window, waits until the cluster probe's latest samples are
+ * clean for a few seconds in a row — progress-aware (the clock resets while PGs move), at most SETTLE_CAP_MS. A
+ * scenario must not inherit the recovery of the one before it (the lab's scenarios run back to back); a cluster
+ * that does not settle is left as it is, and the steady-state judgement then says "not steady", as it should.
+ */
+export async function settleBeforeSteadyState(x: ExperimentExtension): Promise<void> {
+  requireClusterProbe(x);
+  if (x.planning) return;
+  const settledFor = Math.max(x.stabilizationMs, 3000);
+  const cleanSince = (): number | null => {
+    const samples = cephSamples(x).filter((s) => !s.measurementProblem);
+    const lastBad = [...samples].reverse().find((s) => !s.ok);
+    const firstGoodAfter = samples.find((s) => s.ok && (lastBad === undefined || s.t > lastBad.t));
+    return firstGoodAfter ? firstGoodAfter.t : null;
+  };
+  const started = now();
+  try {
+    await waitWithProgress({
+      what: 'Ceph to settle (HEALTH_OK with all PGs active+clean) before the steady state',
+      intervalMs: 250,
+      stallMs: 60_000,
+      capMs: SETTLE_CAP_MS,
+      signal: x.signal(),
+      onProgress: (line) => x.say(line),
+      poll: async () => {
+        const since = cleanSince();
+        const latest = cephSamples(x).at(-1);
+        return { done: since !== null && now() - since >= settledFor, progress: progressOf(latest), detail: describeSample(latest) };
+      },
+    });
+    if (now() - started > settledFor + 2000) x.say(`Ceph settled after ${formatDuration(now() - started)} (the previous scenario's healing)`);
+  } catch (error) {
+    x.throwIfInterrupted();
+    if (!(error instanceof WaitStalled)) throw error;
+    x.say(`Ceph did not settle: ${error.message}; judging the steady state anyway`);
+  }
+}
