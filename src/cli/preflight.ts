@@ -6,6 +6,7 @@
 import type { Environment } from '../environment/types';
 import { executorFor } from '../executors';
 import { listArtefactsScript } from '../faults/artefacts';
+import { artefactHosts } from './sweep';
 import { processState } from '../faults/process/find-process';
 import { nodesOfService } from '../targets/resolve';
 
@@ -52,6 +53,15 @@ export async function preflight(env: Environment): Promise<PreflightResult> {
       }
     }),
   );
+  // Cluster-wide Ceph faults run through the runner's host ("local"): their markers and timers live there.
+  const local = artefactHosts(env).find((host) => host.executor.kind === 'local' && host.name === 'local');
+  if (local) {
+    const listed = await executorFor(local.executor).runScript(listArtefactsScript(local.name), { timeoutMs: 10_000 });
+    for (const line of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      // Host-wide artefacts (expiry timers) show on every lab node already; list each once.
+      if (!leftovers.some((entry) => entry.endsWith(`: leftover of an earlier run: ${line}`))) leftovers.push(`local: leftover of an earlier run: ${line}`);
+    }
+  }
   const byName = (a: string, b: string): number => a.localeCompare(b);
   return { unreachable: unreachable.sort(byName), leftovers: leftovers.sort(byName) };
 }

@@ -15,7 +15,7 @@ import { DEFAULT_ENV, parseFlags } from './flags';
 export async function sweepCommand(args: string[], log: (line: string) => void): Promise<number> {
   const { values } = parseFlags(args, { env: { type: 'string' } });
   const env = loadEnvironment(resolve(values.env ?? DEFAULT_ENV));
-  const results = await Promise.all(env.nodes.map((node) => sweepNode(env, node)));
+  const results = await Promise.all(artefactHosts(env).map((node) => sweepNode(env, node)));
   let failed = 0;
   for (const { node, lines, error } of results) {
     if (error) {
@@ -27,6 +27,16 @@ export async function sweepCommand(args: string[], log: (line: string) => void):
     failed += lines.filter((line) => line.startsWith('FAILED')).length;
   }
   return failed ? 3 : 0;
+}
+
+/**
+ * artefactHosts: the environment's nodes, and the runner's own host under the name "local" when the Ceph CLI runs
+ * there (`ceph.executorNode: local`): cluster-wide Ceph faults (OSD out, flags) keep their marker and expiry timer
+ * on the host that runs the CLI.
+ */
+export function artefactHosts(env: Environment): NodeSpec[] {
+  const local: NodeSpec = { name: 'local', address: '127.0.0.1', roles: [], executor: { kind: 'local' } };
+  return env.ceph?.executorNode === 'local' ? [...env.nodes, local] : env.nodes;
 }
 
 /** sweepNode: runs the sweep script on one node and resumes its stopped service processes. */
