@@ -44,3 +44,17 @@ When('{node} gets {word} of added latency with {word} jitter for {duration}', as
   const fault = netemFault(faultTarget(this.experiment.env, node), { delayMs: parseDuration(delay), jitterMs: parseDuration(jitter) });
   await this.experiment.injectFor(fault, durationMs, undefined);
 });
+
+// corruption, duplication and reordering need sch_netem on the node: refused at plan time where it is missing.
+When('{node} corrupts {percentage} of its outgoing packets for {duration}', async function (this: ChaosWorld, node: string, percent: string, durationMs: number) {
+  await this.experiment.injectFor(netemFault(faultTarget(this.experiment.env, node), { corruptPercent: percentOf(percent) }), durationMs, undefined);
+});
+
+When('{node} duplicates {percentage} of its outgoing packets for {duration}', async function (this: ChaosWorld, node: string, percent: string, durationMs: number) {
+  await this.experiment.injectFor(netemFault(faultTarget(this.experiment.env, node), { duplicatePercent: percentOf(percent) }), durationMs, undefined);
+});
+
+When('{node} reorders {percentage} of its outgoing packets behind a {word} delay for {duration}', async function (this: ChaosWorld, node: string, percent: string, delay: string, durationMs: number) {
+  const fault = netemFault(faultTarget(this.experiment.env, node), { reorderPercent: percentOf(percent), delayMs: parseDuration(delay) });
+  await this.experiment.injectFor(fault, durationMs, undefined);
+});

@@ -170,7 +170,7 @@ for (const { label, env } of ENVIRONMENTS) describe(`network faults against the 
     }
   });
 
-  it('a latency fault is refused at plan time on a kernel without sch_netem, naming the node', async (t) => {
+  it('latency, corruption, duplication and reordering are refused at plan time on a kernel without sch_netem, naming the node', async (t) => {
     if (label !== 'netns') {
       t.skip('the plan check runs through the environment of `scs-chaos plan` (netns); shown once');
       return;
@@ -180,10 +180,12 @@ for (const { label, env } of ENVIRONMENTS) describe(`network faults against the 
       t.skip('this kernel has sch_netem; the refusal cannot be shown here');
       return;
     }
-    const feature = join(mkdtempSync(join(tmpdir(), 'scs-chaos-netem-')), 'latency.feature');
-    await import('node:fs').then((fs) => fs.writeFileSync(feature, 'Feature: latency\n  Scenario: slow node\n    Given web is probed over HTTP at 10 Hz\n    When node-1 gets 100ms of added latency with 20ms jitter for 5s\n'));
-    const result = await runCli(['plan', feature]);
+    // The catalogue's netem feature (latency with jitter, corruption, duplication, reordering): every fault step is
+    // refused at plan time with the node named, and nothing is touched.
+    const result = await runCli(['plan', 'features/network/degraded-links.feature']);
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /latency\.feature:4: .*sch_netem not available on node node-1/);
+    for (const [line, node] of [[13, 'node-1'], [19, 'node-2'], [24, 'node-3'], [28, 'node-1']] as const) {
+      assert.match(result.stderr, new RegExp(`degraded-links\\.feature:${line}: .*sch_netem not available on node ${node}`));
+    }
   });
 });
