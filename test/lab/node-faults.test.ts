@@ -117,7 +117,8 @@ for (const { label, env } of ENVIRONMENTS) describe(`node faults against the lab
     }
     assert.deepEqual(readdirSync(dataDir), [], 'no fill file remains');
     assert.ok((await usageNow()) < 5, 'the space is free again');
-    assert.equal(await statusOf('http://198.18.0.12:8080/'), 200);
+    // The backend looks at its volume at most every 100 ms (STORAGE_CHECK_INTERVAL_MS in web-backend.js).
+    await waitFor(async () => (await statusOf('http://198.18.0.12:8080/')) === 200, 2000, 'the backend to take work again');
     await waitFor(async () => (await haproxyBackendStates(lab))['node-2'] === 'UP', 3000, 'haproxy to mark node-2 UP again');
   });
 
