@@ -109,7 +109,7 @@ for (const { label, env } of ENVIRONMENTS) describe(`node faults against the lab
       const usage = await usageNow();
       assert.ok(usage >= 96.9 && usage <= 97.1, `usage ${usage.toFixed(2)}% is the requested 97%`);
       assert.ok(existsSync(join(dataDir, fillFileName(injection.id))), 'the fill file carries the injection id');
-      assert.equal(await statusOf('http://198.18.0.12:8080/'), 507, 'the backend refuses work on a full volume');
+      await waitFor(async () => (await statusOf('http://198.18.0.12:8080/')) === 507, 2000, 'the backend to refuse work (507) on a full volume');
       await waitFor(async () => (await haproxyBackendStates(lab))['node-2']?.startsWith('DOWN') ?? false, 3000, 'haproxy to mark node-2 DOWN');
       assert.equal((await haproxyBackendStates(lab))['node-1'], 'UP', 'other nodes keep serving');
     } finally {
