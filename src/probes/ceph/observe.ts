@@ -170,18 +170,14 @@ export interface OsdEventTiming {
   monitorMs: number | null;
 }
 
-/**
- * eventFromSamples: the interpolated time (monotonic) of the first reading after `after` showing the OSD down/out.
- * A reading's moment is when the monitor answered (`answeredAt`): the `ceph` CLI spends most of its ~0.5 s starting
- * Python before it asks, so the start of a reading is too early for both neighbours.
- */
+/** eventFromSamples: the interpolated time (monotonic) of the first reading after `after` showing the OSD down/out. */
 export function eventFromSamples(samples: readonly CephSample[], osd: number, event: OsdEvent, after: number): number | null {
   const usable = samples.filter((s) => !s.measurementProblem && s.t >= after && (event === 'down' ? s.down : s.out) !== undefined).sort((a, b) => a.t - b.t);
   let lastWithout = after;
   for (const s of usable) {
     const hit = (event === 'down' ? s.down : s.out)?.includes(osd) ?? false;
     if (hit) return (lastWithout + (s.answeredAt ?? s.t)) / 2;
-    lastWithout = Math.max(after, s.answeredAt ?? s.t);
+    lastWithout = s.t;
   }
   return null;
 }
