@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { RunSummary } from './summary-types';
 import { PushFailed, pushRunMetrics } from './pushgateway';
 import { recoveryOf, runSummary, scenarioSummary } from '../../test/support/run-summaries';
-import { freePort, pushgatewaySkipReason, RunningPushgateway, startPushgateway } from '../../test/support/pushgateway';
+import { pushgatewaySkipReason, RunningPushgateway, startPushgateway } from '../../test/support/pushgateway';
+import { freePort } from '../../test/support/free-port';
 
 /** One series as the Pushgateway's /api/v1/metrics returns it. */
 interface ApiFamily {

@@ -5,8 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
 export const PUSHGATEWAY_BINARY = '/usr/bin/prometheus-pushgateway';
 
@@ -18,18 +18,6 @@ export function pushgatewaySkipReason(): string | false {
   } catch {
     return process.env.CI === 'true' ? false : `${PUSHGATEWAY_BINARY} is missing: run lab/install-packages.sh --for-tests as root (Debian prometheus-pushgateway)`;
   }
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface RunningPushgateway {

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../../test/support/free-port';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
@@ -25,17 +25,6 @@ export function cephSkipReason(): string | false {
     if (!existsSync(`/usr/bin/${tool}`)) return `${tool} is not installed: apt-get install -y --no-install-recommends ceph-mon ceph-mgr ceph-osd ceph-common supervisor`;
   }
   return false;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface TestCephCluster {
