@@ -14,6 +14,8 @@ module.exports = {
   ci: { ...common, paths: ['features/lab/**/*.feature'], tags: 'not @wip and not @manual' },
   // ceph: the Ceph features, against a lab brought up with `scs-chaos lab up --with ceph` (or a real cluster).
   ceph: { ...common, paths: ['features/ceph/**/*.feature'], tags: 'not @wip' },
+  // ceph-4: features that need more OSDs than copies (the four-node lab, experiments/environments/lab-ceph4.yaml).
+  'ceph-4': { ...common, paths: ['features/ceph-4/**/*.feature'], tags: 'not @wip' },
   // lab-ceph: everything the lab with Ceph can run (`scs-chaos demo --with ceph`).
   'lab-ceph': { ...common, paths: ['features/lab/**/*.feature', 'features/ceph/**/*.feature'], tags: 'not @wip' },
 };

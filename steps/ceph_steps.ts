@@ -14,7 +14,7 @@ import { markOsdOut } from '../src/faults/ceph/osd-out';
 import { killOsd, pauseOsd } from '../src/faults/ceph/osd-process';
 import { loseHost, stopOsd } from '../src/faults/ceph/osd-stop';
 import { expectRefusal } from '../src/faults/ceph/refusal';
-import { osdEventWithin, probeClientIo, probeCluster, settleBeforeSteadyState, waitForClean } from '../src/probes/ceph/observe';
+import { osdEventWithin, probeClientIo, probeCluster, settleBeforeSteadyState, waitForClean, writeTestData } from '../src/probes/ceph/observe';
 import { readProbeName, writeProbeName } from '../src/probes/ceph/io-probe';
 import { CEPH_PROBE } from '../src/probes/ceph/status-probe';
 import type { Phase } from '../src/report/summary-types';
@@ -68,6 +68,10 @@ Given('client I\\/O on pool {string} is probed at {rate} with a timeout of {dura
   stateOf(this.experiment).ioPool = pool;
 });
 
+Given('the pool {string} holds {int} MiB of test data', async function (this: ChaosWorld, pool: string, mib: number) {
+  await writeTestData(this.experiment.extension(), this.experiment.env, pool, mib);
+});
+
 Given('the Ceph cluster is HEALTH_OK with all PGs active+clean for {duration} in steady state', async function (this: ChaosWorld, windowMs: number) {
   await settleBeforeSteadyState(this.experiment.extension());
   await this.experiment.steadyState(CEPH_PROBE, 'availability >= 100%', windowMs);
@@ -116,6 +120,10 @@ When('the cluster flags {string} are set for {duration}', async function (this: 
 
 Then('the cluster is HEALTH_OK with all PGs active+clean within {duration}', async function (this: ChaosWorld, boundMs: number) {
   await waitForClean(this.experiment.extension(), this.experiment.env, boundMs, Math.min(DEFAULT_STALL_MS, boundMs));
+});
+
+Then('the cluster is HEALTH_OK with all PGs active+clean within {duration} while the fault lasts', async function (this: ChaosWorld, boundMs: number) {
+  await waitForClean(this.experiment.extension(), this.experiment.env, boundMs, Math.min(DEFAULT_STALL_MS, boundMs), { whileFaultLasts: true });
 });
 
 Then('the cluster is HEALTH_OK with all PGs active+clean within {duration}, stalling at most {duration}', async function (this: ChaosWorld, boundMs: number, stallMs: number) {

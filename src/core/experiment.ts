@@ -36,7 +36,7 @@ import { findRecovery } from '../slo/recovery';
 import { interpolatedDetectMs, interpolatedRecoveryAt } from '../slo/outage';
 import { resolveNode, resolveService } from '../targets/resolve';
 import { parseSelector, resolveSelector } from '../targets/selector';
-import type { FaultRecord, HaltRecord, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
+import type { FaultRecord, HaltRecord, MeasuredEvent, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
 import { expectedVerdictOf, verdictOf } from './verdict';
 
 /** ExperimentExtension: the narrow view of a scenario that domain modules outside core use (see extension()). */
@@ -53,8 +53,17 @@ export interface ExperimentExtension {
   faultWindow(): { start: number | null; end: number | null; oneShot: boolean; planned: boolean };
   /** lastInjectedAt: when the latest fault was applied (monotonic), or null. */
   lastInjectedAt(): number | null;
+  /** lastApplyStartedAt: when the latest applied fault's apply() began (its effects can start there), or null. */
+  lastApplyStartedAt(): number | null;
   /** recordRecovery: adds a recovery result to the summary (and a "recovered" event at `recoveredAt`). */
   recordRecovery(result: RecoveryResult, recoveredAt: number | null): void;
+  /** recordEvent: adds an event timed by the system's own stamp to the summary. */
+  recordEvent(event: MeasuredEvent): void;
+  /**
+   * atScenarioEnd: `cleanup` runs when the scenario finishes, on every path (after the reverts and the probes'
+   * stop), e.g. to remove test data a step wrote; a failing cleanup is said, not thrown.
+   */
+  atScenarioEnd(what: string, cleanup: () => Promise<void>): void;
   /** signal: aborted when the run is interrupted or the scenario halted. */
   signal(): AbortSignal;
   throwIfInterrupted(): void;
@@ -89,6 +98,8 @@ export class Experiment {
   private readonly injections: Injection[] = [];
   private readonly slos: SloResult[] = [];
   private readonly recoveries: RecoveryResult[] = [];
+  private readonly events: MeasuredEvent[] = [];
+  private readonly cleanups: Array<{ what: string; cleanup: () => Promise<void> }> = [];
   private readonly startedAtWall = new Date().toISOString();
   private readonly startedAt = now();
   private steadyStart: number | null = null;
@@ -142,12 +153,19 @@ export class Experiment {
       },
       faultWindow: () => ({ start: this.faultStart, end: this.faultEnd, oneShot: this.oneShot, planned: this.plannedFault }),
       lastInjectedAt: () => [...this.injections].reverse().find((i) => i.injectedAt !== null)?.injectedAt ?? null,
+      lastApplyStartedAt: () => [...this.injections].reverse().find((i) => i.injectedAt !== null)?.applyStartedAt ?? null,
       recordRecovery: (result, recoveredAt) => {
         this.recoveries.push(result);
         if (recoveredAt !== null) {
           this.timeline.record('recovered', `${result.probe} recovered`, { ...result }, recoveredAt);
           if (this.oneShot) this.faultEnd ??= recoveredAt;
         }
+      },
+      recordEvent: (event) => {
+        this.events.push(event);
+      },
+      atScenarioEnd: (what, cleanup) => {
+        this.cleanups.push({ what, cleanup });
       },
       signal: () => AbortSignal.any([this.ctx.interruption.signal, this.scenarioAbort.signal]),
       throwIfInterrupted: () => this.throwIfInterrupted(),
@@ -747,6 +765,12 @@ export class Experiment {
     for (const load of this.loads) this.loadReports.push(await load.stop());
     // Scripted loads are bounded by their own duration; wait for them so no k6 process outlives the scenario.
     await Promise.allSettled([...this.scriptedLoads.values()]);
+    for (const { what, cleanup } of this.cleanups.splice(0)) {
+      await cleanup().then(
+        () => this.say(`cleaned up: ${what}`),
+        (error: unknown) => this.say(`cleanup FAILED: ${what}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
     const ending = revertProblem ?? scenarioError;
     const verdict: Verdict = verdictOf(ending);
     const expectedVerdict = expectedVerdictOf(this.meta.tags);
@@ -758,6 +782,7 @@ export class Experiment {
       faults: this.injections.map((i) => faultRecord(i)),
       slos: this.slos,
       recovery: this.recoveries,
+      ...(this.events.length ? { events: this.events } : {}),
       startedAt: this.startedAtWall,
       finishedAt: new Date().toISOString(),
       durationSeconds: round3((finished - this.startedAt) / 1000),

@@ -42,6 +42,8 @@ export class Injection {
    * second under load, and the "during" phase and time to detect must not count that second as fault time).
    */
   injectedAt: number | null = null;
+  /** When apply() was called: an effect of the fault (an OSD down after a kill) can be stamped from here on. */
+  applyStartedAt: number | null = null;
   observedAt: number | null = null;
   revertedAt: number | null = null;
   revertError: string | null = null;
@@ -83,6 +85,7 @@ export class Injection {
         if (wrote.code !== 0) throw new ExperimentCompromised(`cannot write the revert marker ${marker} on ${this.fault.target.node.name}: ${wrote.stderr.trim()}`);
         if (ttlMs !== null) await exec.spawnDetached(expiryTimerScript(ttlMs, `${prepared.revertScript}; rm -f ${marker}`), expiryTimerName(this.id));
       }
+      this.applyStartedAt = now();
       await prepared.apply();
       this.injectedAt = now();
     } catch (error) {

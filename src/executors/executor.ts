@@ -4,6 +4,7 @@
  */
 import type { ExecutorSpec } from '../environment/types';
 import type { CommandOptions, CommandResult } from './command';
+import type { LineProcess } from './line-process';
 
 export interface Executor {
   /** What the executor reaches, for messages: "netns scs-lab-node-1". */
@@ -20,6 +21,11 @@ export interface Executor {
    * by its command line.
    */
   spawnDetached(script: string, name: string): Promise<void>;
+  /**
+   * startLineProcess: starts a long-running program on the node, spoken to line by line (line-process.ts). It is
+   * tied to this process (killed by stop(); over ssh it ends when its standard input closes), never detached.
+   */
+  startLineProcess(argv: readonly string[]): LineProcess;
 }
 
 /** detachedLauncher: the `sh -c` text that starts `script` in its own session with no ties to the caller. */

@@ -2,6 +2,7 @@
 import type { ExecutorSpec } from '../environment/types';
 import { CommandOptions, CommandResult, runCommand, runChecked } from './command';
 import { detachedLauncher, Executor } from './executor';
+import { LineProcess, startLineProcess } from './line-process';
 
 export class LocalExecutor implements Executor {
   readonly description = 'local host';
@@ -17,5 +18,9 @@ export class LocalExecutor implements Executor {
 
   async spawnDetached(script: string, name: string): Promise<void> {
     await runChecked(['sh', '-c', detachedLauncher(script, name)], { timeoutMs: 10_000 });
+  }
+
+  startLineProcess(argv: readonly string[]): LineProcess {
+    return startLineProcess(argv, `${argv.join(' ')} on the local host`);
   }
 }

@@ -7,6 +7,7 @@ import type { ExecutorSpec } from '../environment/types';
 import { CommandOptions, CommandResult, runCommand, runChecked } from './command';
 import { detachedLauncher, Executor } from './executor';
 import { NodeUnreachable } from './errors';
+import { LineProcess, startLineProcess } from './line-process';
 
 /** What `ip netns exec` prints (exit 255) when the namespace does not exist: the node is not there at all. */
 const NO_NAMESPACE = /Cannot open network namespace/;
@@ -34,6 +35,10 @@ export class NetnsExecutor implements Executor {
     await runChecked(['ip', 'netns', 'exec', this.namespace, 'sh', '-c', detachedLauncher(script, name)], {
       timeoutMs: 10_000,
     });
+  }
+
+  startLineProcess(argv: readonly string[]): LineProcess {
+    return startLineProcess(['ip', 'netns', 'exec', this.namespace, ...argv], `${argv.join(' ')} in ${this.description}`);
   }
 
   private missing(stderr: string): NodeUnreachable {

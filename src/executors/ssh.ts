@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { ExecutorSpec } from '../environment/types';
 import { BadInput } from '../core/errors';
+import { LineProcess, startLineProcess } from './line-process';
 import { CommandOptions, CommandResult, CommandTimeout, runCommand } from './command';
 import { NodeUnreachable, UnreachableReason } from './errors';
 import { detachedLauncher, Executor, shellQuote } from './executor';
@@ -145,6 +146,15 @@ export class SshExecutor implements Executor {
     if (result.code !== 0) {
       throw new Error(`${this.description}: could not start ${name} (exit ${result.code}): ${result.stderr.trim() || 'no message'}`);
     }
+  }
+
+  /**
+   * startLineProcess: the program runs under ssh without a pty; when the runner closes the connection its
+   * standard input ends and its next write fails, so it cannot outlive the runner by more than one answer.
+   * The shared connection must be up already (any earlier run() on this node brings it up).
+   */
+  startLineProcess(argv: readonly string[]): LineProcess {
+    return startLineProcess(this.sshArgv(argv.map(shellQuote).join(' ')), `${argv.join(' ')} on ${this.description}`);
   }
 
   /** sharedConnectionPid: the pid of this node's shared connection (ssh master process), or null when none runs. */

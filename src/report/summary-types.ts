@@ -74,6 +74,34 @@ export interface RecoveryResult {
   from: 'revert' | 'injection';
 }
 
+/**
+ * MeasuredEvent: an event of the system under test, timed by the system's OWN stamp rather than by when a probe
+ * happened to notice — e.g. an OSD marked down at the moment the monitor made the OSD map epoch that says so.
+ */
+export interface MeasuredEvent {
+  /** "osd-down", "osd-out", "active+clean". */
+  kind: string;
+  /** For people: "osd.1 seen down", "all PGs active+clean". */
+  event: string;
+  /** The system's stamp (ISO, UTC). */
+  at: string;
+  /**
+   * Seconds from `from` to `at`. Negative when the event happened while the fault was being applied (injection
+   * counts from when apply() returned; a killed OSD can be marked down before that), or when the daemon's
+   * clock runs behind the runner's.
+   */
+  afterSeconds: number;
+  from: 'injection' | 'revert';
+  /** Where the stamp comes from: "osdmap e81", "pgmap v455". */
+  source: string;
+  /** False when the readings skipped versions, so `at` is the first version seen with the event (an upper bound). */
+  exact: boolean;
+  /** The probe's interpolated time of the same event, seconds after `from`, for comparison. */
+  probeSeconds: number | null;
+  /** The cluster log's stamp of the same event, seconds after `from`, when the log has it. */
+  logSeconds: number | null;
+}
+
 export interface ScenarioSummary {
   /** Stable id: feature file path and scenario line, e.g. "features/lab/isolate-node.feature:9". */
   id: string;
@@ -92,6 +120,8 @@ export interface ScenarioSummary {
   faults: FaultRecord[];
   slos: SloResult[];
   recovery: RecoveryResult[];
+  /** Events timed by the system's own stamps (Ceph: OSD map epochs, PG map versions), when the scenario measured any. */
+  events?: MeasuredEvent[];
   /** Set when a halt condition stopped the scenario (verdict "aborted"). */
   halt?: HaltRecord;
   /** What the load generators offered and got, when the scenario ran load. */

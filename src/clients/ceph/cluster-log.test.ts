@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { classify, firstEvent, healthyAgainAt, parseClusterLogFile, parseClusterLogLine, parseLogLast, parseStamp } from './cluster-log';
+import { classify, firstCleanPgmap, firstEvent, healthyAgainAt, osdmapCommitted, parseClusterLogFile, parseClusterLogLine, parseLogLast, parseStamp } from './cluster-log';
 import { fixture } from './fixtures';
 
 // The captured cluster log (fixtures/README.md): osd.3 killed (-9) and auto-marked out, back to clean, restarted;
@@ -86,5 +86,22 @@ describe('ceph log last -f json', () => {
     assert.equal(down?.epochMs, at('2026-11-27T21:40:51.079361+0000'));
     assert.throws(() => parseLogLast('{"not":"a list"}'), /must be a list/);
     assert.throws(() => parseLogLast('[{"message":"x"}]'), /entry 0 needs a stamp and a message/);
+  });
+});
+
+describe('pgmap lines', () => {
+  it('classifies the manager\'s pgmap lines with version and whether every PG is active+clean', () => {
+    const events = parseClusterLogFile(fixture('log.cluster-file.log'));
+    const peering = events.find((e) => e.kind === 'pgmap' && e.pgmapVersion === 454);
+    assert.equal(peering?.allActiveClean, false);
+    const clean = firstCleanPgmap(events, parseStamp('2026-11-27T21:39:31.000000+0000'));
+    assert.equal(clean?.pgmapVersion, 455);
+    assert.equal(clean?.stamp, '2026-11-27T21:39:50.325418+0000');
+  });
+
+  it('classifies the monitor\'s osdmap lines with their epoch', () => {
+    const events = parseClusterLogFile(fixture('log.cluster-file.log'));
+    assert.equal(osdmapCommitted(events, 79)?.stamp, '2026-11-27T21:39:30.651145+0000');
+    assert.equal(osdmapCommitted(events, 7), undefined);
   });
 });

@@ -7,6 +7,7 @@
  *   - `ceph log last N info cluster -f json` (short: the monitor keeps about 50 entries).
  * Message texts are Ceph 16's (src/mon/OSDMonitor.cc, src/mon/HealthMonitor.cc); unknown lines keep kind "other".
  */
+import { isActiveClean } from './pg-states';
 
 export type ClusterLogKind =
   /** The monitor marked the OSD down: failure reports ("osd.3 failed (...)"), a clean shutdown, or no beacon. */
@@ -20,6 +21,10 @@ export type ClusterLogKind =
   | 'health-check-cleared'
   /** "Cluster is now healthy": every health check cleared (HEALTH_OK). */
   | 'cluster-healthy'
+  /** The manager's "pgmap vN: 17 pgs: 17 active+clean; ..." (DBG, every tick): `pgmapVersion`, `allActiveClean`. */
+  | 'pgmap'
+  /** The monitor's "osdmap e15: 3 total, 2 up, 3 in" (DBG): a new OSD map epoch was committed (`osdmapEpoch`). */
+  | 'osdmap'
   | 'other';
 
 export type ClusterLogPriority = 'DBG' | 'INF' | 'SEC' | 'WRN' | 'ERR';
@@ -40,6 +45,11 @@ export interface ClusterLogEvent {
   osd?: number;
   /** The health check code (health-check-* kinds), e.g. "OSD_DOWN". */
   check?: string;
+  /** pgmap lines: the PG map version, and whether every PG was active+clean in it. */
+  pgmapVersion?: number;
+  allActiveClean?: boolean;
+  /** osdmap lines: the epoch. */
+  osdmapEpoch?: number;
 }
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -71,7 +81,7 @@ const PATTERNS: ReadonlyArray<{ kind: ClusterLogKind; pattern: RegExp }> = [
 ];
 
 /** classify: the kind of a cluster-log message, and the OSD or health check it names. */
-export function classify(channel: string, message: string): Pick<ClusterLogEvent, 'kind' | 'osd' | 'check'> {
+export function classify(channel: string, message: string): Pick<ClusterLogEvent, 'kind' | 'osd' | 'check' | 'pgmapVersion' | 'allActiveClean' | 'osdmapEpoch'> {
   if (channel === 'audit') {
     // cmd='[{"prefix": "osd in", "ids": ["2"]}]': finished — only the finished line, not the dispatch.
     const audit = /"prefix": "osd (in|out)", "ids": \["?(\d+)"?\]\}\]'?: finished$/.exec(message);
@@ -79,6 +89,18 @@ export function classify(channel: string, message: string): Pick<ClusterLogEvent
     return { kind: 'other' };
   }
   if (message === 'Cluster is now healthy') return { kind: 'cluster-healthy' };
+  const osdmap = /^osdmap e(\d+): \d+ total/.exec(message);
+  if (osdmap) return { kind: 'osdmap', osdmapEpoch: Number(osdmap[1]) };
+  // "pgmap v455: 33 pgs: 33 active+clean; 125 MiB data, ..." or "... 24 peering, 9 active+clean; ..."
+  const pgmap = /^pgmap v(\d+): (\d+) pgs: ([^;]*)/.exec(message);
+  if (pgmap) {
+    const total = Number(pgmap[2]);
+    const clean = (pgmap[3] as string).split(', ').reduce((sum, part) => {
+      const m = /^(\d+) (\S+)$/.exec(part.trim());
+      return m && isActiveClean(m[2] as string) ? sum + Number(m[1]) : sum;
+    }, 0);
+    return { kind: 'pgmap', pgmapVersion: Number(pgmap[1]), allActiveClean: total > 0 && clean === total };
+  }
   const failed = /^Health check failed: .* \(([A-Z_]+)\)$/.exec(message);
   if (failed) return { kind: 'health-check-failed', check: failed[1] as string };
   const cleared = /^Health check cleared: ([A-Z_]+) \(was:/.exec(message);
@@ -137,6 +159,16 @@ export function parseLogLast(text: string): ClusterLogEvent[] {
       ...classify(channel, message),
     };
   });
+}
+
+/** firstCleanPgmap: the earliest "pgmap vN" line at or after `sinceMs` in which every PG is active+clean. */
+export function firstCleanPgmap(events: readonly ClusterLogEvent[], sinceMs: number): ClusterLogEvent | undefined {
+  return events.filter((event) => event.kind === 'pgmap' && event.allActiveClean && event.epochMs >= sinceMs).reduce<ClusterLogEvent | undefined>((first, event) => (!first || event.epochMs < first.epochMs ? event : first), undefined);
+}
+
+/** osdmapCommitted: the "osdmap eN" line of epoch N, if the log has it. */
+export function osdmapCommitted(events: readonly ClusterLogEvent[], epoch: number): ClusterLogEvent | undefined {
+  return events.find((event) => event.kind === 'osdmap' && event.osdmapEpoch === epoch);
 }
 
 /** firstEvent: the earliest event of `kind` (for `osd`, if given) at or after `sinceMs`, by time not file order. */

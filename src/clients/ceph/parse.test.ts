@@ -8,6 +8,7 @@ import {
   parseHealthDetail,
   parseOkToStop,
   parseOsdDump,
+  parsePgMapSummary,
   parseOsdTree,
   parsePgsBrief,
   parsePgStat,
@@ -131,6 +132,24 @@ describe('parseOsdTree and parseOsdDump', () => {
     assert.ok(parseOsdDump(fixture('noout.osd-dump.json')).flags.includes('noout'));
     assert.deepEqual(parseOsdDump(fixture('down1.osd-dump.json')).osds.find((o) => o.id === 2), { id: 2, up: false, in: true, weight: 1 });
     assert.deepEqual(parseOsdDump(fixture('out-remapped.osd-dump.json')).osds.find((o) => o.id === 2), { id: 2, up: true, in: false, weight: 0 });
+  });
+
+  it('dump: the epoch and when the monitor made it', () => {
+    const healthy = parseOsdDump(fixture('healthy.osd-dump.json'));
+    assert.equal(healthy.epoch, 12);
+    assert.equal(new Date(healthy.modifiedMs).toISOString(), '2026-11-27T21:27:21.080Z');
+    const raw = JSON.parse(fixture('healthy.osd-dump.json'));
+    delete raw.modified;
+    assert.ok(Number.isNaN(parseOsdDump(JSON.stringify(raw)).modifiedMs), 'no stamp is NaN, not a made-up time');
+  });
+
+  it('pg dump summary: the PG map version and its stamp (the time of its "pgmap vN" log line)', () => {
+    const summary = parsePgMapSummary(fixture('healthy.pg-dump-summary.json'));
+    const raw = JSON.parse(fixture('healthy.pg-dump-summary.json'));
+    assert.equal(summary.version, raw.pg_map.version);
+    assert.ok(Math.abs(summary.stampMs - Date.parse(raw.pg_map.stamp.replace('+0000', 'Z'))) < 1, `${summary.stampMs} is ${raw.pg_map.stamp}`);
+    raw.pg_map.stamp = 'yesterday';
+    assert.throws(() => parsePgMapSummary(JSON.stringify(raw)), /pg dump summary.*\.pg_map\.stamp.*not a Ceph time stamp/);
   });
 
   it('dump: falls back to the comma-separated flags string', () => {

@@ -15,10 +15,15 @@ import type {
   OsdTree,
   OsdTreeNode,
   PgBrief,
+  PgMapSummary,
   PgStat,
   PgStateCount,
   PoolDetail,
 } from './types';
+import { parseStamp } from './cluster-log';
+import { isActiveClean } from './pg-states';
+
+export { isActiveClean };
 
 /** CephOutputError: a `ceph` output did not have the shape its parser needs (a version change, a truncated answer). */
 export class CephOutputError extends Error {
@@ -212,6 +217,7 @@ export function parseOsdDump(text: string): OsdDump {
   const flags = root.flags_set !== undefined ? r.strings(root.flags_set, '.flags_set') : r.string(root, 'flags', '').split(',').filter((flag) => flag !== '');
   return {
     epoch: r.number(root, 'epoch', ''),
+    modifiedMs: root.modified === undefined ? NaN : parseStamp(r.string(root, 'modified', '')),
     flags,
     osds: r.array(root.osds, '.osds').map((item, index) => {
       const at = `.osds[${index}]`;
@@ -219,6 +225,17 @@ export function parseOsdDump(text: string): OsdDump {
       return { id: r.number(osd, 'osd', at), up: r.flag(osd, 'up', at), in: r.flag(osd, 'in', at), weight: r.counter(osd, 'weight', at) };
     }),
   };
+}
+
+/** parsePgMapSummary: `ceph pg dump summary -f json` (version and stamp of the manager's PG map). */
+export function parsePgMapSummary(text: string): PgMapSummary {
+  const r = new JsonReader('pg dump summary');
+  const root = r.object(r.parse(text), 'the output');
+  const map = r.object(root.pg_map, '.pg_map');
+  const stamp = r.string(map, 'stamp', '.pg_map');
+  const stampMs = parseStamp(stamp);
+  if (Number.isNaN(stampMs)) throw new CephOutputError(r.command, '.pg_map.stamp', `is not a Ceph time stamp: "${stamp}"`);
+  return { version: r.number(map, 'version', '.pg_map'), stampMs };
 }
 
 /** parsePoolDetails: `ceph osd pool ls detail -f json`. Pool type 1 is replicated, 3 erasure (pg_pool_t). */
@@ -316,13 +333,3 @@ export function activeCleanCount(pgsByState: readonly PgStateCount[]): number {
   return pgsByState.filter((entry) => isActiveClean(entry.state)).reduce((sum, entry) => sum + entry.count, 0);
 }
 
-/**
- * isActiveClean: a PG state with full redundancy: active+clean, also while scrubbing or trimming snapshots
- * (neither reduces redundancy, and a cluster is rarely without a scrub). Any other flag (degraded, remapped,
- * peering, undersized, backfill*, recovery*) is not clean.
- */
-export function isActiveClean(state: string): boolean {
-  const parts = new Set(state.split('+'));
-  if (!parts.has('active') || !parts.has('clean')) return false;
-  return [...parts].every((part) => part === 'active' || part === 'clean' || part === 'scrubbing' || part === 'deep' || part === 'snaptrim' || part === 'snaptrim_wait');
-}

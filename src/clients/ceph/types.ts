@@ -81,6 +81,8 @@ export interface OsdState {
 /** OsdDump: `ceph osd dump -f json`; `flags` are the cluster-wide flags (noout, norebalance, ...). */
 export interface OsdDump {
   epoch: number;
+  /** When the monitor made this epoch (Ceph's stamp, epoch ms), or NaN when the dump has none. */
+  modifiedMs: number;
   flags: string[];
   osds: OsdState[];
 }
@@ -124,6 +126,13 @@ export interface PgStat {
   numPgs: number;
   degradedObjects: number;
   misplacedObjects: number;
+}
+
+/** PgMapSummary: `ceph pg dump summary -f json` — the manager's PG map version and when it was made. */
+export interface PgMapSummary {
+  version: number;
+  /** The manager's stamp of this version (epoch ms): the time of its "pgmap vN" cluster-log line. */
+  stampMs: number;
 }
 
 /** PgBrief: one PG of `ceph pg dump pgs_brief -f json`. */

@@ -10,6 +10,7 @@ import type { ExecutorSpec } from '../../environment/types';
 import type { CommandOptions, CommandResult } from '../../executors/command';
 import type { Executor } from '../../executors/executor';
 import { shellQuote } from '../../executors/executor';
+import type { LineProcess } from '../../executors/line-process';
 
 /** RecordedCall: one command the double received, with its text as a node's shell would read it. */
 export interface RecordedCall {
@@ -64,6 +65,11 @@ export class RecordingExecutorDouble implements Executor {
 
   async spawnDetached(script: string): Promise<void> {
     this.calls.push({ via: 'spawnDetached', text: script });
+  }
+
+  /** startLineProcess: the double runs nothing, so a long-running program is refused (a caller falls back or fails). */
+  startLineProcess(argv: readonly string[]): LineProcess {
+    throw new Error(`${this.description} runs no long-running programs (${argv.join(' ')})`);
   }
 
   private async answer(call: RecordedCall): Promise<CommandResult> {

@@ -1,9 +1,10 @@
 /**
  * Ceph observations of a scenario, on top of the Experiment's extension view: start the cluster and client-I/O
  * probes, wait (progress-aware) until the cluster is clean again, and measure when an OSD was seen down or
- * marked out. Times come from the probe's samples (edges interpolated between neighbouring readings, as for
- * every probe) and are checked against the monitor's own cluster log stamps (`ceph log last`), which are the
- * better figure: the report names both and the bound is judged on the monitor's stamp when the log has it.
+ * marked out. Events are timed by Ceph's own stamps where the readings carry them (pinpoint.ts: the OSD map epoch
+ * that says "down"/"out", the PG map version in which every PG is active+clean again) and recorded in the summary
+ * as `events`, next to the probe's interpolated figure and the monitor's cluster-log stamp (`ceph log last`); the
+ * bound is judged on Ceph's stamp, else the log's, else the probe's.
  */
 import { now, wallClockAt } from '../../core/clock';
 import { BadInput, ExperimentCompromised, HypothesisRefuted } from '../../core/errors';
@@ -12,13 +13,17 @@ import type { ExperimentExtension } from '../../core/experiment';
 import { waitWithProgress, WaitStalled } from '../../core/wait';
 import type { Environment } from '../../environment/types';
 import { cephAccessOf, cephClientFor, cephSpecOf, executorOfNode } from '../../clients/ceph/from-environment';
-import { ClusterLogEvent, firstEvent } from '../../clients/ceph/cluster-log';
+import { ClusterLogEvent, firstCleanPgmap, firstEvent, osdmapCommitted } from '../../clients/ceph/cluster-log';
+import { parseOsdDump } from '../../clients/ceph/parse';
+import type { MeasuredEvent } from '../../report/summary-types';
+import { OsdEvent, pinpointActiveClean, pinpointOsdEvent, StampedEvent } from './pinpoint';
 import { findRecovery } from '../../slo/recovery';
 import { interpolatedDetectMs, interpolatedRecoveryAt } from '../../slo/outage';
 import type { RecoveryResult } from '../../report/summary-types';
 import { round3 } from '../../core/scenario-files';
 import { CEPH_HEALTH_PROBE, CEPH_PGS_PROBE, CEPH_PROBE, CephSample, CephStatusProbe } from './status-probe';
 import { RadosIoProbe, readProbeName, writeProbeName } from './io-probe';
+import { CephTestData, MAX_TEST_DATA_MIB } from './test-data';
 
 /** probeCluster: samples `ceph status` + `osd dump` at `rateHz` (probes ceph, ceph-health, ceph-pgs). */
 export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = []): void {
@@ -48,6 +53,25 @@ export function probeClientIo(x: ExperimentExtension, env: Environment, pool: st
   return writeProbeName(pool);
 }
 
+/**
+ * writeTestData: writes `mib` MiB of test data into `pool` before the fault and removes it when the scenario ends
+ * (every path). The pool's data is what recovery has to move; an empty lab pool heals by peering alone.
+ */
+export async function writeTestData(x: ExperimentExtension, env: Environment, pool: string, mib: number): Promise<void> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(pool)) throw new BadInput(`"${pool}" is not a plain pool name`, undefined, 'name an existing pool, e.g. "scs-chaos-lab"');
+  if (!(Number.isInteger(mib) && mib >= 1 && mib <= MAX_TEST_DATA_MIB)) throw new BadInput(`${mib} MiB of test data is out of range`, undefined, `use 1 to ${MAX_TEST_DATA_MIB} MiB`);
+  const spec = cephSpecOf(env);
+  if (x.planning) {
+    x.plan(`write ${mib} MiB of test data (${mib} objects scs-chaos-data-*) into pool ${pool} on ${spec.executorNode}; removed at the end of the scenario`);
+    return;
+  }
+  const data = new CephTestData(executorOfNode(env, spec.executorNode), cephAccessOf(spec), pool, mib);
+  x.atScenarioEnd(`${mib} MiB of test data removed from pool ${pool}`, () => data.remove());
+  const started = now();
+  await data.write();
+  x.say(`wrote ${mib} MiB of test data into pool ${pool} in ${formatDuration(now() - started)}`);
+}
+
 function requireClusterProbe(x: ExperimentExtension): void {
   if (!x.hasProbe(CEPH_PROBE)) throw new BadInput('the Ceph cluster is not probed in this scenario, so there is nothing to judge', undefined, 'add "Given the Ceph cluster is probed every 1s" before the fault');
 }
@@ -74,23 +98,26 @@ export function describeSample(sample: CephSample | undefined): string {
  * latest at the bound. Recovery counts from the revert (or the injection of a one-shot fault) and lands in the
  * summary as the recovery of probe "ceph".
  */
-export async function waitForClean(x: ExperimentExtension, env: Environment, boundMs: number, stallMs: number): Promise<void> {
+export async function waitForClean(x: ExperimentExtension, env: Environment, boundMs: number, stallMs: number, options: { whileFaultLasts?: boolean } = {}): Promise<void> {
   requireClusterProbe(x);
+  const whileFaultLasts = options.whileFaultLasts ?? false;
   if (x.planning) {
     if (!x.faultWindow().planned) throw new BadInput('"the cluster is HEALTH_OK with all PGs active+clean within" needs a fault earlier in the scenario', undefined, 'add a When step that injects a fault before this step');
-    x.plan(`judge: Ceph HEALTH_OK with all PGs active+clean within ${formatDuration(boundMs)} (progress-aware: fails after ${formatDuration(stallMs)} without progress)`);
+    x.plan(`judge: Ceph HEALTH_OK with all PGs active+clean within ${formatDuration(boundMs)}${whileFaultLasts ? ' of the injection, before the revert' : ''} (progress-aware: fails after ${formatDuration(stallMs)} without progress)`);
     return;
   }
   const window = x.faultWindow();
   const injected = window.start;
   if (injected === null) throw new ExperimentCompromised('no fault was injected, so recovery to clean cannot be measured');
-  const from = window.oneShot ? injected : window.end;
+  // While the fault lasts (e.g. re-replication after "out"): healing counts from the injection and must end before the revert.
+  const fromInjection = window.oneShot || whileFaultLasts;
+  const from = fromInjection ? injected : window.end;
   if (from === null) throw new ExperimentCompromised('the fault is not reverted yet, so recovery to clean cannot be measured');
   // A clean reading can be followed by peering a second later (a stale mgr digest): demand a few readings.
   const stabilizationMs = Math.max(x.stabilizationMs, 3000);
   const capAt = from + boundMs + stabilizationMs + 5000;
   const finding = () => findRecovery(cephSamples(x), { from, stabilizationMs });
-  x.say(`waiting for Ceph to be clean (bound ${formatDuration(boundMs)} from ${window.oneShot ? 'injection' : 'revert'}, stable for ${formatDuration(stabilizationMs)}, stall after ${formatDuration(stallMs)})`);
+  x.say(`waiting for Ceph to be clean (bound ${formatDuration(boundMs)} from ${fromInjection ? 'injection' : 'revert'}, stable for ${formatDuration(stabilizationMs)}, stall after ${formatDuration(stallMs)})`);
   let problem: WaitStalled | null = null;
   try {
     await waitWithProgress({
@@ -115,21 +142,32 @@ export async function waitForClean(x: ExperimentExtension, env: Environment, bou
   const recoveredAt = interpolatedRecoveryAt(found, from);
   const recoverMs = recoveredAt === null ? null : recoveredAt - from;
   const detectMs = interpolatedDetectMs(samples, injected);
-  const met = recoverMs !== null && recoverMs <= boundMs;
+  const revertedAt = x.faultWindow().end;
+  const revertedBefore = whileFaultLasts && recoveredAt !== null && revertedAt !== null && revertedAt < recoveredAt;
+  if (revertedBefore) x.say('the fault was reverted before Ceph was clean: that healing does not count as healing while the fault lasts');
+  const met = recoverMs !== null && recoverMs <= boundMs && !revertedBefore;
   const result: RecoveryResult = {
     probe: CEPH_PROBE,
     detectSeconds: detectMs === null ? null : round3(detectMs / 1000),
     recoverSeconds: recoverMs === null ? null : round3(recoverMs / 1000),
     boundSeconds: round3(boundMs / 1000),
     met,
-    from: window.oneShot ? 'injection' : 'revert',
+    from: fromInjection ? 'injection' : 'revert',
   };
   x.recordRecovery(result, recoveredAt);
+  const fromWall = Date.parse(wallClockAt(from));
+  // Up to the first sample of the stable clean stretch (recoveredAt is interpolated before it).
+  const stamped = recoveredAt === null ? null : pinpointActiveClean(samples, from, found.recoveredAt ?? recoveredAt);
+  if (stamped) {
+    const pgmapLine = await clusterLog(x, env, 'debug').then((events) => (events ? firstCleanPgmap(events, fromWall - 1) : undefined));
+    recordStampedEvent(x, { kind: 'active+clean', event: 'all PGs active+clean' }, stamped, fromWall, fromInjection ? 'injection' : 'revert', recoverMs, pgmapLine ? pgmapLine.epochMs - fromWall : null);
+  }
   const log = await monitorSaysHealthy(x, env, from);
   x.say(
     `${met ? 'ok' : 'NOT MET'}: Ceph ` +
       (recoverMs === null ? `not clean within ${formatDuration(boundMs)}: ${problem?.message ?? describeSample(samples.at(-1))}` : `clean after ${formatDuration(recoverMs)} (bound ${formatDuration(boundMs)})`) +
       (detectMs === null ? ', never unclean' : `, first unclean ${formatDuration(detectMs)} after injection`) +
+      (stamped ? `; all PGs active+clean at ${stamped.source}, ${formatDuration(stamped.stampMs - fromWall)} after the ${fromInjection ? 'injection' : 'revert'}${stamped.exact ? '' : ' (first version seen)'}` : '') +
       (log ? `; ${log}` : ''),
   );
   if (!met) {
@@ -148,22 +186,44 @@ async function monitorSaysHealthy(x: ExperimentExtension, env: Environment, from
   return `the monitor logged "Cluster is now healthy" ${formatDuration(healthy.epochMs - Date.parse(wallClockAt(from)))} after the ${x.faultWindow().oneShot ? 'injection' : 'revert'}`;
 }
 
+/**
+ * recordStampedEvent: adds an event timed by Ceph's stamp to the summary, with the probe's and the log's figure
+ * (both in ms after `fromWall`, the injection or revert on the wall clock).
+ */
+function recordStampedEvent(x: ExperimentExtension, what: { kind: string; event: string }, stamped: StampedEvent, fromWall: number, from: 'injection' | 'revert', probeMs: number | null, logMs: number | null): void {
+  const seconds = (ms: number | null): number | null => (ms === null ? null : round3(ms / 1000));
+  const event: MeasuredEvent = {
+    ...what,
+    at: new Date(stamped.stampMs).toISOString(),
+    afterSeconds: round3((stamped.stampMs - fromWall) / 1000),
+    from,
+    source: stamped.source,
+    exact: stamped.exact,
+    probeSeconds: seconds(probeMs),
+    logSeconds: seconds(logMs),
+  };
+  x.recordEvent(event);
+  x.timeline.record('note', `${what.event}: ${stamped.source} ${formatDuration(stamped.stampMs - fromWall)} after the ${from}`, { ...event });
+}
+
 /** clusterLog: the monitor's recent cluster log (`ceph log last`), or null (said once) when it cannot be read. */
-async function clusterLog(x: ExperimentExtension, env: Environment): Promise<ClusterLogEvent[] | null> {
+async function clusterLog(x: ExperimentExtension, env: Environment, level: 'debug' | 'info' = 'info'): Promise<ClusterLogEvent[] | null> {
   try {
-    return await cephClientFor(env).clusterLog(50);
+    return await cephClientFor(env).clusterLog(50, level);
   } catch (error) {
     x.say(`could not read the cluster log (${String(error).slice(0, 160)}): times are the probe's only`);
     return null;
   }
 }
 
-export type OsdEvent = 'down' | 'out';
+export type { OsdEvent };
 
-/** OsdEventTiming: when an OSD event happened after the injection, by the probe and by the monitor's log. */
+/** OsdEventTiming: when an OSD event happened after the injection, by Ceph's OSD map, the probe and the monitor's log. */
 export interface OsdEventTiming {
   osd: number;
   event: OsdEvent;
+  /** From the OSD map epoch that first says so (the monitor's stamp of that epoch), when the readings carry epochs. */
+  osdmapMs: number | null;
   /** From the samples: halfway between the last reading without and the first with the event. */
   probeMs: number | null;
   /** From the monitor's cluster log stamp, when the log has the event. */
@@ -193,7 +253,7 @@ export async function osdEventWithin(x: ExperimentExtension, env: Environment, o
   if (x.planning) {
     if (!x.faultWindow().planned) throw new BadInput(`"osd.${osd} is ${what} within" needs a fault earlier in the scenario`, undefined, 'add a When step that injects a fault before this step');
     x.plan(`judge: osd.${osd} is ${what} within ${formatDuration(boundMs)} of the injection (probe readings, checked against the cluster log)`);
-    return { osd, event, probeMs: null, monitorMs: null };
+    return { osd, event, osdmapMs: null, probeMs: null, monitorMs: null };
   }
   const injected = x.lastInjectedAt();
   if (injected === null) throw new ExperimentCompromised(`no fault was injected, so "osd.${osd} is ${what}" cannot be measured`);
@@ -205,15 +265,24 @@ export async function osdEventWithin(x: ExperimentExtension, env: Environment, o
   }
   const probeMs = at === null ? null : Math.max(0, at - injected);
   const injectedWall = Date.parse(wallClockAt(injected));
-  const events = await clusterLog(x, env);
-  const logged = events ? firstEvent(events, event === 'down' ? 'osd-down' : 'osd-out', { osd, sinceMs: injectedWall }) : undefined;
+  // A kill can take the OSD down while the fault's apply() still runs: look for the event from apply's start.
+  const applyStarted = x.lastApplyStartedAt() ?? injected;
+  const searchFromWall = Date.parse(wallClockAt(applyStarted));
+  // The debug level holds the "osdmap eN" lines (the commit of the epoch that marks the OSD down/out).
+  const events = await clusterLog(x, env, 'debug');
+  const logged = events ? firstEvent(events, event === 'down' ? 'osd-down' : 'osd-out', { osd, sinceMs: searchFromWall }) : undefined;
   const monitorMs = logged ? Math.max(0, logged.epochMs - injectedWall) : null;
-  const judged = monitorMs ?? probeMs;
-  const timing: OsdEventTiming = { osd, event, probeMs, monitorMs };
+  const ceph = cephClientFor(env);
+  const stamped = at === null ? null : await pinpointOsdEvent(cephSamples(x), osd, event, applyStarted, async (epoch) => parseOsdDump(await ceph.json(['osd', 'dump', String(epoch)])));
+  const osdmapMs = stamped ? Math.max(0, stamped.stampMs - injectedWall) : null;
+  const epochLine = stamped && events ? osdmapCommitted(events, stamped.version) : undefined;
+  if (stamped) recordStampedEvent(x, { kind: `osd-${event}`, event: `osd.${osd} ${what}` }, stamped, injectedWall, 'injection', probeMs, epochLine ? epochLine.epochMs - injectedWall : null);
+  const judged = osdmapMs ?? monitorMs ?? probeMs;
+  const timing: OsdEventTiming = { osd, event, osdmapMs, probeMs, monitorMs };
   const text = (ms: number | null): string => (ms === null ? 'not seen' : formatDuration(ms));
-  x.timeline.record('note', `osd.${osd} ${what}: probe ${text(probeMs)}, monitor log ${text(monitorMs)} after the injection`, { osd, event, probeSeconds: probeMs === null ? null : round3(probeMs / 1000), monitorSeconds: monitorMs === null ? null : round3(monitorMs / 1000), boundSeconds: round3(boundMs / 1000) });
+  const source = stamped ? `${stamped.source} ${text(osdmapMs)}${epochLine ? ` (logged ${text(epochLine.epochMs - injectedWall)})` : ''}, ` : '';
   const met = judged !== null && judged <= boundMs;
-  x.say(`${met ? 'ok' : 'NOT MET'}: osd.${osd} ${what} after ${text(judged)} (bound ${formatDuration(boundMs)}; probe ${text(probeMs)}, monitor log ${text(monitorMs)})`);
+  x.say(`${met ? 'ok' : 'NOT MET'}: osd.${osd} ${what} after ${text(judged)} (bound ${formatDuration(boundMs)}; ${source}probe ${text(probeMs)}, monitor's decision ${text(monitorMs)})`);
   if (!met) {
     throw new HypothesisRefuted(`osd.${osd} was ${judged === null ? `not ${what} within ${formatDuration(boundMs)}` : `${what} only after ${formatDuration(judged)}, beyond the bound of ${formatDuration(boundMs)}`}`, { ...timing, boundSeconds: round3(boundMs / 1000) });
   }

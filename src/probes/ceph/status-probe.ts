@@ -1,20 +1,24 @@
 /**
- * CephStatusProbe: samples the cluster every period through the ceph CLI — `status` and `osd dump` in ONE CLI
- * process (commands on standard input, one JSON answer per line), because each `ceph` start costs ~0.5 s of
- * Python on a small machine. Every measurement gives three samples with the same start time, so the existing
- * availability and recovery math applies to each:
+ * CephStatusProbe: samples the cluster every period — through a librados session (rados-session.ts: `status` and
+ * `osd dump` from the monitors, the PG map's version, stamp and state counts from the manager, milliseconds each),
+ * or, where the client node has no python3-rados, through the ceph CLI (`status` and `osd dump` in ONE CLI process,
+ * ~0.5 s of Python per reading, no PG map stamps). Every measurement gives three samples with the same start
+ * time, so the existing availability and recovery math applies to each:
  *   ceph          ok when ceph-health and ceph-pgs are both ok ("the cluster is clean")
  *   ceph-health   ok when HEALTH_OK, or every failing check is on the allow-list
  *   ceph-pgs      ok when PGs are reported and all of them are active+clean
  * The samples also carry the figures (PG state counts, degraded/misplaced ratios, recovery throughput, OSDs up
- * and in, which OSDs are down or out, the flags), from which the seen-down and marked-out times are read.
+ * and in, which OSDs are down or out, the flags) and Ceph's own stamps — the OSD map epoch and when the monitor
+ * made it, the PG map version and when the manager made it — from which the seen-down, marked-out and
+ * active+clean times are pinpointed (observe.ts).
  * A CLI that cannot answer (no monitor quorum, timeout) gives measurement problems, never "clean".
  */
 import { now } from '../../core/clock';
 import { CommandTimeout } from '../../executors/command';
 import type { CephClient } from '../../clients/ceph/client';
-import { activeCleanCount, parseOsdDump, parseStatus } from '../../clients/ceph/parse';
-import type { CephStatus, HealthStatus, OsdDump } from '../../clients/ceph/types';
+import { activeCleanCount, parseOsdDump, parsePgMapSummary, parsePgStat, parseStatus } from '../../clients/ceph/parse';
+import { RadosSession } from '../../clients/ceph/rados-session';
+import type { CephStatus, HealthStatus, OsdDump, PgMapSummary, PgStat } from '../../clients/ceph/types';
 import { Measurement, PeriodicSampler, Probe } from '../probe';
 import type { Sample } from '../sample';
 
@@ -43,14 +47,46 @@ export interface CephSample extends Sample {
   down?: number[];
   out?: number[];
   flags?: string[];
+  /** The OSD map epoch of this reading, and when the monitor made it (epoch ms; NaN when unknown). */
+  osdmapEpoch?: number;
+  osdmapModifiedMs?: number;
+  /** The manager's PG map version whose state counts this reading judged, and its stamp (epoch ms). */
+  pgmapVersion?: number;
+  pgmapStampMs?: number;
   /** Monotonic time the answer arrived: the reading reflects the cluster somewhere between t and this. */
   answeredAt?: number;
 }
 
-/** CephReading: one batched answer. */
+/** CephReading: one batched answer; `pgs` is the manager's PG map when it could be read consistently. */
 export interface CephReading {
   status: CephStatus;
   dump: OsdDump;
+  pgs?: { map: PgMapSummary; stat: PgStat };
+}
+
+/**
+ * readThroughSession: `status` and `osd dump` from the monitors, and the manager's PG state counts bracketed by
+ * its PG map version (`pg dump summary`, `pg stat`, `pg dump summary`): only when both versions agree do the
+ * counts belong to that version and its stamp (two retries: the map moves with every OSD map epoch while PGs
+ * peer). A manager that is down or busy, or a map that keeps moving, leaves `pgs` out for this reading.
+ */
+export async function readThroughSession(session: RadosSession, timeoutMs: number): Promise<CephReading> {
+  const managerTimeoutMs = Math.min(timeoutMs, 2000);
+  const readPgs = async (): Promise<CephReading['pgs']> => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = parsePgMapSummary(await session.json('mgr', { prefix: 'pg dump', dumpcontents: ['summary'] }, managerTimeoutMs));
+      const stat = parsePgStat(await session.json('mgr', { prefix: 'pg stat' }, managerTimeoutMs));
+      const after = parsePgMapSummary(await session.json('mgr', { prefix: 'pg dump', dumpcontents: ['summary'] }, managerTimeoutMs));
+      if (before.version === after.version) return { map: after, stat };
+    }
+    return undefined;
+  };
+  const [statusText, dumpText, pgs] = await Promise.all([
+    session.json('mon', { prefix: 'status' }, timeoutMs),
+    session.json('mon', { prefix: 'osd dump' }, timeoutMs),
+    readPgs().catch(() => undefined),
+  ]);
+  return { status: parseStatus(statusText), dump: parseOsdDump(dumpText), ...(pgs ? { pgs } : {}) };
 }
 
 /** readCluster: `status` and `osd dump` through one CLI process. */
@@ -65,11 +101,14 @@ export async function readCluster(ceph: CephClient, timeoutMs: number): Promise<
 
 /** judgeReading: the three samples' verdicts and the shared figures of one reading. */
 export function judgeReading(reading: CephReading, allowedChecks: readonly string[]): { clean: boolean; healthOk: boolean; pgsOk: boolean; figures: Omit<CephSample, 'probe' | 't' | 'ok'> } {
-  const { status, dump } = reading;
+  const { status, dump, pgs } = reading;
   const checks = status.health.checks.map((c) => c.code);
   const healthOk = status.health.status === 'HEALTH_OK' || checks.every((code) => allowedChecks.includes(code));
-  const activeClean = activeCleanCount(status.pgmap.pgsByState);
-  const pgsOk = status.mgrAvailable && status.pgmap.numPgs > 0 && activeClean === status.pgmap.numPgs;
+  // The manager's own PG map when it was read (fresher than the monitor's digest of it, and stamped).
+  const pgsByState = pgs ? pgs.stat.pgsByState : status.pgmap.pgsByState;
+  const numPgs = pgs ? pgs.stat.numPgs : status.pgmap.numPgs;
+  const activeClean = activeCleanCount(pgsByState);
+  const pgsOk = (pgs !== undefined || status.mgrAvailable) && numPgs > 0 && activeClean === numPgs;
   return {
     clean: healthOk && pgsOk,
     healthOk,
@@ -78,8 +117,8 @@ export function judgeReading(reading: CephReading, allowedChecks: readonly strin
       health: status.health.status,
       checks,
       activeClean,
-      numPgs: status.pgmap.numPgs,
-      pgStates: status.pgmap.pgsByState.map((s) => `${s.count} ${s.state}`).join(', '),
+      numPgs,
+      pgStates: pgsByState.map((s) => `${s.count} ${s.state}`).join(', '),
       degradedObjects: status.pgmap.degradedObjects,
       misplacedObjects: status.pgmap.misplacedObjects,
       degradedRatio: status.pgmap.degradedRatio,
@@ -91,6 +130,9 @@ export function judgeReading(reading: CephReading, allowedChecks: readonly strin
       down: dump.osds.filter((o) => !o.up).map((o) => o.id),
       out: dump.osds.filter((o) => !o.in).map((o) => o.id),
       flags: dump.flags,
+      osdmapEpoch: dump.epoch,
+      osdmapModifiedMs: dump.modifiedMs,
+      ...(pgs ? { pgmapVersion: pgs.map.version, pgmapStampMs: pgs.map.stampMs } : {}),
     },
   };
 }
@@ -102,30 +144,58 @@ export interface CephStatusProbeOptions {
   onSample: (sample: Sample) => void;
 }
 
+/** How long a probe's librados session may live: longer than any scenario; it ends with the probe anyway. */
+const SESSION_MAX_SECONDS = 6 * 3600;
+
 export class CephStatusProbe implements Probe {
   readonly name = CEPH_PROBE;
   readonly description: string;
   private readonly sampler: PeriodicSampler;
+  /** The librados session; null before the first reading; a string says why the CLI is used instead. */
+  private session: RadosSession | string | null = null;
+  private sessionStarting: Promise<void> | null = null;
 
   constructor(private readonly options: CephStatusProbeOptions) {
     // The CLI needs ~0.5-1 s on a busy small machine: give it two periods, at least 5 s.
     const timeoutMs = Math.max(5000, 2000 / options.rateHz);
-    this.description = `ceph status + osd dump on ${options.ceph.executor.description} at ${options.rateHz} Hz`;
+    this.description = `ceph status + osd dump + PG map on ${options.ceph.executor.description} at ${options.rateHz} Hz (librados session; the CLI where it cannot start)`;
     this.sampler = new PeriodicSampler({ name: CEPH_PROBE, rateHz: options.rateHz, timeoutMs, measure: (t) => this.measure(t, timeoutMs), onSample: options.onSample });
+  }
+
+  /** via: how the probe reads the cluster ("librados session" or "ceph CLI (why)"), once the first reading ran. */
+  get via(): string {
+    if (this.session === null) return 'not started';
+    return typeof this.session === 'string' ? `ceph CLI (${this.session})` : 'librados session';
   }
 
   start(): void {
     this.sampler.start();
   }
 
-  stop(): Promise<void> {
-    return this.sampler.stop();
+  async stop(): Promise<void> {
+    await this.sampler.stop();
+    await this.sessionStarting;
+    if (this.session instanceof RadosSession) await this.session.stop();
+  }
+
+  private async ensureSession(): Promise<void> {
+    if (this.session !== null) return;
+    this.sessionStarting ??= RadosSession.start(this.options.ceph.executor, this.options.ceph.access, SESSION_MAX_SECONDS).then(
+      (session) => void (this.session = session),
+      (error: unknown) => void (this.session = error instanceof Error ? error.message : String(error)),
+    );
+    await this.sessionStarting;
+  }
+
+  private async read(timeoutMs: number): Promise<CephReading> {
+    await this.ensureSession();
+    return this.session instanceof RadosSession ? readThroughSession(this.session, timeoutMs) : readCluster(this.options.ceph, timeoutMs);
   }
 
   private async measure(t: number, timeoutMs: number): Promise<Measurement> {
     let reading: CephReading;
     try {
-      reading = await readCluster(this.options.ceph, timeoutMs);
+      reading = await this.read(timeoutMs);
     } catch (error) {
       const why = error instanceof CommandTimeout ? 'timeout' : `ceph-unreadable: ${String(error).slice(0, 200)}`;
       for (const probe of [CEPH_HEALTH_PROBE, CEPH_PGS_PROBE]) this.options.onSample({ probe, t, ok: false, error: why, measurementProblem: true });

@@ -1,0 +1,58 @@
+/**
+ * Test data for Ceph scenarios: objects written to a pool before the fault so that healing has something to move
+ * (backfill, re-replication after "out"), and removed when the scenario ends. N objects of 1 MiB named
+ * `scs-chaos-data-<run id>-<n>` (recognisably ours), written by one shell loop of `rados put` on the Ceph client
+ * node (`rados` is a C++ binary: ~50 ms a call), so the step costs seconds, not a CLI start per object.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Executor } from '../../executors/executor';
+import { shellQuote } from '../../executors/executor';
+import type { CephAccess } from '../../clients/ceph/client';
+import { radosArgv } from './io-probe';
+
+/** The most test data one step may write (MiB): a lab pool lives in RAM (memstore), three copies of it. */
+export const MAX_TEST_DATA_MIB = 256;
+const OBJECT_BYTES = 1024 * 1024;
+
+export class CephTestData {
+  private readonly id = randomBytes(3).toString('hex');
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly access: CephAccess,
+    readonly pool: string,
+    readonly mib: number,
+  ) {}
+
+  objectName(n: number): string {
+    return `scs-chaos-data-${this.id}-${n}`;
+  }
+
+  /** writeScript: one random 1 MiB file, put under every object name; the file is removed on every exit. */
+  writeScript(): string {
+    const put = radosArgv(this.access, ['-p', this.pool, 'put']).map(shellQuote).join(' ');
+    return [
+      'set -e',
+      'f=$(mktemp)',
+      'trap \'rm -f "$f"\' EXIT',
+      `head -c ${OBJECT_BYTES} /dev/urandom > "$f"`,
+      `i=0; while [ "$i" -lt ${this.mib} ]; do ${put} ${shellQuote(`scs-chaos-data-${this.id}-`)}"$i" "$f"; i=$((i + 1)); done`,
+    ].join('\n');
+  }
+
+  /** write: puts every object; throws with rados's message when one fails (the ones written are still removed by remove()). */
+  async write(): Promise<void> {
+    const result = await this.executor.runScript(this.writeScript(), { timeoutMs: 30_000 + this.mib * 5_000 });
+    if (result.code !== 0) throw new Error(`writing ${this.mib} MiB of test data into pool ${this.pool} failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+  }
+
+  /** remove: removes every object name this data set may have written (absent ones are ignored). */
+  async remove(): Promise<void> {
+    const names = Array.from({ length: this.mib }, (_, n) => this.objectName(n));
+    const rm = radosArgv(this.access, ['-p', this.pool, 'rm']).map(shellQuote).join(' ');
+    // One rm per object: `rados rm a b c` stops at the first absent object.
+    const script = names.map((name) => `${rm} ${shellQuote(name)} 2>/dev/null || true`).join('\n');
+    const result = await this.executor.runScript(script, { timeoutMs: 30_000 + this.mib * 2_000 });
+    if (result.code !== 0) throw new Error(`removing the test data from pool ${this.pool} failed (exit ${result.code}): ${result.stderr.trim()}`);
+  }
+}
