@@ -21,24 +21,35 @@ export const LAB_TOOLS = {
 export type LabTool = keyof typeof LAB_TOOLS;
 
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const found = new Map<LabTool, string>();
+const found = new Map<string, string>();
 
-/** toolPath returns the absolute path of `tool`; throws naming the package and lab/install-packages.sh when it is missing. */
-export function toolPath(tool: LabTool): string {
-  const cached = found.get(tool);
+/**
+ * findProgram: the absolute path of an executable `name` on PATH or in the system directories (a non-root PATH
+ * often lacks /usr/sbin), or undefined. Found paths are remembered for the process. Every lab program lookup
+ * (lab, Prometheus, Ceph) goes through here.
+ */
+export function findProgram(name: string): string | undefined {
+  const cached = found.get(name);
   if (cached) return cached;
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SYSTEM_DIRS];
   for (const dir of dirs) {
-    const candidate = join(dir, tool);
+    const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
-      found.set(tool, candidate);
+      found.set(name, candidate);
       return candidate;
     } catch {
       // not in this directory
     }
   }
-  throw new Error(`the lab needs ${tool} from the Debian package ${LAB_TOOLS[tool]}, which is not installed: run lab/install-packages.sh as root`);
+  return undefined;
+}
+
+/** toolPath returns the absolute path of `tool`; throws naming the package and lab/install-packages.sh when it is missing. */
+export function toolPath(tool: LabTool): string {
+  const path = findProgram(tool);
+  if (path === undefined) throw new Error(`the lab needs ${tool} from the Debian package ${LAB_TOOLS[tool]}, which is not installed: run lab/install-packages.sh as root`);
+  return path;
 }
 
 /** requireLabTools checks every program the lab runs, so a missing one stops `lab up` before anything is touched. */

@@ -2,8 +2,7 @@
  * The Ceph programs the lab runs, found by absolute path like lab/tools.ts finds the lab's; a missing one is
  * reported with its Debian package and the install script's flag.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findProgram } from '../tools';
 
 /** CEPH_TOOLS maps each Ceph program the lab runs to the Debian package that ships it. */
 export const CEPH_TOOLS = {
@@ -17,21 +16,11 @@ export const CEPH_TOOLS = {
 /** CephTool: the name of a Ceph program the lab runs. */
 export type CephTool = keyof typeof CEPH_TOOLS;
 
-const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
 /** cephToolPath returns the absolute path of `tool`; throws naming the package and `lab/install-packages.sh --with-ceph` when missing. */
 export function cephToolPath(tool: CephTool): string {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SYSTEM_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, tool);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  throw new Error(`lab up --with ceph needs ${tool} from the Debian package ${CEPH_TOOLS[tool]}, which is not installed: run bash lab/install-packages.sh --with-ceph as root`);
+  const path = findProgram(tool);
+  if (path === undefined) throw new Error(`lab up --with ceph needs ${tool} from the Debian package ${CEPH_TOOLS[tool]}, which is not installed: run bash lab/install-packages.sh --with-ceph as root`);
+  return path;
 }
 
 /** requireCephTools checks every Ceph program, so a missing one stops `lab up --with ceph` before anything is touched. */

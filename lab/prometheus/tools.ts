@@ -2,8 +2,7 @@
  * The Prometheus programs, found by absolute path like lab/tools.ts finds the lab's (a non-root PATH often lacks
  * /usr/sbin); a missing one is reported with its Debian package and the script that installs it.
  */
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findProgram } from '../tools';
 
 /** PROMETHEUS_TOOLS maps each Prometheus program to the Debian package that ships it. */
 export const PROMETHEUS_TOOLS = {
@@ -14,21 +13,9 @@ export const PROMETHEUS_TOOLS = {
 /** PrometheusTool: the name of a Prometheus program. */
 export type PrometheusTool = keyof typeof PROMETHEUS_TOOLS;
 
-const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
 /** findPrometheusTool returns the absolute path of `tool`, or undefined when it is not installed. */
 export function findPrometheusTool(tool: PrometheusTool): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SYSTEM_DIRS];
-  for (const dir of dirs) {
-    const candidate = join(dir, tool);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
+  return findProgram(tool);
 }
 
 /** prometheusToolPath returns the absolute path of `tool`; throws naming the package and lab/install-packages.sh when missing. */

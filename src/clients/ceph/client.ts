@@ -51,7 +51,7 @@ export class CephCommandFailed extends Error {
 export const EXIT_EBUSY = 16;
 
 export interface CephClientOptions {
-  /** Per command: the CLI's own `--connect-timeout` is this minus a second, so it fails before it is killed. */
+  /** Per command: the CLI's own `--connect-timeout` is 70 % of this, so it fails before it is killed. */
   timeoutMs?: number;
 }
 
@@ -78,7 +78,9 @@ export class CephClient {
     if (this.access.cluster) argv.push('--cluster', this.access.cluster);
     if (this.access.user) argv.push(this.access.user.includes('.') ? '--name' : '--id', this.access.user);
     if (this.access.keyring) argv.push('--keyring', this.access.keyring);
-    const connectSeconds = Math.max(1, Math.floor(this.timeoutMs / 1000) - 1);
+    // The CLI must give up by itself (its own words, not a kill): leave it 30 % of the time, at least a second, to
+    // start Python on a loaded machine and print why.
+    const connectSeconds = Math.max(1, Math.floor((this.timeoutMs * 0.7) / 1000));
     argv.push('--connect-timeout', String(connectSeconds), ...args);
     return argv;
   }

@@ -80,10 +80,10 @@ describe('systemd and cephadm backends (RecordingExecutorDouble)', () => {
     const node = new RecordingExecutorDouble().on('orch daemon stop osd.1', { stdout: "Scheduled to stop osd.1 on host 'node-1'\n" }).on('orch ps', { stdout: '[{"daemon_type":"osd","daemon_id":"1","status_desc":"stopped"}]' });
     const control = new CephadmOsdControl(new CephClient(node, { conf: '/etc/ceph/ceph.conf' }), 'node-1');
     await control.stop(1);
-    assert.deepEqual(node.calls[0]?.argv, ['ceph', '--conf', '/etc/ceph/ceph.conf', '--connect-timeout', '29', 'orch', 'daemon', 'stop', 'osd.1']);
+    assert.deepEqual(node.calls[0]?.argv, ['ceph', '--conf', '/etc/ceph/ceph.conf', '--connect-timeout', '21', 'orch', 'daemon', 'stop', 'osd.1']);
     assert.deepEqual(await control.state(1), { state: 'stopped' });
     assert.deepEqual(node.calls[1]?.argv?.slice(-2), ['--format', 'json']);
-    assert.deepEqual(await control.startScript(1), { node: 'node-1', script: 'ceph --conf /etc/ceph/ceph.conf --connect-timeout 29 orch daemon start osd.1' });
+    assert.deepEqual(await control.startScript(1), { node: 'node-1', script: 'ceph --conf /etc/ceph/ceph.conf --connect-timeout 21 orch daemon start osd.1' });
   });
 });
 

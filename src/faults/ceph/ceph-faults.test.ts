@@ -141,11 +141,11 @@ describe('OSD out/in', () => {
     assert.equal(fault.target.node.name, 'local');
     assert.match(await fault.planCheck(), /osd\.2 on node-2: osd\.2 may be faulted: HEALTH_OK/);
     const prepared = await fault.prepare('abcd1234');
-    assert.equal(prepared.revertScript, 'ceph --conf /etc/ceph/t.conf --connect-timeout 29 osd in 2');
+    assert.equal(prepared.revertScript, 'ceph --conf /etc/ceph/t.conf --connect-timeout 21 osd in 2');
     assert.equal(osdInScript(ctx.ceph, 2), prepared.revertScript);
     shSyntaxOk(prepared.revertScript ?? '');
     await prepared.apply();
-    assert.ok(cli.texts().includes('ceph --conf /etc/ceph/t.conf --connect-timeout 29 osd out 2'));
+    assert.ok(cli.texts().includes('ceph --conf /etc/ceph/t.conf --connect-timeout 21 osd out 2'));
   });
 
   it('refuses an OSD that is already out: the revert would mark it in', async () => {
@@ -172,10 +172,10 @@ describe('cluster flags', () => {
     assert.match(await fault.planCheck(), /noout already set and left as it is/);
     const prepared = await fault.prepare('abcd1234');
     assert.deepEqual(prepared.preState.setByThisInjection, ['norecover']);
-    assert.equal(prepared.revertScript, 'rc=0\nceph --conf /etc/ceph/t.conf --connect-timeout 29 osd unset norecover || rc=1\nexit $rc');
+    assert.equal(prepared.revertScript, 'rc=0\nceph --conf /etc/ceph/t.conf --connect-timeout 21 osd unset norecover || rc=1\nexit $rc');
     shSyntaxOk(prepared.revertScript ?? '');
     await prepared.apply();
-    assert.equal(cli.texts().filter((t) => / osd (set|unset) /.test(t)).join('\n'), 'ceph --conf /etc/ceph/t.conf --connect-timeout 29 osd set norecover');
+    assert.equal(cli.texts().filter((t) => / osd (set|unset) /.test(t)).join('\n'), 'ceph --conf /etc/ceph/t.conf --connect-timeout 21 osd set norecover');
     shSyntaxOk(unsetFlagsScript(new CephClient(cli), []));
   });
 });

@@ -18,7 +18,7 @@ const oneLine = (name: string): string => JSON.stringify(JSON.parse(fixture(name
 
 describe('Ceph status probe', () => {
   it('reads status and osd dump from ONE ceph process (commands on stdin, one JSON per line)', async () => {
-    const double = new RecordingExecutorDouble('double of the ceph host', { kind: 'local' }).on(/^ceph --conf \/c --connect-timeout 29 --format json$/, { stdout: `${oneLine('down1.status.json')}\n\n${oneLine('down1.osd-dump.json')}\n\n` });
+    const double = new RecordingExecutorDouble('double of the ceph host', { kind: 'local' }).on(/^ceph --conf \/c --connect-timeout 21 --format json$/, { stdout: `${oneLine('down1.status.json')}\n\n${oneLine('down1.osd-dump.json')}\n\n` });
     const reading = await readCluster(new CephClient(double, { conf: '/c' }), 5000);
     assert.equal(double.calls[0]?.input, 'status\nosd dump\n');
     const judged = judgeReading(reading, []);
