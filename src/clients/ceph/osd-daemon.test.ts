@@ -18,15 +18,7 @@ import { fixture } from './fixtures';
 import { osdHostName } from './from-environment';
 import { CephadmOsdControl, cephadmOsdCommands, HostShellOsdControl, labOsdCommands, parseCephadmState, systemdOsdCommands } from './osd-daemon';
 import { parseOsdTree } from './parse';
-
-const waitFor = async (condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> => {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await condition()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return condition();
-};
+import { waitUntil } from '../../../test/support/wait-until';
 
 describe('command lines of the shell backends', () => {
   it('lab: supervisorctl with {node} and {id} filled in', () => {
@@ -115,7 +107,7 @@ describe('lab backend against a real supervisord of our own (LocalExecutor)', { 
     );
     supervisord = spawn('supervisord', ['-c', join(nodeDir, 'supervisord.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     supervisord.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
-    assert.equal(await waitFor(async () => (await control().state(0)).state === 'running', 8000), true, `supervisord did not start the program: ${log}`);
+    assert.equal(await waitUntil(async () => (await control().state(0)).state === 'running', 8000), true, `supervisord did not start the program: ${log}`);
   });
 
   after(async () => {

@@ -23,7 +23,6 @@ import type { RecoveryResult } from '../../report/summary-types';
 import { round3 } from '../../core/scenario-files';
 import { CEPH_HEALTH_PROBE, CEPH_PGS_PROBE, CEPH_PROBE, CephSample, CephStatusProbe } from './status-probe';
 import { RadosIoProbe, readProbeName, writeProbeName } from './io-probe';
-import { CephTestData, MAX_TEST_DATA_MIB } from './test-data';
 
 /** probeCluster: samples `ceph status` + `osd dump` at `rateHz` (probes ceph, ceph-health, ceph-pgs). */
 export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = []): void {
@@ -54,22 +53,30 @@ export function probeClientIo(x: ExperimentExtension, env: Environment, pool: st
 }
 
 /**
- * writeTestData: writes `mib` MiB of test data into `pool` before the fault and removes it when the scenario ends
- * (every path). The pool's data is what recovery has to move; an empty lab pool heals by peering alone.
+ * waitOnCluster: a progress-aware wait (core/wait.ts) on the cluster probe's samples — progress is the active+clean
+ * count and the objects left to heal, progress lines go to the run log. A stall or the cap is returned, not thrown
+ * (the caller judges); an interruption is thrown.
  */
-export async function writeTestData(x: ExperimentExtension, env: Environment, pool: string, mib: number): Promise<void> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(pool)) throw new BadInput(`"${pool}" is not a plain pool name`, undefined, 'name an existing pool, e.g. "scs-chaos-lab"');
-  if (!(Number.isInteger(mib) && mib >= 1 && mib <= MAX_TEST_DATA_MIB)) throw new BadInput(`${mib} MiB of test data is out of range`, undefined, `use 1 to ${MAX_TEST_DATA_MIB} MiB`);
-  const spec = cephSpecOf(env);
-  if (x.planning) {
-    x.plan(`write ${mib} MiB of test data (${mib} objects scs-chaos-data-*) into pool ${pool} on ${spec.executorNode}; removed at the end of the scenario`);
-    return;
+async function waitOnCluster(x: ExperimentExtension, what: string, stallMs: number, capMs: number, done: () => boolean): Promise<WaitStalled | null> {
+  try {
+    await waitWithProgress({
+      what,
+      intervalMs: 250,
+      stallMs,
+      capMs,
+      signal: x.signal(),
+      onProgress: (line) => x.say(line),
+      poll: async () => {
+        const latest = cephSamples(x).at(-1);
+        return { done: done(), progress: progressOf(latest), detail: describeSample(latest) };
+      },
+    });
+    return null;
+  } catch (error) {
+    x.throwIfInterrupted();
+    if (!(error instanceof WaitStalled)) throw error;
+    return error;
   }
-  const data = new CephTestData(executorOfNode(env, spec.executorNode), cephAccessOf(spec), pool, mib);
-  x.atScenarioEnd(`${mib} MiB of test data removed from pool ${pool}`, () => data.remove());
-  const started = now();
-  await data.write();
-  x.say(`wrote ${mib} MiB of test data into pool ${pool} in ${formatDuration(now() - started)}`);
 }
 
 function requireClusterProbe(x: ExperimentExtension): void {
@@ -118,25 +125,7 @@ export async function waitForClean(x: ExperimentExtension, env: Environment, bou
   const capAt = from + boundMs + stabilizationMs + 5000;
   const finding = () => findRecovery(cephSamples(x), { from, stabilizationMs });
   x.say(`waiting for Ceph to be clean (bound ${formatDuration(boundMs)} from ${fromInjection ? 'injection' : 'revert'}, stable for ${formatDuration(stabilizationMs)}, stall after ${formatDuration(stallMs)})`);
-  let problem: WaitStalled | null = null;
-  try {
-    await waitWithProgress({
-      what: 'Ceph to be HEALTH_OK with all PGs active+clean',
-      intervalMs: 250,
-      stallMs,
-      capMs: Math.max(0, capAt - now()),
-      signal: x.signal(),
-      onProgress: (line) => x.say(line),
-      poll: async () => {
-        const latest = cephSamples(x).at(-1);
-        return { done: finding().recoveredAt !== null, progress: progressOf(latest), detail: describeSample(latest) };
-      },
-    });
-  } catch (error) {
-    x.throwIfInterrupted();
-    if (!(error instanceof WaitStalled)) throw error;
-    problem = error;
-  }
+  const problem = await waitOnCluster(x, 'Ceph to be HEALTH_OK with all PGs active+clean', stallMs, Math.max(0, capAt - now()), () => finding().recoveredAt !== null);
   const samples = cephSamples(x);
   const found = finding();
   const recoveredAt = interpolatedRecoveryAt(found, from);
@@ -309,24 +298,11 @@ export async function settleBeforeSteadyState(x: ExperimentExtension): Promise<v
     return firstGoodAfter ? firstGoodAfter.t : null;
   };
   const started = now();
-  try {
-    await waitWithProgress({
-      what: 'Ceph to settle (HEALTH_OK with all PGs active+clean) before the steady state',
-      intervalMs: 250,
-      stallMs: 60_000,
-      capMs: SETTLE_CAP_MS,
-      signal: x.signal(),
-      onProgress: (line) => x.say(line),
-      poll: async () => {
-        const since = cleanSince();
-        const latest = cephSamples(x).at(-1);
-        return { done: since !== null && now() - since >= settledFor, progress: progressOf(latest), detail: describeSample(latest) };
-      },
-    });
-    if (now() - started > settledFor + 2000) x.say(`Ceph settled after ${formatDuration(now() - started)} (the previous scenario's healing)`);
-  } catch (error) {
-    x.throwIfInterrupted();
-    if (!(error instanceof WaitStalled)) throw error;
-    x.say(`Ceph did not settle: ${error.message}; judging the steady state anyway`);
-  }
+  const what = 'Ceph to settle (HEALTH_OK with all PGs active+clean) before the steady state';
+  const problem = await waitOnCluster(x, what, 60_000, SETTLE_CAP_MS, () => {
+    const since = cleanSince();
+    return since !== null && now() - since >= settledFor;
+  });
+  if (problem) x.say(`Ceph did not settle: ${problem.message}; judging the steady state anyway`);
+  else if (now() - started > settledFor + 2000) x.say(`Ceph settled after ${formatDuration(now() - started)} (the previous scenario's healing)`);
 }

@@ -5,9 +5,15 @@
  * node (`rados` is a C++ binary: ~50 ms a call), so the step costs seconds, not a CLI start per object.
  */
 import { randomBytes } from 'node:crypto';
+import { now } from '../../core/clock';
+import { formatDuration } from '../../core/duration';
+import { BadInput } from '../../core/errors';
+import type { ExperimentExtension } from '../../core/experiment';
+import type { Environment } from '../../environment/types';
 import type { Executor } from '../../executors/executor';
 import { shellQuote } from '../../executors/executor';
 import type { CephAccess } from '../../clients/ceph/client';
+import { cephAccessOf, cephSpecOf, executorOfNode } from '../../clients/ceph/from-environment';
 import { radosArgv } from './io-probe';
 
 /** The most test data one step may write (MiB): a lab pool lives in RAM (memstore), three copies of it. */
@@ -55,4 +61,23 @@ export class CephTestData {
     const result = await this.executor.runScript(script, { timeoutMs: 30_000 + this.mib * 2_000 });
     if (result.code !== 0) throw new Error(`removing the test data from pool ${this.pool} failed (exit ${result.code}): ${result.stderr.trim()}`);
   }
+}
+
+/**
+ * writeTestData: writes `mib` MiB of test data into `pool` before the fault and removes it when the scenario ends
+ * (every path). The pool's data is what recovery has to move; an empty lab pool heals by peering alone.
+ */
+export async function writeTestData(x: ExperimentExtension, env: Environment, pool: string, mib: number): Promise<void> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(pool)) throw new BadInput(`"${pool}" is not a plain pool name`, undefined, 'name an existing pool, e.g. "scs-chaos-lab"');
+  if (!(Number.isInteger(mib) && mib >= 1 && mib <= MAX_TEST_DATA_MIB)) throw new BadInput(`${mib} MiB of test data is out of range`, undefined, `use 1 to ${MAX_TEST_DATA_MIB} MiB`);
+  const spec = cephSpecOf(env);
+  if (x.planning) {
+    x.plan(`write ${mib} MiB of test data (${mib} objects scs-chaos-data-*) into pool ${pool} on ${spec.executorNode}; removed at the end of the scenario`);
+    return;
+  }
+  const data = new CephTestData(executorOfNode(env, spec.executorNode), cephAccessOf(spec), pool, mib);
+  x.atScenarioEnd(`${mib} MiB of test data removed from pool ${pool}`, () => data.remove());
+  const started = now();
+  await data.write();
+  x.say(`wrote ${mib} MiB of test data into pool ${pool} in ${formatDuration(now() - started)}`);
 }
