@@ -24,6 +24,7 @@ import { MARKER_DIR } from '../src/faults/artefacts';
 import { waitForTargetsUp } from '../src/prometheus/client';
 import type { LabCephPlan } from './ceph/config';
 import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
+import { ensureResolvConfs, labDnsProgram, removeResolvConfs } from './dns';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -67,6 +68,7 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
 
   const plans = namespacePlans(layout, prometheus, ceph);
   const changed = await writeFiles(layout, plans);
+  await ensureResolvConfs(layout); // before any process starts in a namespace: every lookup goes to the lab's DNS
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
   await ensureLabSshKeys(layout);
   for (const exporter of prometheus.nodeExporters) await mkdir(exporter.textfileDir, { recursive: true, mode: 0o755 });
@@ -113,6 +115,7 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   for (const target of targets) await removeLink(target.veth);
   await removeLink(layout.spec.bridge);
   await removeUnreachableRoute(layout);
+  await removeResolvConfs(layout);
   const unmounted = await removeDataVolumes(layout);
   if (unmounted.length > 0) log(`data volumes: unmounted ${unmounted.length}`);
   await rm(layout.spec.runDir, { recursive: true, force: true });
@@ -173,7 +176,7 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: 
     };
   });
   const haproxy = { name: HAPROXY_PROGRAM, argv: haproxyArgv(layout), logFile: join(edge.dir, 'haproxy.log') };
-  const edgePrograms = [haproxy, prometheus.prometheus];
+  const edgePrograms = [haproxy, prometheus.prometheus, labDnsProgram(layout)];
   plans.push({
     target: edge,
     programs: edgePrograms,

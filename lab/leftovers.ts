@@ -9,6 +9,7 @@ import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { labProcesses } from './processes';
 import { mountedDataVolumes } from './data-volumes';
 import { labCephProcesses } from './ceph/cluster';
+import { resolvConfLeftovers } from './dns';
 
 /** findLabLeftovers lists what of the lab described by `env` still exists; an empty array means clean. */
 export async function findLabLeftovers(env: Environment): Promise<string[]> {
@@ -27,6 +28,7 @@ export async function findLabLeftovers(env: Environment): Promise<string[]> {
   if (routePresent) leftovers.push(`unreachable route for ${unreachableRange} in the root namespace`);
   for (const mountPoint of await mountedDataVolumes(layout)) leftovers.push(`mount ${mountPoint}`);
   if (existsSync(runDir)) leftovers.push(`run directory ${runDir}`);
+  leftovers.push(...resolvConfLeftovers(layout));
   for (const process of labProcesses(layout)) leftovers.push(`process ${process.pid}: ${process.argv.join(' ')}`);
   for (const process of labCephProcesses(layout)) leftovers.push(`Ceph process ${process.pid}: ${process.argv.join(' ')}`);
   return leftovers;

@@ -35,20 +35,30 @@ export function listProcesses(): ProcessInfo[] {
 }
 
 /** Programs the lab starts with a file under its runDir on their command line. */
-const RUN_DIR_PROGRAMS = new Set(['supervisord', 'haproxy', 'prometheus', 'prometheus-node-exporter', 'sshd']);
+const RUN_DIR_PROGRAMS = new Set(['supervisord', 'haproxy', 'prometheus', 'prometheus-node-exporter', 'sshd', 'dns-server.js']);
 
 /**
- * labProcesses lists the processes started by the lab: a supervisord or haproxy whose command line names a
- * file under runDir, and service backends (the marker argument right after the backend script). Other
- * programs that merely mention these names (an editor, a grep) are not the lab's and are left alone.
+ * labProcesses lists the processes started by THIS lab: a supervisord, haproxy, ... whose command line names a
+ * file under runDir, and service backends (the marker argument right after the backend script) of one of this
+ * lab's nodes (`--node`) whose data directory, if any, is under runDir — another lab on the same machine runs the
+ * same backend script with the same marker, and its processes are not ours to stop. Other programs that merely
+ * mention these names (an editor, a grep) are not the lab's and are left alone.
  */
 export function labProcesses(layout: LabLayout, processes: ProcessInfo[] = listProcesses()): ProcessInfo[] {
   const prefix = `${layout.spec.runDir}/`;
+  const nodeNames = new Set(layout.nodes.map((node) => node.name));
   return processes.filter((p) => {
     if (p.pid === process.pid) return false;
     const runsFromRunDir = p.argv.some((arg) => RUN_DIR_PROGRAMS.has(basename(arg))) && p.argv.some((arg) => arg.startsWith(prefix));
     const isBackend = p.argv.some((arg, i) => arg === layout.service.marker && (p.argv[i - 1] ?? '').endsWith(BACKEND_SCRIPT));
-    return runsFromRunDir || isBackend;
+    if (!isBackend) return runsFromRunDir;
+    const valueOf = (flag: string): string | undefined => {
+      const at = p.argv.indexOf(flag);
+      return at >= 0 ? p.argv[at + 1] : undefined;
+    };
+    const node = valueOf('--node');
+    const dataDir = valueOf('--data-dir');
+    return node !== undefined && nodeNames.has(node) && (dataDir === undefined || dataDir.startsWith(prefix));
   });
 }
 

@@ -16,6 +16,10 @@ Given('the SLO {string} holds for {word} for {duration} in steady state', async 
   await this.experiment.steadyState(probeName(service), slo, windowMs);
 });
 
+Given('the SLO {string} holds for probe {string} for {duration} in steady state', async function (this: ChaosWorld, slo: string, probe: string, windowMs: number) {
+  await this.experiment.steadyState(probe, slo, windowMs);
+});
+
 Then('availability of {word} stays at or above {percentage} {phase}', async function (this: ChaosWorld, service: string, percent: string, phase: Phase) {
   await this.experiment.assertSlo(probeName(service), `availability >= ${percent}`, phase);
 });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,7 @@ import { addressAfter, cidrContains, parseCidr } from '../../lab/ipv4';
 import { labDown, labStatus, labUp } from '../../lab/lab';
 import { labLayout } from '../../lab/layout';
 import { findLabLeftovers } from '../../lab/leftovers';
+import { resolvConfPath } from '../../lab/dns';
 import { ensureBridge, ensureNamespace, ensureUnreachableRoute } from '../../lab/network';
 
 const env = loadEnvironment(resolve(__dirname, '../../experiments/environments/lab.yaml'));
@@ -102,6 +104,18 @@ describe('lab lifecycle: up, serve, heal, isolate, down', { timeout: 240_000 }, 
     const pattern = new RegExp(service.processMatch?.replaceAll('{node}', 'node-1') ?? 'missing');
     assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-1 --port 8080'), true);
     assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-10 --port 8080'), false);
+  });
+
+  it('every namespace resolves the lab\'s names through the lab\'s DNS on the edge, and no other name', async () => {
+    for (const node of layout.nodes) {
+      assert.match(await readFile(resolvConfPath(node.namespace), 'utf8'), new RegExp(`^nameserver ${layout.edge.address.replace(/\./g, '\\.')}$`, 'm'));
+      const lab = await runCommand(['ip', 'netns', 'exec', node.namespace, 'getent', 'hosts', 'web.lab', `${node.name}.lab`], { timeoutMs: 10_000 });
+      assert.equal(lab.code, 0, lab.stderr);
+      assert.deepEqual(lab.stdout.trim().split('\n').map((line) => line.split(/\s+/)), [[layout.edge.address, 'web.lab'], [node.address, `${node.name}.lab`]]);
+      // Not forwarded: the host's resolver is never asked from a lab namespace.
+      const outside = await runCommand(['ip', 'netns', 'exec', node.namespace, 'getent', 'hosts', 'example.com'], { timeoutMs: 10_000 });
+      assert.equal(outside.code, 2, `example.com must not resolve from ${node.namespace}: ${outside.stdout}`);
+    }
   });
 
   it('requests through the edge reach every node, round robin', async () => {
@@ -199,6 +213,7 @@ describe('lab lifecycle: up, serve, heal, isolate, down', { timeout: 240_000 }, 
     await labDown(env, log);
     await labDown(env, log);
     assert.deepEqual(await findLabLeftovers(env), []);
+    for (const node of layout.nodes) assert.equal(existsSync(resolvConfPath(node.namespace)), false, `${resolvConfPath(node.namespace)} removed`);
   });
 
   it('labDown cleans up after a half-failed labUp', async () => {

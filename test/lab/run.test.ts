@@ -29,7 +29,7 @@ describe('scs-chaos run against the lab', () => {
     assert.equal(result.code, 0, `exit code 0 expected\n${result.stderr}`);
     const summary = readLatestJson<RunSummary>(reports, 'summary.json');
     const byFeature = Object.fromEntries(summary.scenarios.map((s) => [s.feature.replace(/^.*\//, ''), s]));
-    for (const name of ['isolate-node.feature', 'kill-backend.feature', 'pause-backend.feature']) {
+    for (const name of ['isolate-node.feature', 'kill-backend.feature', 'pause-backend.feature', 'dns-failure.feature']) {
       assert.equal(byFeature[name]?.verdict, 'passed', `${name}: ${byFeature[name]?.reason}`);
     }
     const halted = byFeature['halt-on-floor.feature'];
