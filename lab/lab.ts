@@ -149,7 +149,7 @@ interface NamespacePlan {
  * reaches it at the edge address, so it needs no port on the host); a node-exporter runs in every node namespace.
  */
 export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometheusPlan {
-  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTarget: ceph.prometheusTarget } : {}) });
+  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}) });
 }
 
 function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined): NamespacePlan[] {
@@ -184,7 +184,7 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: 
     ],
   });
   if (ceph) {
-    const controlPrograms = [ceph.monProgram, ceph.mgrProgram];
+    const controlPrograms = [...ceph.monitors.map((m) => m.program), ...ceph.managers.map((m) => m.program)];
     plans.push({ target: ceph.control, programs: controlPrograms, files: [{ path: ceph.control.supervisorConfig, text: supervisorConfigText(ceph.control, controlPrograms) }] });
   }
   return plans;
