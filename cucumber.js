@@ -14,6 +14,9 @@ module.exports = {
   ci: { ...common, paths: ['features/lab/**/*.feature'], tags: 'not @wip and not @manual' },
   // ceph: the Ceph features, against a lab brought up with `scs-chaos lab up --with ceph` (or a real cluster).
   ceph: { ...common, paths: ['features/ceph/**/*.feature'], tags: 'not @wip' },
+  // ceph-ha: monitor and manager loss, against a lab with 3 monitors and 2 managers
+  // (`scs-chaos lab up --with ceph --env experiments/environments/lab-ceph-ha.yaml`, or a real cluster).
+  'ceph-ha': { ...common, paths: ['features/ceph-ha/**/*.feature'], tags: 'not @wip' },
   // lab-ceph: everything the lab with Ceph can run (`scs-chaos demo --with ceph`).
   'lab-ceph': { ...common, paths: ['features/lab/**/*.feature', 'features/ceph/**/*.feature'], tags: 'not @wip' },
 };

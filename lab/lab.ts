@@ -118,7 +118,8 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   await rm(layout.spec.runDir, { recursive: true, force: true });
   // The nodes' (empty) revert-marker folders; a non-empty one holds a fault that sweep must see, so it stays.
   // "local": the runner's host, where cluster-wide Ceph faults (executorNode: local) keep theirs.
-  for (const name of [...layout.nodes.map((node) => node.name), 'local']) await rmdir(join(MARKER_DIR, name)).catch(() => undefined);
+  // The control namespace's folder: monitor and manager faults of the lab (named like the namespace).
+  for (const name of [...layout.nodes.map((node) => node.name), 'local', ...(layout.control ? [layout.control.namespace] : [])]) await rmdir(join(MARKER_DIR, name)).catch(() => undefined);
   await rmdir(MARKER_DIR).catch(() => undefined);
   log(`network: namespaces, veths, bridge ${layout.spec.bridge} and the unreachable route removed; ${layout.spec.runDir} deleted`);
 
