@@ -26,12 +26,22 @@ export function probeControl(x: ExperimentExtension, env: Environment, rateHz: n
 const controlSamples = (x: ExperimentExtension): CephControlSample[] =>
   (x.timeline.samplesOf(CEPH_CONTROL_PROBE) as CephControlSample[]).filter((s) => !s.measurementProblem && s.quorum !== undefined).sort((a, b) => a.t - b.t);
 
-/** eventFromControlSamples: interpolated time of the first reading after `after` for which `hit` holds, or null. */
-export function eventFromControlSamples(samples: readonly CephControlSample[], after: number, hit: (sample: CephControlSample) => boolean): number | null {
+/**
+ * eventFromControlSamples: interpolated time of the first reading after `after` for which `hit` holds, or null.
+ * With `settledFrom` (a "back again" event): a hit counts only after a reading without it, or from `settledFrom`
+ * on — the readings right after the injection still show the old state, and the state may be back before the
+ * revert has finished (a monitor rejoins as soon as it runs; the revert also waits for its supervisor).
+ */
+export function eventFromControlSamples(samples: readonly CephControlSample[], after: number, hit: (sample: CephControlSample) => boolean, settledFrom?: number): number | null {
   let lastWithout = after;
+  let missed = settledFrom === undefined;
   for (const sample of samples) {
     if (sample.t < after) continue;
-    if (hit(sample)) return (lastWithout + (sample.answeredAt ?? sample.t)) / 2;
+    if (hit(sample)) {
+      if (missed || (settledFrom !== undefined && sample.t >= settledFrom)) return (lastWithout + (sample.answeredAt ?? sample.t)) / 2;
+    } else {
+      missed = true;
+    }
     lastWithout = sample.t;
   }
   return null;
@@ -50,7 +60,8 @@ interface ControlJudgement {
   from: 'injection' | 'revert';
   boundMs: number;
   hit: (sample: CephControlSample) => boolean;
-  logged: (events: readonly ClusterLogEvent[], sinceMs: number) => ClusterLogEvent | undefined;
+  /** The log event, searched from the injection's wall-clock time. */
+  logged: (events: readonly ClusterLogEvent[], injectedMs: number) => ClusterLogEvent | undefined;
 }
 
 async function clusterLog(x: ExperimentExtension, env: Environment): Promise<ClusterLogEvent[] | null> {
@@ -72,18 +83,21 @@ async function controlEventWithin(x: ExperimentExtension, env: Environment, judg
     return { probeMs: null, monitorMs: null };
   }
   const window = x.faultWindow();
-  const start = from === 'injection' ? x.lastInjectedAt() : window.end;
-  if (start === null) throw new ExperimentCompromised(`no fault was ${from === 'injection' ? 'injected' : 'reverted'}, so "${what}" cannot be measured`);
+  const injected = x.lastInjectedAt();
+  const start = from === 'injection' ? injected : window.end;
+  if (start === null || injected === null) throw new ExperimentCompromised(`no fault was ${from === 'injection' ? 'injected' : 'reverted'}, so "${what}" cannot be measured`);
   const deadline = start + boundMs + 3000;
+  const settledFrom = from === 'revert' ? start : undefined;
   let at: number | null;
-  while ((at = eventFromControlSamples(controlSamples(x), start, judgement.hit)) === null && now() < deadline) {
+  while ((at = eventFromControlSamples(controlSamples(x), injected, judgement.hit, settledFrom)) === null && now() < deadline) {
     x.throwIfInterrupted();
     await new Promise((r) => setTimeout(r, 200));
   }
+  // Back before the revert finished counts as 0 (the revert also waits for the daemon's supervisor to say RUNNING).
   const probeMs = at === null ? null : Math.max(0, at - start);
   const startWall = Date.parse(wallClockAt(start));
   const events = await clusterLog(x, env);
-  const logged = events ? judgement.logged(events, startWall) : undefined;
+  const logged = events ? judgement.logged(events, Date.parse(wallClockAt(injected))) : undefined;
   const monitorMs = logged ? Math.max(0, logged.epochMs - startWall) : null;
   const judged = monitorMs ?? probeMs;
   const text = (ms: number | null): string => (ms === null ? 'not seen' : formatDuration(ms));
@@ -124,7 +138,12 @@ export function monitorsHaveQuorumWithin(x: ExperimentExtension, env: Environmen
     from: 'revert',
     boundMs,
     hit: all,
-    logged: (events, since) => firstAfter(events, since, (e) => e.kind === 'mon-quorum' && monitors().length > 0 && monitors().every((m) => (e.quorum ?? []).includes(m))),
+    // The first full quorum after the injection's election without some monitor.
+    logged: (events, since) => {
+      const full = (e: ClusterLogEvent): boolean => monitors().length > 0 && monitors().every((m) => (e.quorum ?? []).includes(m));
+      const partial = firstAfter(events, since, (e) => e.kind === 'mon-quorum' && !full(e));
+      return partial ? firstAfter(events, partial.epochMs, (e) => e.kind === 'mon-quorum' && full(e)) : undefined;
+    },
   });
 }
 
