@@ -8,6 +8,7 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import type { Experiment } from '../src/core/experiment';
 import { cephFaultContext, CephFaultContext } from '../src/faults/ceph/context';
 import { stopActiveManager, stopMonitor } from '../src/faults/ceph/control-stop';
+import { probeCluster } from '../src/probes/ceph/observe';
 import { monitorOutOfQuorumWithin, monitorsHaveQuorumWithin, probeControl, standbyManagerActiveWithin } from '../src/probes/ceph/observe-control';
 import type { ChaosWorld } from './world';
 
@@ -17,6 +18,12 @@ const context = (world: ChaosWorld): CephFaultContext => cephFaultContext(world.
 
 Given('the Ceph monitors and managers are probed every {duration}', function (this: ChaosWorld, periodMs: number) {
   probeControl(this.experiment.extension(), this.experiment.env, 1000 / periodMs);
+});
+
+// One ceph CLI process per reading for the cluster and its monitors and managers (probes ceph, ceph-health,
+// ceph-pgs and ceph-control): half the CPU of two probes, which matters on a small machine.
+Given('the Ceph cluster with its monitors and managers is probed every {duration}', function (this: ChaosWorld, periodMs: number) {
+  probeCluster(this.experiment.extension(), this.experiment.env, 1000 / periodMs, [], true);
 });
 
 When('monitor {word} is stopped for {duration}', async function (this: ChaosWorld, id: string, durationMs: number) {

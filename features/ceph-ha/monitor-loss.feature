@@ -6,11 +6,13 @@ Feature: A lost monitor leaves a quorum: clients keep writing and the cluster is
   and once the monitor is started again it rejoins the quorum and the cluster is HEALTH_OK with all PGs
   active+clean again.
 
+  One ceph CLI reading every 2 s covers the cluster, its monitors and managers: each reading starts a Python
+  process (~0.5-1 s of CPU), and on a small shared machine faster readings pile up and time out.
+
   Background:
-    Given the Ceph cluster is probed every 1s
-    And the Ceph monitors and managers are probed every 1s
+    Given the Ceph cluster with its monitors and managers is probed every 2s
     And client I/O on pool "scs-chaos-lab" is probed at 2 Hz with a timeout of 10s
-    And the Ceph cluster is HEALTH_OK with all PGs active+clean for 5s in steady state
+    And the Ceph cluster is HEALTH_OK with all PGs active+clean for 10s in steady state
 
   Scenario: a peon monitor is stopped for 20s
     When monitor c is stopped for 20s

@@ -89,7 +89,7 @@ describe('monitor stop', () => {
     assert.deepEqual(fault.target.node.executor, { kind: 'netns', namespace: 't-ctl' });
     assert.deepEqual(fault.harmedNodes, []);
     assert.match(await fault.planCheck(), /supervisor program ceph-mon-b \(\/run\/t-lab\/control\/supervisord.conf\) on t-ctl: running; mon\.b may be stopped: 3 monitors, 3 in quorum, losing mon\.b leaves 2 of 3/);
-    const prepared = await fault.prepare();
+    const prepared = await fault.prepare('abcd1234');
     assert.match(prepared.revertScript ?? '', /supervisorctl -c \/run\/t-lab\/control\/supervisord.conf start ceph-mon-b/);
     execFileSync('sh', ['-n', '-c', prepared.revertScript ?? '']);
     assert.deepEqual(onlyReads(controlDouble), [], 'planning and preparing only read');
@@ -109,9 +109,9 @@ describe('monitor stop', () => {
     const q = JSON.parse(fixture('ha.quorum-status.json')) as { quorum_names: string[] };
     q.quorum_names = ['a', 'b'];
     const fault = await stopMonitor(contextWith(cli({ quorum: JSON.stringify(q) }), control()), 'a');
-    await assert.rejects(fault.prepare(), (error: unknown) => error instanceof BadInput && /leaves 1 of 3, no majority/.test(error.message));
+    await assert.rejects(fault.prepare('abcd1234'), (error: unknown) => error instanceof BadInput && /leaves 1 of 3, no majority/.test(error.message));
     const peon = await stopMonitor(contextWith(cli({ quorum: JSON.stringify({ ...q, quorum_names: ['a', 'b'] }) }), control()), 'c');
-    await assert.rejects(peon.prepare(), (error: unknown) => error instanceof NotSteady && /mon\.c out of quorum/.test(error.message));
+    await assert.rejects(peon.prepare('abcd1234'), (error: unknown) => error instanceof NotSteady && /mon\.c out of quorum/.test(error.message));
     const stopped = await stopMonitor(contextWith(cli(), control({ 'ceph-mon-b': 'STOPPED   Nov 28 01:05 AM' })), 'b');
     await assert.rejects(stopped.planCheck(), (error: unknown) => error instanceof ExperimentCompromised && /mon\.b is stopped before the fault/.test(error.message));
     await assert.rejects(stopMonitor(contextWith(cli(), control()), 'd'), (error: unknown) => error instanceof BadInput && /mon\.d is not in the monmap/.test(error.message));
@@ -123,7 +123,7 @@ describe('active manager stop', () => {
     const fault = await stopActiveManager(contextWith(cli(), control()));
     assert.equal(fault.daemon().id, 'x');
     const dump = JSON.parse(fixture('ha.mgr-dump.json')) as Record<string, unknown>;
-    const prepared = await (await stopActiveManager(contextWith(cli({ mgrDump: JSON.stringify({ ...dump, active_name: 'y', standbys: [{ name: 'x' }] }) }), control()))).prepare();
+    const prepared = await (await stopActiveManager(contextWith(cli({ mgrDump: JSON.stringify({ ...dump, active_name: 'y', standbys: [{ name: 'x' }] }) }), control()))).prepare('abcd1234');
     assert.match(prepared.target, /^mgr\.y /);
     assert.match(prepared.revertScript ?? '', /start ceph-mgr-y/);
     const alone = await stopActiveManager(contextWith(cli({ mgrDump: JSON.stringify({ ...dump, standbys: [] }) }), control()));

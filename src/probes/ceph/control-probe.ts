@@ -1,5 +1,6 @@
 /**
- * CephControlProbe: samples the cluster's control plane every period — `quorum_status` and `mgr stat` in ONE
+ * CephControlProbe: samples the cluster's control plane every period (alone; with the cluster probe, the same
+ * reading rides along in its CLI process instead: CephStatusProbe withControl) — `quorum_status` and `mgr stat` in ONE
  * ceph CLI process (commands on standard input, as the status probe does). Probe "ceph-control" is ok when every
  * monitor of the monmap is in quorum and a manager is active and available. The samples carry the quorum, the
  * monmap's monitors and the active manager, from which the monitor and manager steps read when a monitor left
@@ -39,7 +40,11 @@ export interface ControlReading {
 export async function readControl(ceph: CephClient, timeoutMs: number): Promise<ControlReading> {
   const result = await ceph.executor.run(ceph.argv([]), { input: 'quorum_status\nmgr stat\n', timeoutMs });
   if (result.code !== 0) throw new Error(`ceph exited ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' | ')}`);
-  const documents = result.stdout.split('\n').filter((line) => line.trim().startsWith('{'));
+  return parseControlDocuments(result.stdout.split('\n').filter((line) => line.trim().startsWith('{')));
+}
+
+/** parseControlDocuments: the answers to `quorum_status` and `mgr stat`, one JSON document each. */
+export function parseControlDocuments(documents: readonly string[]): ControlReading {
   if (documents.length !== 2) throw new Error(`expected 2 JSON answers from ceph (quorum_status, mgr stat), got ${documents.length}`);
   return { quorum: parseQuorumStatus(documents[0] as string), mgr: parseMgrStat(documents[1] as string) };
 }

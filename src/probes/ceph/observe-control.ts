@@ -125,7 +125,13 @@ export function monitorOutOfQuorumWithin(x: ExperimentExtension, env: Environmen
     from: 'injection',
     boundMs,
     hit: (s) => !(s.quorum ?? []).includes(id),
-    logged: (events, since) => firstAfter(events, since, (e) => e.kind === 'mon-quorum' && !(e.quorum ?? []).includes(id)),
+    // The old quorum ends when the monitors call the election that forms the new one without mon.<id>; a
+    // reading taken during that election already shows mon.<id> out.
+    logged: (events, since) => {
+      const formed = firstAfter(events, since, (e) => e.kind === 'mon-quorum' && !(e.quorum ?? []).includes(id));
+      if (!formed) return undefined;
+      return firstAfter(events, since, (e) => e.kind === 'mon-election' && e.epochMs <= formed.epochMs) ?? formed;
+    },
   });
 }
 
