@@ -16,6 +16,9 @@ module.exports = {
   ceph: { ...common, paths: ['features/ceph/**/*.feature'], tags: 'not @wip' },
   // ceph-4: features that need more OSDs than copies (the four-node lab, experiments/environments/lab-ceph4.yaml).
   'ceph-4': { ...common, paths: ['features/ceph-4/**/*.feature'], tags: 'not @wip' },
+  // ceph-ha: monitor and manager loss, against a lab with 3 monitors and 2 managers
+  // (`scs-chaos lab up --with ceph --env experiments/environments/lab-ceph-ha.yaml`, or a real cluster).
+  'ceph-ha': { ...common, paths: ['features/ceph-ha/**/*.feature'], tags: 'not @wip' },
   // lab-ceph: everything the lab with Ceph can run (`scs-chaos demo --with ceph`).
   'lab-ceph': { ...common, paths: ['features/lab/**/*.feature', 'features/ceph/**/*.feature'], tags: 'not @wip' },
 };

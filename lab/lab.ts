@@ -121,7 +121,8 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   await rm(layout.spec.runDir, { recursive: true, force: true });
   // The nodes' (empty) revert-marker folders; a non-empty one holds a fault that sweep must see, so it stays.
   // "local": the runner's host, where cluster-wide Ceph faults (executorNode: local) keep theirs.
-  for (const name of [...layout.nodes.map((node) => node.name), 'local']) await rmdir(join(MARKER_DIR, name)).catch(() => undefined);
+  // The control namespace's folder: monitor and manager faults of the lab (named like the namespace).
+  for (const name of [...layout.nodes.map((node) => node.name), 'local', ...(layout.control ? [layout.control.namespace] : [])]) await rmdir(join(MARKER_DIR, name)).catch(() => undefined);
   await rmdir(MARKER_DIR).catch(() => undefined);
   log(`network: namespaces, veths, bridge ${layout.spec.bridge} and the unreachable route removed; ${layout.spec.runDir} deleted`);
 
@@ -152,7 +153,7 @@ interface NamespacePlan {
  * reaches it at the edge address, so it needs no port on the host); a node-exporter runs in every node namespace.
  */
 export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometheusPlan {
-  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTarget: ceph.prometheusTarget } : {}) });
+  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}) });
 }
 
 function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined): NamespacePlan[] {
@@ -187,7 +188,7 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: 
     ],
   });
   if (ceph) {
-    const controlPrograms = [ceph.monProgram, ceph.mgrProgram];
+    const controlPrograms = [...ceph.monitors.map((m) => m.program), ...ceph.managers.map((m) => m.program)];
     plans.push({ target: ceph.control, programs: controlPrograms, files: [{ path: ceph.control.supervisorConfig, text: supervisorConfigText(ceph.control, controlPrograms) }] });
   }
   return plans;

@@ -122,8 +122,8 @@ async function cephState(env: Environment, layout: LabLayout, namespaces: Set<st
   const running = labCephProcesses(layout, processes);
   const pidOf = (argv: string[]): number | null => running.find((p) => p.argv.join(' ') === argv.join(' '))?.pid ?? null;
   const daemons = [
-    { daemon: 'mon.a', namespace: plan.control.namespace, pid: pidOf(plan.monProgram.argv) },
-    { daemon: 'mgr.x', namespace: plan.control.namespace, pid: pidOf(plan.mgrProgram.argv) },
+    ...plan.monitors.map((m) => ({ daemon: `mon.${m.id}`, namespace: plan.control.namespace, pid: pidOf(m.program.argv) })),
+    ...plan.managers.map((m) => ({ daemon: `mgr.${m.id}`, namespace: plan.control.namespace, pid: pidOf(m.program.argv) })),
     ...plan.osds.map((osd) => ({ daemon: `osd.${osd.id}`, namespace: osd.node.namespace, pid: pidOf(osd.program.argv) })),
   ];
   for (const d of daemons) if (d.pid === null) problems.push(`ceph: ${d.daemon} is not running (namespace ${d.namespace})`);

@@ -5,7 +5,8 @@
  *
  * Bootstrap, once per lab (until `lab down`), before any supervisord runs a Ceph program:
  *   1. keys and keyrings (lab/ceph/keys.ts), ceph.conf, the monmap, `ceph-mon --mkfs` (imports every key and cap);
- *   2. the monitor runs alone for a moment, as a child of `lab up`, in the control namespace, so that the manager's
+ *   2. the monitors (all of them: three need two for a quorum) run alone for a moment, as children of `lab up`, in
+ *      the control namespace, so that the managers'
  *      prometheus module options are stored before the manager ever starts (the module reads them only when it
  *      starts), the OSD ids are registered (`ceph osd new`) and the pool is created;
  *   3. `ceph-osd --mkfs` in each node namespace; the monitor stops; the `bootstrapped` marker is written.
@@ -25,7 +26,7 @@ import type { LabLayout } from '../layout';
 import { isAlive, listProcesses, ProcessInfo, signal, waitForExit } from '../processes';
 import { toolPath } from '../tools';
 import type { Environment } from '../../src/environment/types';
-import { CEPH_MGR_ID, CEPH_MON_ID, CephBinaries, ENTITY_CAPS, labCephPlan, LabCephPlan } from './config';
+import { CephBinaries, ENTITY_CAPS, labCephPlan, LabCephPlan } from './config';
 import { cephxKey, keyringText } from './keys';
 import { cephToolPath, requireCephTools } from './tools';
 
@@ -81,14 +82,19 @@ export async function prepareLabCeph(layout: LabLayout, plan: LabCephPlan, log: 
   await wipeUnfinishedBootstrap(layout, plan);
   await writeBootstrapFiles(plan);
   const monmaptool = cephToolPath('monmaptool');
-  await runChecked([monmaptool, '--create', '--clobber', '--fsid', plan.fsid, '--addv', CEPH_MON_ID, plan.monAddrs, plan.monmapPath], { timeoutMs: 15_000 });
-  await runChecked([cephToolPath('ceph-mon'), '--mkfs', '-c', plan.confPath, '-i', CEPH_MON_ID, '--monmap', plan.monmapPath, '--keyring', plan.monKeyring], { timeoutMs: 30_000 });
+  const addv = plan.monitors.flatMap((m) => ['--addv', m.id, m.addrs]);
+  await runChecked([monmaptool, '--create', '--clobber', '--fsid', plan.fsid, ...addv, plan.monmapPath], { timeoutMs: 15_000 });
+  await Promise.all(
+    plan.monitors.map((m) => runChecked([cephToolPath('ceph-mon'), '--mkfs', '-c', plan.confPath, '-i', m.id, '--monmap', plan.monmapPath, '--keyring', plan.monKeyring], { timeoutMs: 30_000 })),
+  );
 
-  const mon = spawn(toolPath('ip'), ['netns', 'exec', plan.control.namespace, ...plan.monProgram.argv], { stdio: 'ignore' });
-  const monExited = new Promise<void>((resolve) => mon.on('exit', () => resolve()));
+  const mons = plan.monitors.map((m) => {
+    const child = spawn(toolPath('ip'), ['netns', 'exec', plan.control.namespace, ...m.program.argv], { stdio: 'ignore' });
+    return { child, exited: new Promise<void>((resolve) => child.on('exit', () => resolve())) };
+  });
   try {
     const ceph = labCephClient(plan, 10_000);
-    await waitForMonitor(ceph, mon.pid ?? 0);
+    await waitForMonitor(ceph, mons.map((m) => m.child.pid ?? 0));
     await Promise.all([
       ...plan.mgrModuleOptions.map(([key, value]) => ceph.text(['config', 'set', 'mgr', key, value, '--force'])),
       ...plan.osds.map(async (osd) => {
@@ -107,15 +113,19 @@ export async function prepareLabCeph(layout: LabLayout, plan: LabCephPlan, log: 
       ),
     ]);
   } finally {
-    if (mon.exitCode === null && mon.signalCode === null) mon.kill('SIGTERM');
-    const stopped = await Promise.race([monExited.then(() => true), sleep(10_000).then(() => false)]);
-    if (!stopped) {
-      mon.kill('SIGKILL');
-      await monExited;
-    }
+    await Promise.all(
+      mons.map(async ({ child, exited }) => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+        if (!stopped) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }),
+    );
   }
   await writeFile(plan.bootstrappedMarker, `${new Date().toISOString()}\n`, { mode: 0o644 });
-  log(`ceph: bootstrapped cluster ${plan.fsid} in ${formatDuration(now() - started)} (mon.${CEPH_MON_ID} and mgr.${CEPH_MGR_ID} in ${plan.control.namespace}, ${plan.osds.map((o) => `osd.${o.id} on ${o.node.name}`).join(', ')}; pool ${plan.cluster.pool.name} size ${plan.cluster.pool.size}/${plan.cluster.pool.minSize} with ${plan.cluster.pool.pgs} PGs)`);
+  log(`ceph: bootstrapped cluster ${plan.fsid} in ${formatDuration(now() - started)} (${[...plan.monitors.map((m) => `mon.${m.id}`), ...plan.managers.map((m) => `mgr.${m.id}`)].join(', ')} in ${plan.control.namespace}, ${plan.osds.map((o) => `osd.${o.id} on ${o.node.name}`).join(', ')}; pool ${plan.cluster.pool.name} size ${plan.cluster.pool.size}/${plan.cluster.pool.minSize} with ${plan.cluster.pool.pgs} PGs)`);
   return 'bootstrapped';
 }
 
@@ -128,27 +138,29 @@ async function wipeUnfinishedBootstrap(layout: LabLayout, plan: LabCephPlan): Pr
 }
 
 async function writeBootstrapFiles(plan: LabCephPlan): Promise<void> {
-  for (const dir of [plan.dir, plan.logDir, join(plan.dir, 'run'), join(plan.dir, 'crash'), join(plan.dir, 'mon'), plan.mgrDataDir, ...plan.osds.map((o) => o.dataDir)]) {
+  for (const dir of [plan.dir, plan.logDir, join(plan.dir, 'run'), join(plan.dir, 'crash'), join(plan.dir, 'mon'), ...plan.managers.map((m) => m.dataDir), ...plan.osds.map((o) => o.dataDir)]) {
     await mkdir(dir, { recursive: true, mode: 0o755 });
   }
   const admin = { entity: 'client.admin', key: cephxKey(), caps: ENTITY_CAPS.admin };
-  const mgr = { entity: `mgr.${CEPH_MGR_ID}`, key: cephxKey(), caps: ENTITY_CAPS.mgr };
+  const mgrs = plan.managers.map((m) => ({ path: m.keyring, entry: { entity: `mgr.${m.id}`, key: cephxKey(), caps: ENTITY_CAPS.mgr } }));
   const osds = plan.osds.map((osd) => ({ path: osd.keyring, entry: { entity: `osd.${osd.id}`, key: cephxKey(), caps: ENTITY_CAPS.osd } }));
   await writeFile(plan.confPath, plan.confText, { mode: 0o644 });
   await writeFile(plan.adminKeyring, keyringText([admin]), { mode: 0o600 });
-  await writeFile(plan.mgrKeyring, keyringText([mgr]), { mode: 0o600 });
-  for (const { path, entry } of osds) await writeFile(path, keyringText([entry]), { mode: 0o600 });
+  for (const { path, entry } of [...mgrs, ...osds]) await writeFile(path, keyringText([entry]), { mode: 0o600 });
   // The monitor's mkfs imports every entity of this keyring, with its caps, into its auth database.
   const monEntry = { entity: 'mon.', key: cephxKey(), caps: ENTITY_CAPS.mon };
-  await writeFile(plan.monKeyring, keyringText([monEntry, admin, mgr, ...osds.map((o) => o.entry)]), { mode: 0o600 });
+  await writeFile(plan.monKeyring, keyringText([monEntry, admin, ...mgrs.map((m) => m.entry), ...osds.map((o) => o.entry)]), { mode: 0o600 });
 }
 
-/** Waits until the monitor answers (a fresh one needs about a second to form its quorum of one). */
-async function waitForMonitor(ceph: CephClient, pid: number): Promise<void> {
+/**
+ * Waits until the monitors answer: a lone fresh one forms its quorum of one in about a second, three need an
+ * election (a few election timeouts).
+ */
+async function waitForMonitor(ceph: CephClient, pids: number[]): Promise<void> {
   const deadline = now() + 30_000;
   let last = '';
   while (now() < deadline) {
-    if (!isAlive(pid)) throw new Error(`ceph-mon exited during the bootstrap; see its log under the lab's ceph/log directory`);
+    if (!pids.every(isAlive)) throw new Error(`a ceph-mon exited during the bootstrap; see its log under the lab's ceph/log directory`);
     try {
       await ceph.text(['mon', 'stat']);
       return;
@@ -157,7 +169,7 @@ async function waitForMonitor(ceph: CephClient, pid: number): Promise<void> {
     }
     await sleep(200);
   }
-  throw new Error(`the bootstrap monitor did not answer within 30s: ${last}`);
+  throw new Error(`the bootstrap monitors did not answer within 30s: ${last}`);
 }
 
 /** CephReading: one `ceph status`, judged; `line` is what the progress log shows. */

@@ -58,15 +58,59 @@ describe('lab Ceph plan', () => {
       assert.equal(confValue(plan.confText, `osd.${osd.id}`, 'crush location'), `root=default host=${osd.node.name}`);
     }
     assert.equal(confValue(plan.confText, 'mon.a', 'public addr'), '198.18.0.9');
-    assert.equal(plan.prometheusTarget, '198.18.0.9:9283');
-    assert.deepEqual(plan.mgrModuleOptions[0], ['mgr/prometheus/server_addr', '198.18.0.9']);
+    assert.deepEqual(plan.prometheusTargets, ['198.18.0.9:9283']);
+    assert.deepEqual(plan.mgrModuleOptions, [
+      ['mgr/prometheus/server_addr', '198.18.0.9'],
+      ['mgr/prometheus/scrape_interval', '5'],
+      ['mgr/prometheus/x/server_port', '9283'],
+    ]);
+    assert.deepEqual([...plan.monitors, ...plan.managers].map((d) => d.program.name), ['ceph-mon-a', 'ceph-mgr-x']);
+    assert.equal(confValue(plan.confText, 'global', 'mon initial members'), 'a');
+  });
+
+  it('runs 3 monitors and 2 managers when the environment asks, each on its own ports, all in the monmap', () => {
+    const ha = changed((copy) => {
+      const cluster = copy.ceph?.lab?.cluster;
+      if (cluster) Object.assign(cluster, { monitors: 3, managers: 2 });
+    });
+    const haPlan = labCephPlan(labLayout(ha), ha, BINARIES);
+    assert.deepEqual(haPlan.monitors.map((m) => [m.id, m.addrs, m.program.name]), [
+      ['a', '[v2:198.18.0.9:3300,v1:198.18.0.9:6789]', 'ceph-mon-a'],
+      ['b', '[v2:198.18.0.9:3301,v1:198.18.0.9:6790]', 'ceph-mon-b'],
+      ['c', '[v2:198.18.0.9:3302,v1:198.18.0.9:6791]', 'ceph-mon-c'],
+    ]);
+    assert.equal(haPlan.monAddrs, haPlan.monitors.map((m) => m.addrs).join(','));
+    assert.equal(confValue(haPlan.confText, 'global', 'mon host'), haPlan.monAddrs);
+    assert.equal(confValue(haPlan.confText, 'global', 'mon initial members'), 'a,b,c');
+    assert.deepEqual(haPlan.managers.map((m) => [m.id, m.prometheusTarget, m.program.name]), [
+      ['x', '198.18.0.9:9283', 'ceph-mgr-x'],
+      ['y', '198.18.0.9:9284', 'ceph-mgr-y'],
+    ]);
+    assert.deepEqual(haPlan.mgrModuleOptions.slice(2), [
+      ['mgr/prometheus/x/server_port', '9283'],
+      ['mgr/prometheus/y/server_port', '9284'],
+    ]);
+    for (const d of [...haPlan.monitors, ...haPlan.managers]) assert.ok(d.program.argv.includes(haPlan.confPath), d.id);
+    assert.equal(confValue(haPlan.confText, 'global', 'mon mgr beacon grace'), '8');
+    assert.equal(confValue(haPlan.confText, 'mgr.y', 'public addr'), '198.18.0.9');
+  });
+
+  it('refuses a control supervisor config the control namespace does not read', () => {
+    const wrong = changed((copy) => copy.ceph?.lab && (copy.ceph.lab.controlSupervisorConfig = '/run/elsewhere/supervisord.conf'));
+    assert.throws(() => labCephPlan(labLayout(wrong), wrong, BINARIES), /ceph.lab.controlSupervisorConfig is \/run\/elsewhere\/supervisord.conf, but the control namespace's supervisord reads \/run\/scs-chaos-lab\/control\/supervisord.conf/);
+    const same = changed((copy) => {
+      if (!copy.ceph?.lab) return;
+      copy.ceph.lab.mgrProgram = 'ceph-daemon';
+      copy.ceph.lab.monProgram = 'ceph-daemon';
+    });
+    assert.throws(() => labCephPlan(labLayout(same), same, BINARIES), /must name each daemon's program differently/);
   });
 
   it('keeps every file under <runDir>/ceph and names the conf on every daemon command line', () => {
-    for (const path of [plan.confPath, plan.adminKeyring, plan.monKeyring, plan.monDataDir, plan.mgrKeyring, ...plan.osds.map((o) => o.keyring)]) {
+    for (const path of [plan.confPath, plan.adminKeyring, plan.monKeyring, ...plan.monitors.map((m) => m.dataDir), ...plan.managers.map((m) => m.keyring), ...plan.osds.map((o) => o.keyring)]) {
       assert.ok(path.startsWith('/run/scs-chaos-lab/ceph/'), path);
     }
-    for (const program of [plan.monProgram, plan.mgrProgram, ...plan.osds.map((o) => o.program)]) assert.ok(program.argv.includes(plan.confPath));
+    for (const program of [...plan.monitors.map((m) => m.program), ...plan.managers.map((m) => m.program), ...plan.osds.map((o) => o.program)]) assert.ok(program.argv.includes(plan.confPath));
     assert.equal(confValue(plan.confText, 'client', 'keyring'), plan.adminKeyring);
     assert.equal(confValue(plan.confText, 'client', 'admin socket'), undefined, 'clients get an empty admin socket (the line has no value)');
     assert.match(plan.confText, /^admin socket =$/m);
@@ -102,6 +146,7 @@ describe('lab Ceph plan', () => {
       if (copy.lab) copy.lab.runDir = '/run/other-lab';
       if (copy.ceph) Object.assign(copy.ceph, { conf: '/run/other-lab/ceph/ceph.conf', keyring: '/run/other-lab/ceph/ceph.client.admin.keyring' });
       if (copy.ceph?.lab) copy.ceph.lab.supervisorConfig = '/run/other-lab/{node}/supervisord.conf';
+      if (copy.ceph?.lab) copy.ceph.lab.controlSupervisorConfig = '/run/other-lab/control/supervisord.conf';
       for (const service of Object.values(copy.services)) if (service.supervisor) service.supervisor.config = '/run/other-lab/{node}/supervisord.conf';
     });
     assert.notEqual(labCephPlan(labLayout(other), other, BINARIES).fsid, plan.fsid);
@@ -134,11 +179,14 @@ describe('lab Ceph plan', () => {
     const layout = labLayout(env);
     const binaries = { prometheus: '/usr/bin/prometheus', nodeExporter: '/usr/bin/prometheus-node-exporter' };
     const without = labPrometheusPlan(layout, { binaries });
-    const withCeph = labPrometheusPlan(layout, { binaries, cephMgrTarget: plan.prometheusTarget });
+    const withCeph = labPrometheusPlan(layout, { binaries, cephMgrTargets: plan.prometheusTargets });
     assert.doesNotMatch(without.configText, /job_name: ceph/);
     assert.match(withCeph.configText, /job_name: ceph\n\s+honor_labels: true\n\s+static_configs:\n\s+- targets:\n\s+- 198\.18\.0\.9:9283/);
     assert.deepEqual(withCeph.expectedTargets.filter((t) => t.job === 'ceph'), [{ job: 'ceph', instance: '198.18.0.9:9283' }]);
     assert.equal(without.expectedTargets.length + 1, withCeph.expectedTargets.length);
+    const both = labPrometheusPlan(layout, { binaries, cephMgrTargets: ['198.18.0.9:9283', '198.18.0.9:9284'] });
+    assert.match(both.configText, /- 198\.18\.0\.9:9283\n\s+- 198\.18\.0\.9:9284/);
+    assert.deepEqual(both.expectedTargets.filter((t) => t.job === 'ceph').map((t) => t.instance), ['198.18.0.9:9283', '198.18.0.9:9284']);
   });
 });
 

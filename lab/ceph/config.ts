@@ -4,8 +4,9 @@
  * carries it out. Decision and reasons: docs/decisions/0091-ceph-in-the-lab.md.
  *
  * Where everything runs:
- *   1. ceph-mon (id "a") and ceph-mgr (id "x", prometheus module on <control address>:9283) in the control
- *      namespace, as programs of its own supervisord.
+ *   1. the monitors (ids a, b, c: `ceph.lab.monitors`, 1 or 3; msgr2 ports 3300, 3301, 3302, legacy 6789, 6790,
+ *      6791) and the managers (ids x, y: `ceph.lab.managers`, 1 or 2; prometheus module on <control address>:9283,
+ *      9284) in the control namespace, as programs `ceph-mon-<id>` / `ceph-mgr-<id>` of its own supervisord.
  *   2. One ceph-osd per node, id = the node's index (node 1 of the environment runs osd.0), as the program
  *      `ceph.lab.program` (default `ceph-osd-{id}`) of the node's supervisord, bound to the node's address
  *      (public and cluster network), in the CRUSH host bucket named like the node. Isolating the node's
@@ -21,21 +22,18 @@ import type { Environment, LabCephCluster } from '../../src/environment/types';
 import type { LabLayout, LabNamespace, LabNode } from '../layout';
 import type { SupervisedProgram } from '../supervisor';
 
-/** The monitor's and manager's ids (one of each). */
-export const CEPH_MON_ID = 'a';
-export const CEPH_MGR_ID = 'x';
-/** The monitor's msgr2 and legacy ports (Ceph's registered defaults). */
+/** The monitors' and managers' ids, in order: the first `ceph.lab.monitors` / `ceph.lab.managers` of them run. */
+export const CEPH_MON_IDS = ['a', 'b', 'c'] as const;
+export const CEPH_MGR_IDS = ['x', 'y'] as const;
+/** The first monitor's msgr2 and legacy ports (Ceph's registered defaults); monitor i uses these + i. */
 export const MON_V2_PORT = 3300;
 export const MON_V1_PORT = 6789;
-/** The manager prometheus module's port (its registered default). */
+/** The first manager's prometheus module port (its registered default); manager i uses this + i. */
 export const MGR_PROMETHEUS_PORT = 9283;
 /** How often the prometheus module refreshes its cached metrics (s); Prometheus scrapes the cache every second. */
 export const MGR_PROMETHEUS_SCRAPE_INTERVAL_SEC = 5;
 /** memstore's capacity per OSD: objects live in RAM, so this is a cap, not an allocation. */
 export const MEMSTORE_BYTES = 1024 * 1024 * 1024;
-/** Supervisor program names of the monitor and manager in the control namespace. */
-export const MON_PROGRAM = 'ceph-mon';
-export const MGR_PROGRAM = 'ceph-mgr';
 
 /** CephBinaries: absolute paths of the daemons (lab/ceph/tools.ts finds them). */
 export interface CephBinaries {
@@ -55,6 +53,25 @@ export interface LabCephOsd {
   program: SupervisedProgram;
 }
 
+/** LabCephMon: one monitor of the lab, in the control namespace. */
+export interface LabCephMon {
+  id: string;
+  /** Its address vector, as in `mon host` and the monmap. */
+  addrs: string;
+  dataDir: string;
+  program: SupervisedProgram;
+}
+
+/** LabCephMgr: one manager of the lab, in the control namespace, with its prometheus module's port. */
+export interface LabCephMgr {
+  id: string;
+  dataDir: string;
+  keyring: string;
+  program: SupervisedProgram;
+  /** "addr:port" of its prometheus module (only the active manager serves metrics; a standby answers empty). */
+  prometheusTarget: string;
+}
+
 /** LabCephPlan: everything `lab up --with ceph` creates, by name. */
 export interface LabCephPlan {
   /** `<runDir>/ceph`: everything of Ceph lives below; `lab down` deletes it with the run directory. */
@@ -65,22 +82,19 @@ export interface LabCephPlan {
   /** The monitor's bootstrap keyring: every entity's key and caps, imported by `ceph-mon --mkfs`. */
   monKeyring: string;
   monmapPath: string;
-  monDataDir: string;
-  mgrDataDir: string;
-  mgrKeyring: string;
   /** Written last by the bootstrap: without it, `lab up` starts the cluster afresh. */
   bootstrappedMarker: string;
   logDir: string;
   fsid: string;
   control: LabNamespace;
-  /** The monitor's address vector, as in `mon host`. */
+  /** Every monitor's address vector, comma-separated, as in `mon host`. */
   monAddrs: string;
   cluster: LabCephCluster;
-  monProgram: SupervisedProgram;
-  mgrProgram: SupervisedProgram;
+  monitors: LabCephMon[];
+  managers: LabCephMgr[];
   osds: LabCephOsd[];
-  /** The mgr prometheus module's "addr:port", scraped by the lab's Prometheus as job "ceph". */
-  prometheusTarget: string;
+  /** Every manager's prometheus module "addr:port", scraped by the lab's Prometheus as job "ceph" (the active one answers). */
+  prometheusTargets: string[];
   /** `ceph config set mgr <key> <value>` pairs the bootstrap stores before the manager first starts. */
   mgrModuleOptions: Array<[string, string]>;
 }
@@ -127,9 +141,34 @@ export function labCephPlan(layout: LabLayout, env: Environment, binaries: CephB
       program: { name: fill(ceph.lab?.program ?? ''), argv: [binaries.osd, '-f', '-c', confPath, '-i', String(id)], logFile: join(node.dir, `ceph-osd.${id}.out`) },
     };
   });
-  const monAddrs = `[v2:${control.address}:${MON_V2_PORT},v1:${control.address}:${MON_V1_PORT}]`;
-  const monDataDir = join(dir, 'mon', `ceph-${CEPH_MON_ID}`);
-  const mgrDataDir = join(dir, 'mgr', `ceph-${CEPH_MGR_ID}`);
+  const controlSettings = ceph.lab;
+  const controlProgram = (template: string, id: string): string => template.replaceAll('{id}', id).replaceAll('{node}', control.name);
+  if (controlSettings.controlSupervisorConfig !== control.supervisorConfig) {
+    throw new Error(`ceph.lab.controlSupervisorConfig is ${controlSettings.controlSupervisorConfig}, but the control namespace's supervisord reads ${control.supervisorConfig} ${where}: make them the same`);
+  }
+  const monitors = CEPH_MON_IDS.slice(0, cluster.monitors).map((id, index): LabCephMon => {
+    const name = controlProgram(controlSettings.monProgram, id);
+    return {
+      id,
+      addrs: `[v2:${control.address}:${MON_V2_PORT + index},v1:${control.address}:${MON_V1_PORT + index}]`,
+      dataDir: join(dir, 'mon', `ceph-${id}`),
+      program: { name, argv: [binaries.mon, '-f', '-c', confPath, '-i', id], logFile: join(control.dir, `${name}.out`) },
+    };
+  });
+  const managers = CEPH_MGR_IDS.slice(0, cluster.managers).map((id, index): LabCephMgr => {
+    const name = controlProgram(controlSettings.mgrProgram, id);
+    const dataDir = join(dir, 'mgr', `ceph-${id}`);
+    return {
+      id,
+      dataDir,
+      keyring: join(dataDir, 'keyring'),
+      program: { name, argv: [binaries.mgr, '-f', '-c', confPath, '-i', id], logFile: join(control.dir, `${name}.out`) },
+      prometheusTarget: `${control.address}:${MGR_PROMETHEUS_PORT + index}`,
+    };
+  });
+  const programNames = [...monitors, ...managers].map((d) => d.program.name);
+  if (new Set(programNames).size !== programNames.length) throw new Error(`ceph.lab.monProgram and mgrProgram must name each daemon's program differently (with {id}), got ${programNames.join(', ')} ${where}`);
+  const monAddrs = monitors.map((m) => m.addrs).join(',');
   const logDir = join(dir, 'log');
   const plan: Omit<LabCephPlan, 'confText'> = {
     dir,
@@ -137,23 +176,21 @@ export function labCephPlan(layout: LabLayout, env: Environment, binaries: CephB
     adminKeyring,
     monKeyring: join(dir, 'mon.keyring'),
     monmapPath: join(dir, 'monmap'),
-    monDataDir,
-    mgrDataDir,
-    mgrKeyring: join(mgrDataDir, 'keyring'),
     bootstrappedMarker: join(dir, 'bootstrapped'),
     logDir,
     fsid,
     control,
     monAddrs,
     cluster,
-    monProgram: { name: MON_PROGRAM, argv: [binaries.mon, '-f', '-c', confPath, '-i', CEPH_MON_ID], logFile: join(control.dir, `${MON_PROGRAM}.out`) },
-    mgrProgram: { name: MGR_PROGRAM, argv: [binaries.mgr, '-f', '-c', confPath, '-i', CEPH_MGR_ID], logFile: join(control.dir, `${MGR_PROGRAM}.out`) },
+    monitors,
+    managers,
     osds,
-    prometheusTarget: `${control.address}:${MGR_PROMETHEUS_PORT}`,
+    prometheusTargets: managers.map((m) => m.prometheusTarget),
+    // Every manager binds the same control address, so each gets its own port (a per-daemon module option).
     mgrModuleOptions: [
       ['mgr/prometheus/server_addr', control.address],
-      ['mgr/prometheus/server_port', String(MGR_PROMETHEUS_PORT)],
       ['mgr/prometheus/scrape_interval', String(MGR_PROMETHEUS_SCRAPE_INTERVAL_SEC)],
+      ...managers.map((m, index): [string, string] => [`mgr/prometheus/${m.id}/server_port`, String(MGR_PROMETHEUS_PORT + index)]),
     ],
   };
   return { ...plan, confText: cephConfText(plan, layout, env.sourcePath) };
@@ -172,7 +209,7 @@ export function cephConfText(plan: Omit<LabCephPlan, 'confText'>, layout: LabLay
     '# The daemons read it when they start: after a change, lab down and lab up again.',
     '[global]',
     `fsid = ${plan.fsid}`,
-    `mon initial members = ${CEPH_MON_ID}`,
+    `mon initial members = ${plan.monitors.map((m) => m.id).join(',')}`,
     `mon host = ${plan.monAddrs}`,
     `public network = ${layout.spec.subnet}`,
     `cluster network = ${layout.spec.subnet}`,
@@ -190,6 +227,11 @@ export function cephConfText(plan: Omit<LabCephPlan, 'confText'>, layout: LabLay
     `osd pool default min size = ${plan.cluster.pool.minSize}`,
     'osd pool default pg autoscale mode = off',
     '# lab timings (the environment file\'s ceph.lab.timings): failures seen in seconds, not Ceph\'s 20 s and 10 min',
+    '# (monitor lease and election timeout: a stopped monitor leaves the quorum in seconds; beacon grace: a standby',
+    '# manager takes over in seconds, not after 30 s)',
+    `mon lease = ${seconds(timings.monLeaseMs)}`,
+    `mon election timeout = ${seconds(timings.monElectionTimeoutMs)}`,
+    `mon mgr beacon grace = ${seconds(timings.monMgrBeaconGraceMs)}`,
     `osd heartbeat interval = ${seconds(timings.osdHeartbeatIntervalMs)}`,
     `osd heartbeat grace = ${seconds(timings.osdHeartbeatGraceMs)}`,
     `mon osd down out interval = ${seconds(timings.monOsdDownOutIntervalMs)}`,
@@ -234,12 +276,10 @@ export function cephConfText(plan: Omit<LabCephPlan, 'confText'>, layout: LabLay
     'admin socket =',
     'log file =',
     '',
-    `[mon.${CEPH_MON_ID}]`,
-    `public addr = ${plan.control.address}`,
-    '',
-    `[mgr.${CEPH_MGR_ID}]`,
-    `public addr = ${plan.control.address}`,
   ];
+  // A monitor binds the address the monmap gives its name; public addr only picks the interface.
+  for (const mon of plan.monitors) lines.push('', `[mon.${mon.id}]`, `public addr = ${plan.control.address}`);
+  for (const mgr of plan.managers) lines.push('', `[mgr.${mgr.id}]`, `public addr = ${plan.control.address}`);
   for (const osd of plan.osds) {
     lines.push('', `[osd.${osd.id}]`, `public addr = ${osd.node.address}`, `cluster addr = ${osd.node.address}`, `crush location = root=default host=${osd.node.name}`);
   }

@@ -58,8 +58,12 @@ export interface PrometheusConfigInput {
   /** haproxy's Prometheus exporter (the edge's stats frontend); left out of the config when absent. */
   haproxyTarget?: string;
   nodeExporterTargets: readonly NodeExporterTarget[];
-  /** The Ceph manager's prometheus module (job "ceph"), only while the lab runs Ceph (lab/ceph/). */
-  cephMgrTarget?: string;
+  /**
+   * The Ceph managers' prometheus modules (job "ceph"), only while the lab runs Ceph (lab/ceph/). Only the active
+   * manager serves metrics; a standby answers 200 with an empty body, so every target is up and the series come
+   * from whichever manager is active.
+   */
+  cephMgrTargets?: readonly string[];
   /** Prometheus' own listen address, so it scrapes itself. */
   selfTarget: string;
 }
@@ -75,7 +79,7 @@ export function prometheusConfigYaml(input: PrometheusConfigInput): string {
   if (!(timeout > 0 && timeout <= interval)) throw new Error(`scrapeTimeoutSec ${timeout} must be positive and at most scrapeIntervalSec ${interval}`);
   checkTarget('selfTarget', input.selfTarget);
   if (input.haproxyTarget !== undefined) checkTarget('haproxyTarget', input.haproxyTarget);
-  if (input.cephMgrTarget !== undefined) checkTarget('cephMgrTarget', input.cephMgrTarget);
+  for (const target of input.cephMgrTargets ?? []) checkTarget('cephMgrTargets', target);
   const nodes = new Set<string>();
   for (const { node, target } of input.nodeExporterTargets) {
     checkTarget(`nodeExporterTargets[${node}]`, target);
@@ -92,9 +96,9 @@ export function prometheusConfigYaml(input: PrometheusConfigInput): string {
       static_configs: input.nodeExporterTargets.map(({ node, target }) => ({ targets: [target], labels: { node } })),
     });
   }
-  if (input.cephMgrTarget !== undefined) {
+  if (input.cephMgrTargets !== undefined && input.cephMgrTargets.length > 0) {
     // honor_labels: the module's metrics carry Ceph's own labels (e.g. ceph_daemon), as Ceph's docs ask.
-    scrapeConfigs.push({ job_name: PROMETHEUS_JOBS.ceph, honor_labels: true, static_configs: [{ targets: [input.cephMgrTarget] }] });
+    scrapeConfigs.push({ job_name: PROMETHEUS_JOBS.ceph, honor_labels: true, static_configs: [{ targets: [...input.cephMgrTargets] }] });
   }
   const config = {
     global: { scrape_interval: duration(interval), scrape_timeout: duration(timeout), evaluation_interval: duration(interval) },
@@ -109,7 +113,7 @@ export function expectedTargets(input: PrometheusConfigInput): TargetRef[] {
     { job: PROMETHEUS_JOBS.self, instance: input.selfTarget },
     ...(input.haproxyTarget !== undefined ? [{ job: PROMETHEUS_JOBS.haproxy, instance: input.haproxyTarget }] : []),
     ...input.nodeExporterTargets.map(({ target }) => ({ job: PROMETHEUS_JOBS.node, instance: target })),
-    ...(input.cephMgrTarget !== undefined ? [{ job: PROMETHEUS_JOBS.ceph, instance: input.cephMgrTarget }] : []),
+    ...(input.cephMgrTargets ?? []).map((instance) => ({ job: PROMETHEUS_JOBS.ceph, instance })),
   ];
 }
 
@@ -206,8 +210,8 @@ export interface LabPrometheusOptions {
   listenAddress?: string;
   nodeExporterPort?: number;
   scrapeIntervalSec?: number;
-  /** The Ceph manager's prometheus module "addr:port", when the lab runs Ceph. */
-  cephMgrTarget?: string;
+  /** The Ceph managers' prometheus module "addr:port"s, when the lab runs Ceph. */
+  cephMgrTargets?: readonly string[];
   /** Absolute paths of the programs; found on PATH (and the system directories) when absent. */
   binaries?: { prometheus?: string; nodeExporter?: string };
 }
@@ -234,7 +238,7 @@ export function labPrometheusPlan(layout: LabLayout, options: LabPrometheusOptio
     scrapeIntervalSec: options.scrapeIntervalSec ?? LAB_SCRAPE_INTERVAL_SEC,
     haproxyTarget: `${layout.edge.address}:${layout.edge.metricsPort}`,
     nodeExporterTargets: nodeExporters.map((e) => ({ node: e.node, target: e.listenAddress })),
-    ...(options.cephMgrTarget !== undefined ? { cephMgrTarget: options.cephMgrTarget } : {}),
+    ...(options.cephMgrTargets !== undefined ? { cephMgrTargets: options.cephMgrTargets } : {}),
     selfTarget: listenAddress,
   };
   return {

@@ -53,13 +53,20 @@ export async function preflight(env: Environment): Promise<PreflightResult> {
       }
     }),
   );
-  // Cluster-wide Ceph faults run through the runner's host ("local"): their markers and timers live there.
-  const local = artefactHosts(env).find((host) => host.executor.kind === 'local' && host.name === 'local');
-  if (local) {
-    const listed = await executorFor(local.executor).runScript(listArtefactsScript(local.name), { timeoutMs: 10_000 });
+  // Cluster-wide Ceph faults run through the runner's host ("local"), monitor and manager faults of the lab in its
+  // control namespace: their markers and timers live there.
+  const extraHosts = artefactHosts(env).filter((host) => !env.nodes.some((node) => node.name === host.name));
+  for (const host of extraHosts) {
+    let listed;
+    try {
+      listed = await executorFor(host.executor).runScript(listArtefactsScript(host.name), { timeoutMs: 10_000 });
+    } catch {
+      continue; // the lab's control namespace exists only while the lab runs Ceph
+    }
+    if (listed.code !== 0) continue;
     for (const line of listed.stdout.split('\n').map((l) => l.trim()).filter(Boolean)) {
       // Host-wide artefacts (expiry timers) show on every lab node already; list each once.
-      if (!leftovers.some((entry) => entry.endsWith(`: leftover of an earlier run: ${line}`))) leftovers.push(`local: leftover of an earlier run: ${line}`);
+      if (!leftovers.some((entry) => entry.endsWith(`: leftover of an earlier run: ${line}`))) leftovers.push(`${host.name}: leftover of an earlier run: ${line}`);
     }
   }
   const byName = (a: string, b: string): number => a.localeCompare(b);

@@ -3,7 +3,9 @@
  * any journal (src/faults/artefacts.ts) — and resumes service processes left stopped (SIGSTOP). For the runner
  * that died with its journal, or faults injected from another machine.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { labControlNode } from '../clients/ceph/from-environment';
 import type { Environment, NodeSpec } from '../environment/types';
 import { loadEnvironment } from '../environment/load';
 import { executorFor } from '../executors';
@@ -36,7 +38,11 @@ export async function sweepCommand(args: string[], log: (line: string) => void):
  */
 export function artefactHosts(env: Environment): NodeSpec[] {
   const local: NodeSpec = { name: 'local', address: '127.0.0.1', roles: [], executor: { kind: 'local' } };
-  return env.ceph?.executorNode === 'local' ? [...env.nodes, local] : env.nodes;
+  // The lab's control namespace, where monitor and manager faults keep theirs (named like the namespace); it
+  // exists only while the lab runs Ceph (`ip netns` keeps its namespaces in /run/netns).
+  const node = labControlNode(env);
+  const control = node?.executor.kind === 'netns' && existsSync(`/run/netns/${node.executor.namespace}`) ? node : null;
+  return [...env.nodes, ...(env.ceph?.executorNode === 'local' ? [local] : []), ...(control ? [control] : [])];
 }
 
 /** sweepNode: runs the sweep script on one node and resumes its stopped service processes. */

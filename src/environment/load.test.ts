@@ -83,9 +83,14 @@ describe('loadEnvironment', () => {
         lab: {
           supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf',
           program: 'ceph-osd-{id}',
+          controlSupervisorConfig: '/run/scs-chaos-lab/control/supervisord.conf',
+          monProgram: 'ceph-mon-{id}',
+          mgrProgram: 'ceph-mgr-{id}',
           cluster: {
+            monitors: 1,
+            managers: 1,
             pool: { name: 'scs-chaos-lab', size: 3, minSize: 2, pgs: 16 },
-            timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0 },
+            timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0, monLeaseMs: 2000, monElectionTimeoutMs: 2000, monMgrBeaconGraceMs: 8000 },
           },
         },
       });
@@ -94,12 +99,14 @@ describe('loadEnvironment', () => {
 
     it('reads the lab cluster\'s pool and timings, keeping defaults for what is left out', () => {
       const env = parseEnvironment(
-        withCeph(['executorNode: local', 'backend: lab', 'lab:', '  pool: { name: lab-pool, pgs: 8 }', '  timings: { osdHeartbeatGrace: 3s, monOsdDownOutInterval: 1m, osdRecoverySleep: 100ms }']),
+        withCeph(['executorNode: local', 'backend: lab', 'lab:', '  monitors: 3', '  managers: 2', '  pool: { name: lab-pool, pgs: 8 }', '  timings: { osdHeartbeatGrace: 3s, monOsdDownOutInterval: 1m, osdRecoverySleep: 100ms, monMgrBeaconGrace: 5s }']),
         'env.yaml',
       );
       assert.deepEqual(env.ceph?.lab?.cluster, {
+        monitors: 3,
+        managers: 2,
         pool: { name: 'lab-pool', size: 3, minSize: 2, pgs: 8 },
-        timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 3000, monOsdDownOutIntervalMs: 60_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 100 },
+        timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 3000, monOsdDownOutIntervalMs: 60_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 100, monLeaseMs: 2000, monElectionTimeoutMs: 2000, monMgrBeaconGraceMs: 5000 },
       });
     });
 
@@ -110,6 +117,9 @@ describe('loadEnvironment', () => {
       badInputAt(lab('timings: { heartbeatGrace: 5s }'), 15, /unknown key "heartbeatGrace"/);
       badInputAt(lab('pool: { size: 2, minSize: 3 }'), 15, /minSize 3 exceeds size 2/);
       badInputAt(lab('pool: { pgs: 0 }'), 15, /pgs must be a positive integer/);
+      badInputAt(lab('monitors: 2'), 15, /ceph lab monitors must be 1 or 3, got 2/);
+      badInputAt(lab('managers: 3'), 15, /ceph lab managers must be 1 or 2, got 3/);
+      badInputAt(lab('timings: { monLease: 500ms }'), 15, /monLease must be a whole number of seconds/);
     });
 
     it('reads the rook section', () => {

@@ -184,11 +184,15 @@ function readDefaults(r: Reader, node: unknown): Defaults {
 const CEPH_BACKENDS: readonly CephBackend[] = ['lab', 'systemd', 'cephadm', 'rook'];
 // The lab's default OSD programs: one supervisord per node, as for the web service.
 const LAB_OSD_DEFAULTS = { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' };
+// The lab's monitors and managers: programs of the control namespace's supervisord (lab/layout.ts names its directory "control").
+const LAB_CONTROL_DEFAULTS = { controlSupervisorConfig: '/run/scs-chaos-lab/control/supervisord.conf', monProgram: 'ceph-mon-{id}', mgrProgram: 'ceph-mgr-{id}' };
 // The lab cluster's defaults (lab/ceph/, docs/decisions/0091): 3 copies that survive one node, failures seen in
 // seconds rather than Ceph's 20 s grace and 10 min auto-out, fresh statistics, unthrottled recovery.
 const LAB_CEPH_DEFAULTS: LabCephCluster = {
+  monitors: 1,
+  managers: 1,
   pool: { name: 'scs-chaos-lab', size: 3, minSize: 2, pgs: 16 },
-  timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0 },
+  timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0, monLeaseMs: 2000, monElectionTimeoutMs: 2000, monMgrBeaconGraceMs: 8000 },
 };
 const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -214,6 +218,9 @@ function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
     spec.lab = {
       supervisorConfig: (lab && r.optionalString(lab, 'supervisorConfig')) || LAB_OSD_DEFAULTS.supervisorConfig,
       program: (lab && r.optionalString(lab, 'program')) || LAB_OSD_DEFAULTS.program,
+      controlSupervisorConfig: (lab && r.optionalString(lab, 'controlSupervisorConfig')) || LAB_CONTROL_DEFAULTS.controlSupervisorConfig,
+      monProgram: (lab && r.optionalString(lab, 'monProgram')) || LAB_CONTROL_DEFAULTS.monProgram,
+      mgrProgram: (lab && r.optionalString(lab, 'mgrProgram')) || LAB_CONTROL_DEFAULTS.mgrProgram,
       cluster: readLabCephCluster(r, lab),
     };
   } else if (labNode) {
@@ -235,6 +242,17 @@ function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
 /** The lab cluster's pool and timings (`ceph.lab.pool`, `ceph.lab.timings`); every key is optional. */
 function readLabCephCluster(r: Reader, lab: YAMLMap | undefined): LabCephCluster {
   const cluster = structuredClone(LAB_CEPH_DEFAULTS);
+  // Monitors: 1 or 3 (2 would lose quorum with either one, more is beyond a lab); managers: 1 or a pair.
+  const monitors = lab && r.optionalNumber(lab, 'monitors');
+  if (monitors !== undefined) {
+    if (monitors !== 1 && monitors !== 3) throw r.error(r.get(lab as YAMLMap, 'monitors', true), `ceph lab monitors must be 1 or 3, got ${monitors}`, 'write monitors: 3 for a quorum that survives one monitor, or 1');
+    cluster.monitors = monitors as 1 | 3;
+  }
+  const managers = lab && r.optionalNumber(lab, 'managers');
+  if (managers !== undefined) {
+    if (managers !== 1 && managers !== 2) throw r.error(r.get(lab as YAMLMap, 'managers', true), `ceph lab managers must be 1 or 2, got ${managers}`, 'write managers: 2 for an active manager and a standby, or 1');
+    cluster.managers = managers as 1 | 2;
+  }
   const poolNode = lab && r.get(lab, 'pool', false);
   if (poolNode) {
     const pool = r.map(poolNode, 'ceph lab pool', 'pool has name, size, minSize and pgs');
@@ -254,7 +272,17 @@ function readLabCephCluster(r: Reader, lab: YAMLMap | undefined): LabCephCluster
   const timingsNode = lab && r.get(lab, 'timings', false);
   if (timingsNode) {
     const timings = r.map(timingsNode, 'ceph lab timings', 'timings maps Ceph options to durations, e.g. osdHeartbeatGrace: 5s');
-    const keys = { osdHeartbeatInterval: 'osdHeartbeatIntervalMs', osdHeartbeatGrace: 'osdHeartbeatGraceMs', monOsdDownOutInterval: 'monOsdDownOutIntervalMs', mgrStatsPeriod: 'mgrStatsPeriodMs', monMgrDigestPeriod: 'monMgrDigestPeriodMs', osdRecoverySleep: 'osdRecoverySleepMs' } as const;
+    const keys = {
+      osdHeartbeatInterval: 'osdHeartbeatIntervalMs',
+      osdHeartbeatGrace: 'osdHeartbeatGraceMs',
+      monOsdDownOutInterval: 'monOsdDownOutIntervalMs',
+      mgrStatsPeriod: 'mgrStatsPeriodMs',
+      monMgrDigestPeriod: 'monMgrDigestPeriodMs',
+      osdRecoverySleep: 'osdRecoverySleepMs',
+      monLease: 'monLeaseMs',
+      monElectionTimeout: 'monElectionTimeoutMs',
+      monMgrBeaconGrace: 'monMgrBeaconGraceMs',
+    } as const;
     for (const pair of timings.items) {
       const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
       if (!(key in keys)) throw r.error(pair.key, `ceph lab timings: unknown key "${key}"`, `use ${Object.keys(keys).join(', ')}`);

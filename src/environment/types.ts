@@ -98,9 +98,23 @@ export interface CephSpec {
   cluster?: string;
   backend: CephBackend;
   /** backend lab: the supervisor program per OSD (`{node}` and `{id}` are replaced) and how `lab up --with ceph` builds the cluster. */
-  lab?: { supervisorConfig: string; program: string; cluster: LabCephCluster };
+  lab?: LabCephSettings;
   /** backend rook: the CephCluster's namespace and the kubeconfig context. */
   rook?: { namespace: string; kubeconfigContext?: string };
+}
+
+/**
+ * LabCephSettings: the lab backend. OSDs run as `program` of each node's supervisord (`supervisorConfig`); monitors
+ * and managers as `monProgram` / `mgrProgram` of the control namespace's supervisord (`controlSupervisorConfig`);
+ * `{node}` and `{id}` are replaced.
+ */
+export interface LabCephSettings {
+  supervisorConfig: string;
+  program: string;
+  controlSupervisorConfig: string;
+  monProgram: string;
+  mgrProgram: string;
+  cluster: LabCephCluster;
 }
 
 /**
@@ -109,6 +123,9 @@ export interface CephSpec {
  * and auto-out times to expect. All durations in milliseconds, whole seconds except the recovery sleep.
  */
 export interface LabCephCluster {
+  /** How many monitors (1 or 3: ids a, b, c) and managers (1 or 2: ids x, y) run in the control namespace. */
+  monitors: 1 | 3;
+  managers: 1 | 2;
   /** The replicated pool the lab creates (failure domain host: every OSD runs on its own node). */
   pool: { name: string; size: number; minSize: number; pgs: number };
   timings: {
@@ -124,6 +141,12 @@ export interface LabCephCluster {
     monMgrDigestPeriodMs: number;
     /** osd_recovery_sleep (hdd, ssd, hybrid): pause between recovery operations; 0 = not throttled. */
     osdRecoverySleepMs: number;
+    /** mon_lease: how long a peon's lease lasts; a silent monitor is noticed after about twice this. */
+    monLeaseMs: number;
+    /** mon_election_timeout: how long an election waits for the monitors that do not answer. */
+    monElectionTimeoutMs: number;
+    /** mon_mgr_beacon_grace: silence after which the monitors replace the active manager with a standby. */
+    monMgrBeaconGraceMs: number;
   };
 }
 

@@ -14,8 +14,16 @@ import { readJournal, JournalEntry } from '../../src/core/journal';
 export const REPO = resolve(__dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'scs-chaos.js');
 
+/**
+ * labEnv: the lab's environment, experiments/environments/lab.yaml unless SCS_CHAOS_LAB_ENV names another file
+ * (a second lab on the same machine, with its own names, bridge, subnet and run directory).
+ */
 export function labEnv(): Environment {
-  return loadEnvironment(join(REPO, 'experiments', 'environments', 'lab.yaml'));
+  return loadEnvironment(labEnvPath());
+}
+
+export function labEnvPath(): string {
+  return resolve(process.env.SCS_CHAOS_LAB_ENV ?? join(REPO, 'experiments', 'environments', 'lab.yaml'));
 }
 
 export function tempReportsDir(): string {

@@ -8,16 +8,18 @@ import type { Executor } from '../../executors/executor';
 import {
   parseCrushRules,
   parseHealthDetail,
+  parseMgrDump,
   parseOkToStop,
   parseOsdDump,
   parseOsdTree,
   parsePgsBrief,
   parsePgStat,
   parsePoolDetails,
+  parseQuorumStatus,
   parseStatus,
 } from './parse';
 import { ClusterLogEvent, parseLogLast } from './cluster-log';
-import type { CephStatus, CrushRule, Health, OkToStop, OsdDump, OsdTree, PgBrief, PgStat, PoolDetail } from './types';
+import type { CephStatus, CrushRule, Health, MgrMap, OkToStop, QuorumStatus, OsdDump, OsdTree, PgBrief, PgStat, PoolDetail } from './types';
 
 /** CephAccess: how the CLI finds and authenticates to the cluster (the environment's `ceph:` section). */
 export interface CephAccess {
@@ -138,6 +140,16 @@ export class CephClient {
   /** okToStop: Ceph's own verdict on stopping these OSDs together; a refusal (exit 16) is an answer, not an error. */
   async okToStop(osdIds: readonly number[]): Promise<OkToStop> {
     return parseOkToStop(await this.json(['osd', 'ok-to-stop', ...osdIds.map(String)], [0, EXIT_EBUSY]));
+  }
+
+  /** quorumStatus: the monitors in quorum and the monmap (answered by any monitor of the quorum). */
+  async quorumStatus(): Promise<QuorumStatus> {
+    return parseQuorumStatus(await this.json(['quorum_status']));
+  }
+
+  /** mgrDump: the manager map: which manager is active, which stand by. */
+  async mgrDump(): Promise<MgrMap> {
+    return parseMgrDump(await this.json(['mgr', 'dump']));
   }
 
   async pgStat(): Promise<PgStat> {

@@ -25,6 +25,16 @@ export type ClusterLogKind =
   | 'pgmap'
   /** The monitor's "osdmap e15: 3 total, 2 up, 3 in" (DBG): a new OSD map epoch was committed (`osdmapEpoch`). */
   | 'osdmap'
+  /** "mon.a calling monitor election": a monitor starts an election (a monitor left or came back). */
+  | 'mon-election'
+  /** "mon.a is new leader, mons a,c in quorum (ranks 0,2)": an election ended with this quorum. */
+  | 'mon-quorum'
+  /** "Manager daemon y is unresponsive, replacing it with standby daemon x": the monitors failed the active manager over. */
+  | 'mgr-failover'
+  /** "Activating manager daemon y": a manager became active without a failover (the first, or after none was active). */
+  | 'mgr-activating'
+  /** "Manager daemon x is now available": the new active manager serves. */
+  | 'mgr-available'
   | 'other';
 
 export type ClusterLogPriority = 'DBG' | 'INF' | 'SEC' | 'WRN' | 'ERR';
@@ -50,6 +60,12 @@ export interface ClusterLogEvent {
   allActiveClean?: boolean;
   /** osdmap lines: the epoch. */
   osdmapEpoch?: number;
+  /** The monitor or manager id the event is about: the caller (mon-election), the new leader (mon-quorum), the manager now active (mgr-*). */
+  daemon?: string;
+  /** mon-quorum: the monitors in the new quorum. */
+  quorum?: string[];
+  /** mgr-failover: the manager that was replaced. */
+  replaced?: string;
 }
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -80,8 +96,23 @@ const PATTERNS: ReadonlyArray<{ kind: ClusterLogKind; pattern: RegExp }> = [
   { kind: 'osd-boot', pattern: /^osd\.(\d+) .*\bboot$/ },
 ];
 
+/** classifyControl: monitor elections and manager failovers (Ceph 16's MonmapMonitor/Elector and MgrMonitor texts). */
+function classifyControl(message: string): Pick<ClusterLogEvent, 'kind' | 'daemon' | 'quorum' | 'replaced'> | null {
+  const election = /^mon\.(\S+) calling monitor election$/.exec(message);
+  if (election) return { kind: 'mon-election', daemon: election[1] as string };
+  const quorum = /^mon\.(\S+) is new leader, mons (\S+) in quorum \(ranks [\d,]+\)$/.exec(message);
+  if (quorum) return { kind: 'mon-quorum', daemon: quorum[1] as string, quorum: (quorum[2] as string).split(',') };
+  const failover = /^Manager daemon (\S+) is unresponsive, replacing it with standby daemon (\S+)$/.exec(message);
+  if (failover) return { kind: 'mgr-failover', replaced: failover[1] as string, daemon: failover[2] as string };
+  const activating = /^Activating manager daemon (\S+)$/.exec(message);
+  if (activating) return { kind: 'mgr-activating', daemon: activating[1] as string };
+  const available = /^Manager daemon (\S+) is now available$/.exec(message);
+  if (available) return { kind: 'mgr-available', daemon: available[1] as string };
+  return null;
+}
+
 /** classify: the kind of a cluster-log message, and the OSD or health check it names. */
-export function classify(channel: string, message: string): Pick<ClusterLogEvent, 'kind' | 'osd' | 'check' | 'pgmapVersion' | 'allActiveClean' | 'osdmapEpoch'> {
+export function classify(channel: string, message: string): Pick<ClusterLogEvent, 'kind' | 'osd' | 'check' | 'pgmapVersion' | 'allActiveClean' | 'osdmapEpoch' | 'daemon' | 'quorum' | 'replaced'> {
   if (channel === 'audit') {
     // cmd='[{"prefix": "osd in", "ids": ["2"]}]': finished — only the finished line, not the dispatch.
     const audit = /"prefix": "osd (in|out)", "ids": \["?(\d+)"?\]\}\]'?: finished$/.exec(message);
@@ -101,6 +132,8 @@ export function classify(channel: string, message: string): Pick<ClusterLogEvent
     }, 0);
     return { kind: 'pgmap', pgmapVersion: Number(pgmap[1]), allActiveClean: total > 0 && clean === total };
   }
+  const control = classifyControl(message);
+  if (control) return control;
   const failed = /^Health check failed: .* \(([A-Z_]+)\)$/.exec(message);
   if (failed) return { kind: 'health-check-failed', check: failed[1] as string };
   const cleared = /^Health check cleared: ([A-Z_]+) \(was:/.exec(message);

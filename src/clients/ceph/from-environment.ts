@@ -4,12 +4,13 @@
  * be named like an environment node (Ceph names host buckets after the short hostname).
  */
 import { BadInput } from '../../core/errors';
-import type { CephSpec, Environment } from '../../environment/types';
+import type { CephSpec, Environment, NodeSpec } from '../../environment/types';
 import { executorFor } from '../../executors';
 import type { Executor } from '../../executors/executor';
 import { CephAccess, CephClient } from './client';
 import { CephadmOsdControl, HostShellOsdControl, OsdDaemonControl, OsdHost } from './osd-daemon';
-import { RookOsdControl } from './rook';
+import { RookDeploymentScaler, RookOsdControl } from './rook';
+import { CephadmControl, ControlDaemon, ControlDaemonControl, ControlHost, HostShellControl, RookControl } from './control-daemon';
 import type { OsdTree } from './types';
 
 /** cephSpecOf: the environment's ceph section, or BadInput saying how to add one. */
@@ -86,6 +87,59 @@ export async function osdDaemonControlFor(environment: Environment, ceph: CephCl
     case 'rook': {
       if (!spec.rook) throw new BadInput('ceph backend rook needs a rook: section', { file: environment.sourcePath }, 'add rook: { namespace: rook-ceph }');
       return RookOsdControl.create(spec.rook);
+    }
+  }
+}
+
+/**
+ * labControlNode: with the lab backend, the lab's control namespace (where its monitors and managers run) as a
+ * node named like the namespace: monitor and manager faults act and keep their revert marker there. Not an
+ * environment node (scope does not list it; the ceph section is the permission), and named per lab, so two labs
+ * on one machine never share its marker directory. Null without `lab.control` (a cluster outside the lab).
+ */
+export function labControlNode(environment: Environment): NodeSpec | null {
+  const control = environment.lab?.control;
+  if (environment.ceph?.backend !== 'lab' || !control) return null;
+  return { name: control.namespace, address: control.address, roles: [], executor: { kind: 'netns', namespace: control.namespace } };
+}
+
+/**
+ * controlHostOf: where the lab and systemd backends act on a monitor or manager. lab: the control namespace
+ * (or the ceph CLI's node when the environment has no lab.control, e.g. a test cluster); systemd: the
+ * environment node named like the daemon's id (ceph-ansible names monitors and managers after their host).
+ */
+export function controlHostOf(environment: Environment, daemon: ControlDaemon): ControlHost {
+  const spec = cephSpecOf(environment);
+  if (spec.backend === 'lab') {
+    const control = labControlNode(environment);
+    if (control) return { node: control.name, executor: executorFor(control.executor) };
+    return { node: spec.executorNode, executor: executorOfNode(environment, spec.executorNode) };
+  }
+  const node = environment.nodes.find((candidate) => candidate.name === daemon.id);
+  if (!node) {
+    throw new BadInput(
+      `${daemon.type}.${daemon.id} has no node of the same name in environment ${environment.name}: the systemd backend runs ceph-${daemon.type}@${daemon.id} on the node named like the daemon`,
+      { file: environment.sourcePath },
+      `add node "${daemon.id}" with its executor (ceph-ansible names monitors and managers after the host's short name)`,
+    );
+  }
+  return { node: node.name, executor: executorFor(node.executor) };
+}
+
+/** controlDaemonControlFor: the monitor/manager backend the environment names. */
+export async function controlDaemonControlFor(environment: Environment, ceph: CephClient = cephClientFor(environment)): Promise<ControlDaemonControl> {
+  const spec = cephSpecOf(environment);
+  switch (spec.backend) {
+    case 'lab':
+      if (!spec.lab) throw new BadInput('ceph backend lab has no lab settings', { file: environment.sourcePath }, 'add ceph.lab or let the defaults apply');
+      return new HostShellControl('lab', (daemon) => controlHostOf(environment, daemon), spec.lab);
+    case 'systemd':
+      return new HostShellControl('systemd', (daemon) => controlHostOf(environment, daemon));
+    case 'cephadm':
+      return new CephadmControl(ceph);
+    case 'rook': {
+      if (!spec.rook) throw new BadInput('ceph backend rook needs a rook: section', { file: environment.sourcePath }, 'add rook: { namespace: rook-ceph }');
+      return new RookControl(await RookDeploymentScaler.create(spec.rook));
     }
   }
 }

@@ -57,8 +57,11 @@ export interface OsdCommands {
 /** labOsdCommands: supervisorctl on the OSD's node (states: RUNNING, STOPPED, STARTING, BACKOFF, ...). */
 export function labOsdCommands(settings: LabOsdSettings, node: string, osd: number): OsdCommands {
   const fill = (template: string): string => template.replaceAll('{node}', node).replaceAll('{id}', String(osd));
-  const config = fill(settings.supervisorConfig);
-  const program = fill(settings.program);
+  return supervisorCommands(fill(settings.supervisorConfig), fill(settings.program));
+}
+
+/** supervisorCommands: stop/start/status of one supervisor program (any Ceph daemon of the lab). */
+export function supervisorCommands(config: string, program: string): OsdCommands {
   const ctl = ['supervisorctl', '-c', config];
   return {
     unit: `supervisor program ${program} (${config})`,
@@ -76,7 +79,11 @@ export function labOsdCommands(settings: LabOsdSettings, node: string, osd: numb
 
 /** systemdOsdCommands: the ceph-osd@<id> template unit of the Ceph packages (ceph-ansible, non-containerised). */
 export function systemdOsdCommands(osd: number): OsdCommands {
-  const unit = `ceph-osd@${osd}`;
+  return systemdCommands(`ceph-osd@${osd}`);
+}
+
+/** systemdCommands: stop/start/is-active of one unit (ceph-osd@N, ceph-mon@HOST, ceph-mgr@HOST). */
+export function systemdCommands(unit: string): OsdCommands {
   return {
     unit: `systemd unit ${unit}`,
     stop: ['systemctl', 'stop', unit],
@@ -96,25 +103,42 @@ export function systemdOsdCommands(osd: number): OsdCommands {
  * cephadmOsdCommands: the orchestrator's daemon actions (ceph CLI args, without `ceph` and access options).
  * `orch ps --refresh` makes cephadm look at the host now instead of answering from its cache (up to 10 min old).
  */
-export function cephadmOsdCommands(osd: number): { unit: string; stop: string[]; start: string[]; state: string[] } {
+export function cephadmOsdCommands(osd: number): CephadmCommands {
+  return cephadmCommands('osd', String(osd));
+}
+
+export interface CephadmCommands {
+  unit: string;
+  stop: string[];
+  start: string[];
+  state: string[];
+}
+
+/** cephadmCommands: the orchestrator's actions on any daemon, e.g. ("mon", "b") → `orch daemon stop mon.b`. */
+export function cephadmCommands(type: 'osd' | 'mon' | 'mgr', id: string): CephadmCommands {
   return {
-    unit: `cephadm daemon osd.${osd}`,
-    stop: ['orch', 'daemon', 'stop', `osd.${osd}`],
-    start: ['orch', 'daemon', 'start', `osd.${osd}`],
-    state: ['orch', 'ps', '--daemon_type', 'osd', '--daemon_id', String(osd), '--refresh'],
+    unit: `cephadm daemon ${type}.${id}`,
+    stop: ['orch', 'daemon', 'stop', `${type}.${id}`],
+    start: ['orch', 'daemon', 'start', `${type}.${id}`],
+    state: ['orch', 'ps', '--daemon_type', type, '--daemon_id', id, '--refresh'],
   };
 }
 
 /** parseCephadmState: `ceph orch ps ... -f json`: a list with one daemon whose status_desc is "running", "stopped", "error", ... */
 export function parseCephadmState(stdout: string, osd: number): OsdDaemonState {
+  return parseCephadmDaemonState(stdout, 'osd', String(osd));
+}
+
+/** parseCephadmDaemonState: parseCephadmState for any daemon type. */
+export function parseCephadmDaemonState(stdout: string, type: 'osd' | 'mon' | 'mgr', id: string): OsdDaemonState {
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);
   } catch {
     return { state: 'other', word: stdout.trim().slice(0, 80) };
   }
-  const daemon = Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>).find((d) => d.daemon_id === String(osd) || d.daemon_name === `osd.${osd}`) : undefined;
-  if (!daemon) return { state: 'other', word: `osd.${osd} not listed by ceph orch ps` };
+  const daemon = Array.isArray(parsed) ? (parsed as Array<Record<string, unknown>>).find((d) => (d.daemon_id === id && (d.daemon_type ?? type) === type) || d.daemon_name === `${type}.${id}`) : undefined;
+  if (!daemon) return { state: 'other', word: `${type}.${id} not listed by ceph orch ps` };
   const word = typeof daemon.status_desc === 'string' ? daemon.status_desc : String(daemon.status);
   if (word === 'running') return { state: 'running' };
   if (word === 'stopped') return { state: 'stopped' };

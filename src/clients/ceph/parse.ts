@@ -10,6 +10,7 @@ import type {
   Health,
   HealthCheck,
   HealthStatus,
+  MgrMap,
   OkToStop,
   OsdDump,
   OsdTree,
@@ -19,6 +20,7 @@ import type {
   PgStat,
   PgStateCount,
   PoolDetail,
+  QuorumStatus,
 } from './types';
 import { parseStamp } from './cluster-log';
 import { isActiveClean } from './pg-states';
@@ -333,3 +335,49 @@ export function activeCleanCount(pgsByState: readonly PgStateCount[]): number {
   return pgsByState.filter((entry) => isActiveClean(entry.state)).reduce((sum, entry) => sum + entry.count, 0);
 }
 
+/**
+ * parseQuorumStatus: `ceph quorum_status -f json`: the quorum's names and leader, and the monmap's monitors. A
+ * monitor out of quorum is in `monmap.mons` but not in `quorum_names`.
+ */
+export function parseQuorumStatus(text: string): QuorumStatus {
+  const r = new JsonReader('quorum_status');
+  const root = r.object(r.parse(text), '$');
+  const monmap = r.object(root.monmap, '$.monmap');
+  return {
+    electionEpoch: r.number(root, 'election_epoch', '$'),
+    quorumNames: r.strings(root.quorum_names, '$.quorum_names'),
+    leader: r.string(root, 'quorum_leader_name', '$'),
+    monmapEpoch: r.number(monmap, 'epoch', '$.monmap'),
+    monitors: r.array(monmap.mons, '$.monmap.mons').map((item, index) => {
+      const mon = r.object(item, `$.monmap.mons[${index}]`);
+      return { name: r.string(mon, 'name', `$.monmap.mons[${index}]`), rank: r.number(mon, 'rank', `$.monmap.mons[${index}]`) };
+    }),
+  };
+}
+
+/** parseMgrDump: `ceph mgr dump -f json`: the active manager ("" with gid 0 when none) and the standbys' names. */
+export function parseMgrDump(text: string): MgrMap {
+  const r = new JsonReader('mgr dump');
+  const root = r.object(r.parse(text), '$');
+  return {
+    epoch: r.number(root, 'epoch', '$'),
+    activeName: r.string(root, 'active_name', '$'),
+    activeGid: r.number(root, 'active_gid', '$'),
+    available: r.flag(root, 'available', '$'),
+    standbys: r.optionalArray(root, 'standbys', '$').map((item, index) => r.string(r.object(item, `$.standbys[${index}]`), 'name', `$.standbys[${index}]`)),
+  };
+}
+
+/** MgrStat: `ceph mgr stat -f json`, the short form of the manager map (answered by the monitors). */
+export interface MgrStat {
+  epoch: number;
+  activeName: string;
+  available: boolean;
+  numStandby: number;
+}
+
+export function parseMgrStat(text: string): MgrStat {
+  const r = new JsonReader('mgr stat');
+  const root = r.object(r.parse(text), '$');
+  return { epoch: r.number(root, 'epoch', '$'), activeName: r.string(root, 'active_name', '$'), available: r.flag(root, 'available', '$'), numStandby: r.number(root, 'num_standby', '$') };
+}

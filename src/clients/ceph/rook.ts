@@ -18,7 +18,12 @@ export interface RookSettings {
 
 /** rookOsdDeployment: the Deployment Rook creates for one OSD. */
 export function rookOsdDeployment(osd: number): string {
-  return `rook-ceph-osd-${osd}`;
+  return rookDeployment('osd', String(osd));
+}
+
+/** rookDeployment: the Deployment Rook creates for one daemon: rook-ceph-osd-3, rook-ceph-mon-b, rook-ceph-mgr-a. */
+export function rookDeployment(type: 'osd' | 'mon' | 'mgr', id: string): string {
+  return `rook-ceph-${type}-${id}`;
 }
 
 /** ScaleRequest: the arguments of AppsV1Api.patchNamespacedDeploymentScale (the request this backend sends). */
@@ -30,7 +35,38 @@ export interface ScaleRequest {
 
 /** rookScaleRequest: the merge patch that sets the OSD Deployment's replicas. */
 export function rookScaleRequest(settings: RookSettings, osd: number, replicas: number): ScaleRequest {
-  return { name: rookOsdDeployment(osd), namespace: settings.namespace, body: { spec: { replicas } } };
+  return rookDeploymentScaleRequest(settings, rookOsdDeployment(osd), replicas);
+}
+
+/** rookDeploymentScaleRequest: the merge patch that sets any Deployment's replicas. */
+export function rookDeploymentScaleRequest(settings: RookSettings, deployment: string, replicas: number): ScaleRequest {
+  return { name: deployment, namespace: settings.namespace, body: { spec: { replicas } } };
+}
+
+/**
+ * RookDeploymentScaler: scales one named Deployment to 0 and back to 1 and reads its state; the OSD backend and the
+ * monitor/manager backend (control-daemon.ts) are both built on it.
+ */
+export class RookDeploymentScaler {
+  constructor(
+    readonly settings: RookSettings,
+    private readonly api: DeploymentScaleApi,
+    private readonly mergePatchOptions: Parameters<DeploymentScaleApi['patchNamespacedDeploymentScale']>[1],
+  ) {}
+
+  /** create: with a real API client (or `api`) and the merge-patch content type. */
+  static async create(settings: RookSettings, api?: DeploymentScaleApi): Promise<RookDeploymentScaler> {
+    const k8s = await import('@kubernetes/client-node');
+    return new RookDeploymentScaler(settings, api ?? (await appsApiFor(settings)), k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+  }
+
+  async scale(deployment: string, replicas: number): Promise<void> {
+    await this.api.patchNamespacedDeploymentScale(rookDeploymentScaleRequest(this.settings, deployment, replicas), this.mergePatchOptions);
+  }
+
+  async state(deployment: string): Promise<OsdDaemonState> {
+    return scaleState(await this.api.readNamespacedDeploymentScale({ name: deployment, namespace: this.settings.namespace }));
+  }
 }
 
 /** DeploymentScaleApi: the two calls of AppsV1Api this backend uses (a real AppsV1Api fits). */

@@ -142,3 +142,31 @@ export interface PgBrief {
   up: number[];
   acting: number[];
 }
+
+/** MonitorEntry: one monitor of the monmap. */
+export interface MonitorEntry {
+  name: string;
+  rank: number;
+}
+
+/** QuorumStatus: `ceph quorum_status`: which monitors of the monmap form the quorum now, and who leads it. */
+export interface QuorumStatus {
+  electionEpoch: number;
+  /** Names of the monitors in quorum. */
+  quorumNames: string[];
+  leader: string;
+  monmapEpoch: number;
+  /** Every monitor of the monmap, by rank. */
+  monitors: MonitorEntry[];
+}
+
+/** MgrMap: `ceph mgr dump`: the active manager (if any) and the standbys. */
+export interface MgrMap {
+  epoch: number;
+  /** The active manager's name; "" when there is none. */
+  activeName: string;
+  activeGid: number;
+  /** Whether the active manager has finished starting and serves. */
+  available: boolean;
+  standbys: string[];
+}

@@ -79,7 +79,7 @@ function contextWith(cli: RecordingExecutorDouble, nodes: Record<string, Recordi
     const node = osd <= 1 ? 'node-1' : `node-${osd}`;
     return { node, executor: executorOf(node) };
   }, { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' });
-  return { env, ceph, cliTarget: { node: { name: 'local', address: '127.0.0.1', roles: [], executor: { kind: 'local' } }, executor: cli }, executorOf, daemons: async () => daemons, destructive, allowedHealthChecks: [] };
+  return { env, ceph, cliTarget: { node: { name: 'local', address: '127.0.0.1', roles: [], executor: { kind: 'local' } }, executor: cli }, executorOf, daemons: async () => daemons, controlDaemons: async () => Promise.reject(new Error('the OSD tests have no monitor/manager backend')), destructive, allowedHealthChecks: [] };
 }
 
 const shSyntaxOk = (script: string): void => {

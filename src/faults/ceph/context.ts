@@ -19,7 +19,8 @@ import { BadInput, NotSteady } from '../../core/errors';
 import type { Environment, NodeSpec } from '../../environment/types';
 import type { Executor } from '../../executors/executor';
 import { CephClient } from '../../clients/ceph/client';
-import { cephClientFor, cephSpecOf, executorOfNode, osdDaemonControlFor, osdHostName } from '../../clients/ceph/from-environment';
+import { cephClientFor, cephSpecOf, controlDaemonControlFor, executorOfNode, osdDaemonControlFor, osdHostName } from '../../clients/ceph/from-environment';
+import type { ControlDaemonControl } from '../../clients/ceph/control-daemon';
 import type { OsdDaemonControl } from '../../clients/ceph/osd-daemon';
 import { checkOsdFaultSafety, OsdFaultSafety } from '../../clients/ceph/safety';
 import type { OsdTree } from '../../clients/ceph/types';
@@ -47,6 +48,8 @@ export interface CephFaultContext {
   executorOf(node: string): Executor;
   /** The OSD daemon backend of the environment (created on first use: Rook loads its client lazily). */
   daemons(): Promise<OsdDaemonControl>;
+  /** The monitor/manager backend of the environment (created on first use). */
+  controlDaemons(): Promise<ControlDaemonControl>;
   /** The scenario is @destructive AND the environment allows it: budget and ok-to-stop do not refuse. */
   destructive: boolean;
   /** Health check codes that do not block a fault. */
@@ -73,6 +76,7 @@ export function cephFaultContext(env: Environment, tags: readonly string[] = [],
   const executor = executorOfNode(env, spec.executorNode);
   const cliNode = spec.executorNode === 'local' ? LOCAL_NODE : (env.nodes.find((n) => n.name === spec.executorNode) as NodeSpec);
   let daemons: Promise<OsdDaemonControl> | null = null;
+  let controlDaemons: Promise<ControlDaemonControl> | null = null;
   const ceph = cephClientFor(env);
   return {
     env,
@@ -80,6 +84,7 @@ export function cephFaultContext(env: Environment, tags: readonly string[] = [],
     cliTarget: { node: cliNode, executor },
     executorOf: (node) => executorOfNode(env, node),
     daemons: () => (daemons ??= osdDaemonControlFor(env, ceph)),
+    controlDaemons: () => (controlDaemons ??= controlDaemonControlFor(env, ceph)),
     destructive: destructiveTag && env.scope.allowDestructive,
     allowedHealthChecks: options.allowedHealthChecks ?? [],
   };

@@ -23,17 +23,18 @@ import type { RecoveryResult } from '../../report/summary-types';
 import { round3 } from '../../core/scenario-files';
 import { CEPH_HEALTH_PROBE, CEPH_PGS_PROBE, CEPH_PROBE, CephSample, CephStatusProbe } from './status-probe';
 import { RadosIoProbe, readProbeName, writeProbeName } from './io-probe';
+import { CEPH_CONTROL_PROBE } from './control-probe';
 
 /** probeCluster: samples `ceph status` + `osd dump` at `rateHz` (probes ceph, ceph-health, ceph-pgs). */
-export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = []): void {
+export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = [], withControl = false): void {
   if (!(rateHz > 0 && rateHz <= 2)) throw new BadInput(`probing the Ceph cluster at ${rateHz} Hz is out of range`, undefined, 'use every 1s or slower (at most 2 Hz): each reading starts the ceph CLI');
   const spec = cephSpecOf(env);
   const allowed = allowedChecks.length ? ` (allowed checks: ${allowedChecks.join(', ')})` : '';
   x.addProbe(
-    [CEPH_PROBE, CEPH_HEALTH_PROBE, CEPH_PGS_PROBE],
+    [CEPH_PROBE, CEPH_HEALTH_PROBE, CEPH_PGS_PROBE, ...(withControl ? [CEPH_CONTROL_PROBE] : [])],
     rateHz,
-    (onSample) => new CephStatusProbe({ ceph: cephClientFor(env), rateHz, allowedChecks, onSample }),
-    `ceph status + osd dump on ${spec.executorNode}${allowed}; probes ceph (clean), ceph-health, ceph-pgs`,
+    (onSample) => new CephStatusProbe({ ceph: cephClientFor(env), rateHz, allowedChecks, onSample, withControl }),
+    `ceph status + osd dump${withControl ? ' + quorum_status + mgr stat' : ''} on ${spec.executorNode}${allowed}; probes ceph (clean), ceph-health, ceph-pgs${withControl ? ', ceph-control' : ''}`,
   );
 }
 

@@ -19,6 +19,7 @@ import type { CephClient } from '../../clients/ceph/client';
 import { activeCleanCount, parseOsdDump, parsePgMapSummary, parsePgStat, parseStatus } from '../../clients/ceph/parse';
 import { RadosSession } from '../../clients/ceph/rados-session';
 import type { CephStatus, HealthStatus, OsdDump, PgMapSummary, PgStat } from '../../clients/ceph/types';
+import { CEPH_CONTROL_PROBE, ControlReading, judgeControl, parseControlDocuments } from './control-probe';
 import { Measurement, PeriodicSampler, Probe } from '../probe';
 import type { Sample } from '../sample';
 
@@ -57,11 +58,15 @@ export interface CephSample extends Sample {
   answeredAt?: number;
 }
 
-/** CephReading: one batched answer; `pgs` is the manager's PG map when it could be read consistently. */
+/**
+ * CephReading: one batched answer; `pgs` is the manager's PG map when it could be read consistently, `control`
+ * when the monitors and managers were read too.
+ */
 export interface CephReading {
   status: CephStatus;
   dump: OsdDump;
   pgs?: { map: PgMapSummary; stat: PgStat };
+  control?: ControlReading;
 }
 
 /**
@@ -70,7 +75,7 @@ export interface CephReading {
  * counts belong to that version and its stamp (two retries: the map moves with every OSD map epoch while PGs
  * peer). A manager that is down or busy, or a map that keeps moving, leaves `pgs` out for this reading.
  */
-export async function readThroughSession(session: RadosSession, timeoutMs: number): Promise<CephReading> {
+export async function readThroughSession(session: RadosSession, timeoutMs: number, withControl = false): Promise<CephReading> {
   const managerTimeoutMs = Math.min(timeoutMs, 2000);
   const readPgs = async (): Promise<CephReading['pgs']> => {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -81,22 +86,35 @@ export async function readThroughSession(session: RadosSession, timeoutMs: numbe
     }
     return undefined;
   };
-  const [statusText, dumpText, pgs] = await Promise.all([
+  const readControl = async (): Promise<ControlReading | undefined> => {
+    if (!withControl) return undefined;
+    const [quorum, mgr] = await Promise.all([session.json('mon', { prefix: 'quorum_status' }, timeoutMs), session.json('mon', { prefix: 'mgr stat' }, timeoutMs)]);
+    return parseControlDocuments([quorum, mgr]);
+  };
+  const [statusText, dumpText, pgs, control] = await Promise.all([
     session.json('mon', { prefix: 'status' }, timeoutMs),
     session.json('mon', { prefix: 'osd dump' }, timeoutMs),
     readPgs().catch(() => undefined),
+    readControl(),
   ]);
-  return { status: parseStatus(statusText), dump: parseOsdDump(dumpText), ...(pgs ? { pgs } : {}) };
+  return { status: parseStatus(statusText), dump: parseOsdDump(dumpText), ...(pgs ? { pgs } : {}), ...(control ? { control } : {}) };
 }
 
-/** readCluster: `status` and `osd dump` through one CLI process. */
-export async function readCluster(ceph: CephClient, timeoutMs: number): Promise<CephReading> {
+/**
+ * readCluster: `status` and `osd dump` through one CLI process; with `withControl` also `quorum_status` and
+ * `mgr stat` in the same process (one Python start for all four: the control-plane reading costs ~0.1 s more
+ * instead of a second CLI process).
+ */
+export async function readCluster(ceph: CephClient, timeoutMs: number, withControl = false): Promise<CephReading> {
   const argv = ceph.argv([]);
-  const result = await ceph.executor.run(argv, { input: 'status\nosd dump\n', timeoutMs });
+  const result = await ceph.executor.run(argv, { input: `status\nosd dump\n${withControl ? 'quorum_status\nmgr stat\n' : ''}`, timeoutMs });
   if (result.code !== 0) throw new Error(`ceph exited ${result.code}: ${(result.stderr || result.stdout).trim().split('\n').slice(-2).join(' | ')}`);
   const documents = result.stdout.split('\n').filter((line) => line.trim().startsWith('{'));
-  if (documents.length !== 2) throw new Error(`expected 2 JSON answers from ceph (status, osd dump), got ${documents.length}`);
-  return { status: parseStatus(documents[0] as string), dump: parseOsdDump(documents[1] as string) };
+  const expected = withControl ? 4 : 2;
+  if (documents.length !== expected) throw new Error(`expected ${expected} JSON answers from ceph (status, osd dump${withControl ? ', quorum_status, mgr stat' : ''}), got ${documents.length}`);
+  const reading: CephReading = { status: parseStatus(documents[0] as string), dump: parseOsdDump(documents[1] as string) };
+  if (withControl) reading.control = parseControlDocuments(documents.slice(2));
+  return reading;
 }
 
 /** judgeReading: the three samples' verdicts and the shared figures of one reading. */
@@ -142,6 +160,8 @@ export interface CephStatusProbeOptions {
   rateHz: number;
   allowedChecks: readonly string[];
   onSample: (sample: Sample) => void;
+  /** Also read the monitors and managers (probe ceph-control, control-probe.ts) in the same CLI process. */
+  withControl?: boolean;
 }
 
 /** How long a probe's librados session may live: longer than any scenario; it ends with the probe anyway. */
@@ -189,7 +209,8 @@ export class CephStatusProbe implements Probe {
 
   private async read(timeoutMs: number): Promise<CephReading> {
     await this.ensureSession();
-    return this.session instanceof RadosSession ? readThroughSession(this.session, timeoutMs) : readCluster(this.options.ceph, timeoutMs);
+    const withControl = this.options.withControl ?? false;
+    return this.session instanceof RadosSession ? readThroughSession(this.session, timeoutMs, withControl) : readCluster(this.options.ceph, timeoutMs, withControl);
   }
 
   private async measure(t: number, timeoutMs: number): Promise<Measurement> {
@@ -198,7 +219,7 @@ export class CephStatusProbe implements Probe {
       reading = await this.read(timeoutMs);
     } catch (error) {
       const why = error instanceof CommandTimeout ? 'timeout' : `ceph-unreadable: ${String(error).slice(0, 200)}`;
-      for (const probe of [CEPH_HEALTH_PROBE, CEPH_PGS_PROBE]) this.options.onSample({ probe, t, ok: false, error: why, measurementProblem: true });
+      for (const probe of [CEPH_HEALTH_PROBE, CEPH_PGS_PROBE, ...(this.options.withControl ? [CEPH_CONTROL_PROBE] : [])]) this.options.onSample({ probe, t, ok: false, error: why, measurementProblem: true });
       return { ok: false, error: why, measurementProblem: true, latencyMs: now() - t };
     }
     const answeredAt = now();
@@ -207,6 +228,10 @@ export class CephStatusProbe implements Probe {
     const sample = (probe: string, ok: boolean, error: string): CephSample => ({ probe, t, ok, latencyMs, answeredAt, ...figures, ...(ok ? {} : { error }) });
     this.options.onSample(sample(CEPH_HEALTH_PROBE, healthOk, `health ${figures.health}`));
     this.options.onSample(sample(CEPH_PGS_PROBE, pgsOk, `pgs ${figures.activeClean}/${figures.numPgs} active+clean`));
+    if (reading.control) {
+      const control = judgeControl(reading.control);
+      this.options.onSample({ probe: CEPH_CONTROL_PROBE, t, ok: control.ok, latencyMs, answeredAt, ...control.figures, ...(control.error ? { error: control.error } : {}) } as Sample);
+    }
     const measurement: Omit<CephSample, 'probe' | 't'> = { ok: clean, latencyMs, answeredAt, ...figures, ...(clean ? {} : { error: healthOk ? 'pgs' : 'health' }) };
     return measurement;
   }
