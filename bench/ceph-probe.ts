@@ -7,13 +7,13 @@
  *   usage: npm run bench:ceph-probe [-- --conf FILE --keyring FILE --reads N]
  * Last line: {"cliMsMedian": …, "cliCpuMsPerReading": …, "sessionMsMedian": …, "sessionCpuMsPerReading": …}
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CephClient } from '../src/clients/ceph/client';
-import { RadosSession } from '../src/clients/ceph/rados-session';
+import { RadosSession, SESSION_PYTHON } from '../src/clients/ceph/rados-session';
 import { LocalExecutor } from '../src/executors/local';
 import { readCluster, readThroughSession } from '../src/probes/ceph/status-probe';
+import { listProcesses, parentPid, statFields } from '../lab/processes';
 
 const { values } = parseArgs({ options: { conf: { type: 'string', default: '/run/scs-chaos-lab/ceph/ceph.conf' }, keyring: { type: 'string', default: '/run/scs-chaos-lab/ceph/ceph.client.admin.keyring' }, reads: { type: 'string', default: '20' } } });
 const reads = Number(values.reads);
@@ -22,7 +22,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** cpuMsOf: user+system CPU of a process (fields 14, 15 of /proc/<pid>/stat), or of its reaped children (16, 17). */
 function cpuMsOf(pid: number | 'self', children = false): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = statFields(pid);
+  if (!fields) throw new Error(`process ${pid} is gone`);
   const [u, s] = children ? [fields[13], fields[14]] : [fields[11], fields[12]];
   return ((Number(u) + Number(s)) / TICKS_PER_SECOND) * 1000;
 }
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   const cliCpuMsPerReading = (cpuMsOf('self', true) - cliCpuBefore) / reads;
 
   const session = await RadosSession.start(executor, access, 600);
-  const sessionPid = Number(readFileSync('/proc/self/task/' + process.pid + '/children', 'utf8').trim().split(/\s+/).at(-1));
+  const sessionProcess = listProcesses().find((p) => parentPid(p.pid) === process.pid && p.argv[0] === SESSION_PYTHON);
+  if (!sessionProcess) throw new Error('the session process is not a child of this one');
+  const sessionPid = sessionProcess.pid;
   await readThroughSession(session, 10_000); // warm
   const sessionCpuBefore = cpuMsOf(sessionPid);
   const sessionMs: number[] = [];

@@ -97,8 +97,11 @@ export function parentPid(pid: number): number | undefined {
   return fields === undefined ? undefined : Number(fields[1]);
 }
 
-/** The fields of /proc/<pid>/stat after the command name (state, ppid, ...). */
-function statFields(pid: number): string[] | undefined {
+/**
+ * statFields: the fields of /proc/<pid>/stat after the command name (state, ppid, ...; field n of proc(5) is
+ * index n - 3), or undefined when the process is gone.
+ */
+export function statFields(pid: number | 'self'): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may itself contain ") ", so split after the last one.

@@ -7,14 +7,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { runCommand } from '../../src/executors/command';
 import { loadEnvironment } from '../../src/environment/load';
-import { osdmapCommitted, parseClusterLogFile } from '../../src/clients/ceph/cluster-log';
 import type { RunSummary } from '../../src/report/summary-types';
-import { readLatestJson, REPO, runCli, tempReportsDir } from './helpers';
+import { clusterLogLineOf, labClusterLog, readLatestJson, REPO, runCli, tempReportsDir } from './helpers';
 
 const envFile = join(REPO, 'experiments', 'environments', 'lab-ceph4.yaml');
 const lab = loadEnvironment(envFile);
@@ -39,9 +37,9 @@ describe('the four-node lab re-replicates the data of an OSD marked out', () => 
     assert.ok(out && clean, `both events were timed: ${JSON.stringify(scenario.events)}`);
     assert.equal(clean.from, 'injection');
     assert.ok(clean.afterSeconds > out.afterSeconds, 'clean only after the OSD was out');
-    const log = parseClusterLogFile(readFileSync(join(lab.lab?.runDir ?? '', 'ceph', 'log', 'ceph.log'), 'utf8'));
-    const outLine = osdmapCommitted(log, Number(/\d+$/.exec(out.source)?.[0]));
-    const cleanLine = log.find((l) => l.kind === 'pgmap' && l.pgmapVersion === Number(/\d+$/.exec(clean.source)?.[0]));
+    const log = labClusterLog(lab);
+    const outLine = clusterLogLineOf(log, out);
+    const cleanLine = clusterLogLineOf(log, clean);
     assert.ok(outLine && cleanLine, `the log has ${out.source} and ${clean.source}`);
     assert.ok(Math.abs(Date.parse(out.at) - outLine.epochMs) <= 1000, `${out.source}: ${out.at} vs ${outLine.stamp}`);
     assert.ok(Math.abs(Date.parse(clean.at) - cleanLine.epochMs) <= 1000, `${clean.source}: ${clean.at} vs ${cleanLine.stamp}`);

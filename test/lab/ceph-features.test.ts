@@ -8,11 +8,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { labDown, labUp } from '../../lab/lab';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { osdmapCommitted, parseClusterLogFile } from '../../src/clients/ceph/cluster-log';
 import type { RunSummary } from '../../src/report/summary-types';
-import { labEnv, readLatestJson, runCli, tempReportsDir } from './helpers';
+import { clusterLogLineOf, labClusterLog, labEnv, readLatestJson, runCli, tempReportsDir } from './helpers';
 
 const lab = labEnv();
 const quiet = (): void => undefined;
@@ -40,13 +37,12 @@ describe('the Ceph features against the lab with Ceph', () => {
     // ~50 entries `ceph log last` keeps) within 1 s: an OSD seen down / marked out at the OSD map epoch that says
     // so (its "osdmap eN" line), all PGs active+clean at the PG map version that shows it (its "pgmap vN" line).
     const TOLERANCE_MS = 1000;
-    const clusterLog = parseClusterLogFile(readFileSync(join(lab.lab?.runDir ?? '/run/scs-chaos-lab', 'ceph', 'log', 'ceph.log'), 'utf8'));
+    const clusterLog = labClusterLog(lab);
     const events = summary.scenarios.flatMap((s) => (s.events ?? []).map((e) => ({ scenario: s.name, ...e })));
     const kinds = new Set(events.map((e) => e.kind));
     for (const kind of ['osd-down', 'osd-out', 'active+clean']) assert.ok(kinds.has(kind), `a ${kind} event was timed: ${JSON.stringify(events)}`);
     const compared = events.map((e) => {
-      const version = Number(/\d+$/.exec(e.source)?.[0]);
-      const line = e.kind === 'active+clean' ? clusterLog.find((l) => l.kind === 'pgmap' && l.pgmapVersion === version) : osdmapCommitted(clusterLog, version);
+      const line = clusterLogLineOf(clusterLog, e);
       return { ...e, line, differenceMs: line ? Math.abs(Date.parse(e.at) - line.epochMs) : Infinity };
     });
     const report = compared.map((c) => `${c.scenario}: ${c.event} at ${c.at} (${c.source}, ${c.afterSeconds}s after the ${c.from}; probe ${c.probeSeconds}s) vs log ${c.line?.stamp ?? 'missing'}: ${c.differenceMs.toFixed(1)} ms`).join('\n');

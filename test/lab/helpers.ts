@@ -10,6 +10,8 @@ import { loadEnvironment } from '../../src/environment/load';
 import type { Environment } from '../../src/environment/types';
 import { runCommand } from '../../src/executors/command';
 import { readJournal, JournalEntry } from '../../src/core/journal';
+import { ClusterLogEvent, osdmapCommitted, parseClusterLogFile } from '../../src/clients/ceph/cluster-log';
+import type { MeasuredEvent } from '../../src/report/summary-types';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'scs-chaos.js');
@@ -101,4 +103,15 @@ export function processStateOf(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/** labClusterLog: every line of the monitor's cluster log file of a lab running Ceph (all of it, not `ceph log last`). */
+export function labClusterLog(env: Environment): ClusterLogEvent[] {
+  return parseClusterLogFile(readFileSync(join(env.lab?.runDir ?? '/run/scs-chaos-lab', 'ceph', 'log', 'ceph.log'), 'utf8'));
+}
+
+/** clusterLogLineOf: the log's line of the map an event was stamped by ("osdmap e15" → its osdmap line, "pgmap v455" → its pgmap line). */
+export function clusterLogLineOf(log: readonly ClusterLogEvent[], event: Pick<MeasuredEvent, 'kind' | 'source'>): ClusterLogEvent | undefined {
+  const version = Number(/\d+$/.exec(event.source)?.[0]);
+  return event.kind === 'active+clean' ? log.find((l) => l.kind === 'pgmap' && l.pgmapVersion === version) : osdmapCommitted(log, version);
 }

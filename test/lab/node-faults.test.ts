@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { labDown, labUp } from '../../lab/lab';
+import { statFields } from '../../lab/processes';
 import { labLayout } from '../../lab/layout';
 import { haproxyBackendStates } from '../../lab/haproxy-state';
 import { httpGet } from '../../lab/http-get';
@@ -56,13 +57,8 @@ function memAvailableBytes(): number {
 
 /** cpuTicks: user + system clock ticks a process has used (fields 14 and 15 of /proc/PID/stat). */
 function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
+  const fields = statFields(pid);
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
 }
 
 /** writtenBytes: bytes a process has passed to write() so far (wchar of /proc/PID/io; tmpfs writes count too). */

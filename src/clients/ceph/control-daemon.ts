@@ -11,7 +11,7 @@
 import type { Executor } from '../../executors/executor';
 import { shellQuote } from '../../executors/executor';
 import type { CephClient } from './client';
-import { cephadmCommands, OsdCommands, OsdDaemonState, parseCephadmDaemonState, supervisorCommands, systemdCommands } from './osd-daemon';
+import { actOnHost, cephadmCommands, OsdCommands, OsdDaemonState, parseCephadmDaemonState, stateOnHost, supervisorCommands, systemdCommands } from './osd-daemon';
 import { rookDeployment, RookDeploymentScaler } from './rook';
 
 export type ControlDaemonType = 'mon' | 'mgr';
@@ -93,15 +93,12 @@ export class HostShellControl implements ControlDaemonControl {
 
   async state(daemon: ControlDaemon): Promise<OsdDaemonState> {
     const { host, commands } = this.commands(daemon);
-    // The output decides (supervisorctl exits 3 for STOPPED, systemctl is-active 3 for inactive).
-    const result = await host.executor.run(commands.state, { timeoutMs: 15_000 });
-    return commands.parseState(result.stdout);
+    return stateOnHost(host, commands);
   }
 
   private async act(daemon: ControlDaemon, action: 'stop' | 'start'): Promise<void> {
     const { host, commands } = this.commands(daemon);
-    const result = await host.executor.run(commands[action], { timeoutMs: 60_000 });
-    if (result.code !== 0) throw new Error(`${action} of ${commands.unit} on ${host.node} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+    await actOnHost(host, commands, action);
   }
 }
 

@@ -145,6 +145,27 @@ export function parseCephadmDaemonState(stdout: string, type: 'osd' | 'mon' | 'm
   return { state: 'other', word };
 }
 
+/**
+ * actOnHost: stops or starts a daemon with its backend's shell commands on its host; throws naming the unit and
+ * the host with the output when the command fails. Daemons stop cleanly by telling the monitors first, which
+ * can take seconds: hence the long timeout.
+ */
+export async function actOnHost(host: OsdHost, commands: OsdCommands, action: 'stop' | 'start'): Promise<void> {
+  const result = await host.executor.run(commands[action], { timeoutMs: 60_000 });
+  if (result.code !== 0) {
+    throw new Error(`${action} of ${commands.unit} on ${host.node} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
+  }
+}
+
+/**
+ * stateOnHost: the daemon's state as its backend reports it on its host. Exit codes say little here
+ * (supervisorctl exits 3 for STOPPED, systemctl is-active 3 for inactive): the output decides.
+ */
+export async function stateOnHost(host: OsdHost, commands: OsdCommands): Promise<OsdDaemonState> {
+  const result = await host.executor.run(commands.state, { timeoutMs: 15_000 });
+  return commands.parseState(result.stdout);
+}
+
 /** HostShellOsdControl: the lab and systemd backends, which act on the OSD's own node. */
 export class HostShellOsdControl implements OsdDaemonControl {
   constructor(
@@ -176,9 +197,7 @@ export class HostShellOsdControl implements OsdDaemonControl {
 
   async state(osd: number): Promise<OsdDaemonState> {
     const { host, commands } = await this.commands(osd);
-    // Exit codes say little here (supervisorctl exits 3 for STOPPED, systemctl is-active 3 for inactive): the output decides.
-    const result = await host.executor.run(commands.state, { timeoutMs: 15_000 });
-    return commands.parseState(result.stdout);
+    return stateOnHost(host, commands);
   }
 
   async startScript(osd: number): Promise<{ node: string; script: string }> {
@@ -188,11 +207,7 @@ export class HostShellOsdControl implements OsdDaemonControl {
 
   private async act(osd: number, action: 'stop' | 'start'): Promise<void> {
     const { host, commands } = await this.commands(osd);
-    // ceph-osd takes a few seconds to stop cleanly (it tells the monitor first), hence the long timeout.
-    const result = await host.executor.run(commands[action], { timeoutMs: 60_000 });
-    if (result.code !== 0) {
-      throw new Error(`${action} of ${commands.unit} on ${host.node} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim()}`);
-    }
+    await actOnHost(host, commands, action);
   }
 }
 

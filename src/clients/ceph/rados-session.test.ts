@@ -5,11 +5,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { LocalExecutor } from '../../executors/local';
+import { listProcesses } from '../../../lab/processes';
 import { RadosSession, SESSION_PYTHON } from './rados-session';
 
 function radosMissing(): string | false {
@@ -24,16 +25,9 @@ function radosMissing(): string | false {
 
 /** processesNaming: pids whose command line contains `text` (read from /proc, so no shell of ours matches). */
 function processesNaming(text: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(text);
-      } catch {
-        return false; // ended meanwhile
-      }
-    })
-    .map(Number);
+  return listProcesses()
+    .filter((p) => p.argv.some((arg) => arg.includes(text)))
+    .map((p) => p.pid);
 }
 
 describe('RadosSession start-up', { skip: radosMissing() }, () => {
