@@ -152,8 +152,8 @@ export class Experiment {
         for (const name of others) this.probes.set(name, null);
       },
       faultWindow: () => ({ start: this.faultStart, end: this.faultEnd, oneShot: this.oneShot, planned: this.plannedFault }),
-      lastInjectedAt: () => [...this.injections].reverse().find((i) => i.injectedAt !== null)?.injectedAt ?? null,
-      lastApplyStartedAt: () => [...this.injections].reverse().find((i) => i.injectedAt !== null)?.applyStartedAt ?? null,
+      lastInjectedAt: () => this.lastApplied()?.injectedAt ?? null,
+      lastApplyStartedAt: () => this.lastApplied()?.applyStartedAt ?? null,
       recordRecovery: (result, recoveredAt) => {
         this.recoveries.push(result);
         if (recoveredAt !== null) {
@@ -218,6 +218,11 @@ export class Experiment {
     const timeoutMs = Math.max(1000, 1000 / rateHz);
     this.addProbe(name, rateHz, (onSample) => new CommandProbe({ name, executor, script, rateHz, timeoutMs, onSample }), `command "${script}" on ${node.name}`);
     return name;
+  }
+
+  /** lastApplied: the latest injection whose fault was applied. */
+  private lastApplied(): Injection | undefined {
+    return [...this.injections].reverse().find((i) => i.injectedAt !== null);
   }
 
   private addProbe(name: string, rateHz: number, make: (onSample: (sample: Sample) => void) => Probe, what: string): void {

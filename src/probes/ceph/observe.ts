@@ -27,7 +27,7 @@ import { CEPH_CONTROL_PROBE } from './control-probe';
 
 /** probeCluster: samples `ceph status` + `osd dump` at `rateHz` (probes ceph, ceph-health, ceph-pgs). */
 export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = [], withControl = false): void {
-  if (!(rateHz > 0 && rateHz <= 2)) throw new BadInput(`probing the Ceph cluster at ${rateHz} Hz is out of range`, undefined, 'use every 1s or slower (at most 2 Hz): each reading starts the ceph CLI');
+  if (!(rateHz > 0 && rateHz <= 2)) throw new BadInput(`probing the Ceph cluster at ${rateHz} Hz is out of range`, undefined, 'use every 1s or slower (at most 2 Hz): where the librados session cannot start, each reading starts the ceph CLI');
   const spec = cephSpecOf(env);
   const allowed = allowedChecks.length ? ` (allowed checks: ${allowedChecks.join(', ')})` : '';
   x.addProbe(

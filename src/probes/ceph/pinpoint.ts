@@ -42,21 +42,23 @@ export async function pinpointOsdEvent(samples: readonly CephSample[], osd: numb
   const hit = usable[hitIndex];
   if (!hit || hit.osdmapEpoch === undefined) return null;
   const before = usable.slice(0, hitIndex).reverse().find((s) => !sampleHolds(s, osd, event));
-  const seen: StampedEvent = { stampMs: hit.osdmapModifiedMs ?? NaN, source: `osdmap e${hit.osdmapEpoch}`, version: hit.osdmapEpoch, exact: false };
-  if (!before || before.osdmapEpoch === undefined) return Number.isNaN(seen.stampMs) ? null : seen;
+  const stampedAt = (epoch: number, stampMs: number, exact: boolean): StampedEvent | null => (Number.isNaN(stampMs) ? null : { stampMs, source: `osdmap e${epoch}`, version: epoch, exact });
+  // The first epoch SEEN with the event: the answer whenever the epochs before it cannot be searched.
+  const seen = stampedAt(hit.osdmapEpoch, hit.osdmapModifiedMs ?? NaN, false);
+  if (!before || before.osdmapEpoch === undefined) return seen;
   const first = before.osdmapEpoch + 1;
-  if (first === hit.osdmapEpoch) return Number.isNaN(seen.stampMs) ? null : { ...seen, exact: true };
-  if (hit.osdmapEpoch - first >= MAX_EPOCHS_FETCHED) return Number.isNaN(seen.stampMs) ? null : seen;
+  if (first === hit.osdmapEpoch) return stampedAt(hit.osdmapEpoch, hit.osdmapModifiedMs ?? NaN, true);
+  if (hit.osdmapEpoch - first >= MAX_EPOCHS_FETCHED) return seen;
   for (let epoch = first; epoch <= hit.osdmapEpoch; epoch++) {
     let dump: OsdDump;
     try {
       dump = await dumpAtEpoch(epoch);
     } catch {
-      return Number.isNaN(seen.stampMs) ? null : seen; // trimmed or unreadable: the first epoch seen is the answer
+      return seen; // trimmed or unreadable
     }
-    if (holds(dump.osds, osd, event)) return Number.isNaN(dump.modifiedMs) ? null : { stampMs: dump.modifiedMs, source: `osdmap e${epoch}`, version: epoch, exact: true };
+    if (holds(dump.osds, osd, event)) return stampedAt(epoch, dump.modifiedMs, true);
   }
-  return Number.isNaN(seen.stampMs) ? null : seen;
+  return seen;
 }
 
 const pgsClean = (s: CephSample): boolean => s.numPgs !== undefined && s.numPgs > 0 && s.activeClean === s.numPgs;

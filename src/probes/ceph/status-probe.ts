@@ -77,12 +77,14 @@ export interface CephReading {
  */
 export async function readThroughSession(session: RadosSession, timeoutMs: number, withControl = false): Promise<CephReading> {
   const managerTimeoutMs = Math.min(timeoutMs, 2000);
+  const summary = async (): Promise<PgMapSummary> => parsePgMapSummary(await session.json('mgr', { prefix: 'pg dump', dumpcontents: ['summary'] }, managerTimeoutMs));
   const readPgs = async (): Promise<CephReading['pgs']> => {
+    let before = await summary();
     for (let attempt = 0; attempt < 3; attempt++) {
-      const before = parsePgMapSummary(await session.json('mgr', { prefix: 'pg dump', dumpcontents: ['summary'] }, managerTimeoutMs));
       const stat = parsePgStat(await session.json('mgr', { prefix: 'pg stat' }, managerTimeoutMs));
-      const after = parsePgMapSummary(await session.json('mgr', { prefix: 'pg dump', dumpcontents: ['summary'] }, managerTimeoutMs));
+      const after = await summary();
       if (before.version === after.version) return { map: after, stat };
+      before = after; // the map moved: the summary that closed this bracket opens the next
     }
     return undefined;
   };
