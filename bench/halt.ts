@@ -10,13 +10,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sleep } from '../src/core/clock';
+import { sleep } from '../src/kernel/clock';
 import { Experiment } from '../src/core/experiment';
 import { Journal } from '../src/core/journal';
 import type { RunContext } from '../src/core/run-context';
-import { isolateNode } from '../src/faults/network/isolate';
-import type { Sample } from '../src/probes/sample';
-import { faultTarget } from '../src/targets/resolve';
+import { isolateNode } from '../src/kinds/hosts/network/isolate';
+import type { Sample } from '../src/model/sample';
+import { faultTarget } from '../src/environment/inventory';
 import { median, percentileOf, withLab } from './lib/lab-session';
 
 const WINDOW_MS = 1000;

@@ -20,7 +20,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLoad } from '../src/load/generator';
 import type { BuiltinLoadReport } from '../src/load/load-report';
-import type { Sample } from '../src/probes/sample';
+import type { Sample } from '../src/model/sample';
 
 const DEFAULT_URL = 'http://198.18.0.10:80/';
 const START_RATE = 250;

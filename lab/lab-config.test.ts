@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadEnvironment } from '../src/environment/load';
-import type { Environment } from '../src/environment/types';
+import type { Environment } from '../src/model/environment';
 import { haproxyConfigText } from './haproxy';
 import { serverStates } from './haproxy-state';
 import { addressAfter, cidrContains, parseCidr } from './ipv4';

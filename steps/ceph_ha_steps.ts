@@ -1,15 +1,15 @@
 /**
  * Ceph monitor and manager steps: the control-plane probe, stopping a monitor or the active manager for a while
- * (src/faults/ceph/control-stop.ts), and the judgements on the monitors' quorum and the manager failover
- * (src/probes/ceph/observe-control.ts). The manager a scenario stopped is remembered per scenario (keyed by its
+ * (src/kinds/ceph/faults/control-stop.ts), and the judgements on the monitors' quorum and the manager failover
+ * (src/kinds/ceph/probes/observe-control.ts). The manager a scenario stopped is remembered per scenario (keyed by its
  * Experiment), because "a standby manager is active" means one other than that.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Experiment } from '../src/core/experiment';
-import { cephFaultContext, CephFaultContext } from '../src/faults/ceph/context';
-import { stopActiveManager, stopMonitor } from '../src/faults/ceph/control-stop';
-import { probeCluster } from '../src/probes/ceph/observe';
-import { monitorOutOfQuorumWithin, monitorsHaveQuorumWithin, probeControl, standbyManagerActiveWithin } from '../src/probes/ceph/observe-control';
+import { cephFaultContext, CephFaultContext } from '../src/kinds/ceph/faults/context';
+import { stopActiveManager, stopMonitor } from '../src/kinds/ceph/faults/control-stop';
+import { probeCluster } from '../src/kinds/ceph/probes/observe';
+import { monitorOutOfQuorumWithin, monitorsHaveQuorumWithin, probeControl, standbyManagerActiveWithin } from '../src/kinds/ceph/probes/observe-control';
 import type { ChaosWorld } from './world';
 
 const stoppedManagers = new WeakMap<Experiment, string>();

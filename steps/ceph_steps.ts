@@ -1,24 +1,24 @@
 /**
  * Ceph steps: OSD faults (kill, stop, out, pause, host loss), cluster flags, the cluster and client-I/O probes,
  * and the Ceph judgements (clean within a bound, an OSD seen down / marked out, client I/O available). Each step
- * turns text into typed values and calls one domain function (src/faults/ceph/, src/probes/ceph/).
+ * turns text into typed values and calls one domain function (src/kinds/ceph/faults/, src/kinds/ceph/probes/).
  * Per scenario, the allow-list of health checks given with the cluster probe and the pool of the I/O probe are
  * remembered here (keyed by the scenario's Experiment), because later steps refer to them.
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Experiment } from '../src/core/experiment';
-import { BadInput } from '../src/core/errors';
-import { parseClusterFlags, setClusterFlags } from '../src/faults/ceph/cluster-flags';
-import { cephFaultContext, CephFaultContext, osdsOfHost, requireInScope } from '../src/faults/ceph/context';
-import { markOsdOut } from '../src/faults/ceph/osd-out';
-import { killOsd, pauseOsd } from '../src/faults/ceph/osd-process';
-import { loseHost, stopOsd } from '../src/faults/ceph/osd-stop';
-import { expectRefusal } from '../src/faults/ceph/refusal';
-import { writeTestData } from '../src/probes/ceph/test-data';
-import { osdEventWithin, probeClientIo, probeCluster, settleBeforeSteadyState, waitForClean } from '../src/probes/ceph/observe';
-import { readProbeName, writeProbeName } from '../src/probes/ceph/io-probe';
-import { CEPH_PROBE } from '../src/probes/ceph/status-probe';
-import type { Phase } from '../src/report/summary-types';
+import { BadInput } from '../src/kernel/errors';
+import { parseClusterFlags, setClusterFlags } from '../src/kinds/ceph/faults/cluster-flags';
+import { cephFaultContext, CephFaultContext, osdsOfHost, requireInScope } from '../src/kinds/ceph/faults/context';
+import { markOsdOut } from '../src/kinds/ceph/faults/osd-out';
+import { killOsd, pauseOsd } from '../src/kinds/ceph/faults/osd-process';
+import { loseHost, stopOsd } from '../src/kinds/ceph/faults/osd-stop';
+import { expectRefusal } from '../src/kinds/ceph/faults/refusal';
+import { writeTestData } from '../src/kinds/ceph/probes/test-data';
+import { osdEventWithin, probeClientIo, probeCluster, settleBeforeSteadyState, waitForClean } from '../src/kinds/ceph/probes/observe';
+import { readProbeName, writeProbeName } from '../src/kinds/ceph/probes/io-probe';
+import { CEPH_PROBE } from '../src/kinds/ceph/probes/status-probe';
+import type { Phase } from '../src/model/summary';
 import type { ChaosWorld } from './world';
 
 interface CephScenarioState {

@@ -1,9 +1,9 @@
 /** Fault steps: each turns text into a typed fault on one target and hands it to the Experiment. */
 import { When } from '@cucumber/cucumber';
-import { isolateNode } from '../src/faults/network/isolate';
-import { killProcess } from '../src/faults/process/kill';
-import { pauseProcess } from '../src/faults/process/pause';
-import { faultTarget } from '../src/targets/resolve';
+import { isolateNode } from '../src/kinds/hosts/network/isolate';
+import { killProcess } from '../src/kinds/hosts/process/kill';
+import { pauseProcess } from '../src/kinds/hosts/process/pause';
+import { faultTarget } from '../src/environment/inventory';
 import type { ChaosWorld } from './world';
 
 When('{node} is isolated from the network for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {

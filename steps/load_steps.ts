@@ -1,6 +1,6 @@
 /** Load steps: traffic beside the probes, judged per phase under the name "load:<service>". */
 import { Given, Then } from '@cucumber/cucumber';
-import type { Phase } from '../src/report/summary-types';
+import type { Phase } from '../src/model/summary';
 import type { ChaosWorld } from './world';
 
 Given('steady load of {int} requests per second on {word}', async function (this: ChaosWorld, rate: number, service: string) {

@@ -4,15 +4,15 @@
  * the node lacks it.
  */
 import { When } from '@cucumber/cucumber';
-import { parseDuration } from '../src/core/duration';
-import { BadInput } from '../src/core/errors';
-import { bandwidthLimit, parseRate } from '../src/faults/network/bandwidth';
-import { dnsFailure } from '../src/faults/network/dns-failure';
-import { netemFault } from '../src/faults/network/netem';
-import { packetLoss } from '../src/faults/network/packet-loss';
-import { partition } from '../src/faults/network/partition';
-import { portBlackhole } from '../src/faults/network/port-blackhole';
-import { faultTarget, resolveNode } from '../src/targets/resolve';
+import { parseDuration } from '../src/kernel/duration';
+import { BadInput } from '../src/kernel/errors';
+import { bandwidthLimit, parseRate } from '../src/kinds/hosts/network/bandwidth';
+import { dnsFailure } from '../src/kinds/hosts/network/dns-failure';
+import { netemFault } from '../src/kinds/hosts/network/netem';
+import { packetLoss } from '../src/kinds/hosts/network/packet-loss';
+import { partition } from '../src/kinds/hosts/network/partition';
+import { portBlackhole } from '../src/kinds/hosts/network/port-blackhole';
+import { faultTarget, resolveNode } from '../src/environment/inventory';
 import type { ChaosWorld } from './world';
 
 const percentOf = (text: string): number => Number(text.replace(/%$/, ''));

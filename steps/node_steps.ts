@@ -3,10 +3,10 @@
  * stopping a service through its process manager (supervisor in the lab, systemd on real hosts).
  */
 import { When } from '@cucumber/cucumber';
-import { diskFill } from '../src/faults/node/disk-fill';
-import { stressNode } from '../src/faults/node/stress';
-import { stopService } from '../src/faults/service/stop';
-import { faultTarget } from '../src/targets/resolve';
+import { diskFill } from '../src/kinds/hosts/node/disk-fill';
+import { stressNode } from '../src/kinds/hosts/node/stress';
+import { stopService } from '../src/kinds/hosts/service/stop';
+import { faultTarget } from '../src/environment/inventory';
 import type { ChaosWorld } from './world';
 
 const percentOf = (text: string): number => Number(text.replace(/%$/, ''));

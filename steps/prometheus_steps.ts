@@ -3,7 +3,7 @@
  * Inside the quoted SLO, write PromQL label values in single quotes: {proxy='web'}.
  */
 import { Given, Then } from '@cucumber/cucumber';
-import type { Phase } from '../src/report/summary-types';
+import type { Phase } from '../src/model/summary';
 import type { ChaosWorld } from './world';
 
 Given('Prometheus watches {string}', function (this: ChaosWorld, slo: string) {

@@ -3,7 +3,7 @@
  * "web on node-2" the direct probe of node-2's backend.
  */
 import { Given, Then } from '@cucumber/cucumber';
-import type { Phase } from '../src/report/summary-types';
+import type { Phase } from '../src/model/summary';
 import type { ChaosWorld } from './world';
 
 const probeName = (service: string, node?: string): string => (node ? `${service}@${node}` : service);

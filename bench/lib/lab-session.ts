@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { labDown, labStatus, labUp } from '../../lab/lab';
 import { loadEnvironment } from '../../src/environment/load';
-import type { Environment } from '../../src/environment/types';
+import type { Environment } from '../../src/model/environment';
 
 export const LAB_ENV_PATH = join(__dirname, '..', '..', 'experiments', 'environments', 'lab.yaml');
 

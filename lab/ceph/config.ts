@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Environment, LabCephCluster } from '../../src/environment/types';
+import type { Environment, LabCephCluster } from '../../src/model/environment';
 import type { LabLayout, LabNamespace, LabNode } from '../layout';
 import type { SupervisedProgram } from '../supervisor';
 

@@ -3,12 +3,12 @@
  * artefact from an earlier run (an nft table scs_chaos_*, a stopped service process, an expiry timer).
  * Problems are returned as text lines; the caller refuses to start when there is any.
  */
-import type { Environment } from '../environment/types';
+import type { Environment } from '../model/environment';
 import { executorFor } from '../executors';
-import { listArtefactsScript } from '../faults/artefacts';
+import { listArtefactsScript } from '../revert/shell-markers';
 import { artefactHosts } from './sweep';
-import { processState } from '../faults/process/find-process';
-import { nodesOfService } from '../targets/resolve';
+import { processState } from '../kinds/hosts/process/find-process';
+import { nodesOfService } from '../environment/inventory';
 
 export interface PreflightResult {
   /** Nodes that cannot be reached: nothing can be injected or reverted there. */

@@ -5,9 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { BadInput, errorMessage } from '../core/errors';
+import { BadInput, errorMessage } from '../kernel/errors';
 import { timerPattern } from '../core/injection';
-import { revertMarkerPath } from '../faults/artefacts';
+import { revertMarkerPath } from '../revert/shell-markers';
 import { Journal, openInjections, readJournal } from '../core/journal';
 import { executorFor } from '../executors';
 import { parseFlags } from './flags';

@@ -1,17 +1,17 @@
 /**
  * `scs-chaos sweep [--env FILE]`: removes every scs-chaos artefact found on the environment's nodes — without
- * any journal (src/faults/artefacts.ts) — and resumes service processes left stopped (SIGSTOP). For the runner
+ * any journal (src/revert/shell-markers.ts) — and resumes service processes left stopped (SIGSTOP). For the runner
  * that died with its journal, or faults injected from another machine.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { labControlNode } from '../clients/ceph/from-environment';
-import type { Environment, NodeSpec } from '../environment/types';
+import { labControlNode } from '../kinds/ceph/client/from-environment';
+import type { Environment, NodeSpec } from '../model/environment';
 import { loadEnvironment } from '../environment/load';
 import { executorFor } from '../executors';
-import { sweepScript } from '../faults/artefacts';
-import { processState } from '../faults/process/find-process';
-import { nodesOfService } from '../targets/resolve';
+import { sweepScript } from '../revert/shell-markers';
+import { processState } from '../kinds/hosts/process/find-process';
+import { nodesOfService } from '../environment/inventory';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
 export async function sweepCommand(args: string[], log: (line: string) => void): Promise<number> {

@@ -6,18 +6,18 @@
 import { existsSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { withProgress } from './progress';
-import { now, sleep, wallClockAt } from './clock';
-import { BadInput, ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt, errorMessage } from './errors';
-import { formatDuration } from './duration';
+import { now, sleep, wallClockAt } from '../kernel/clock';
+import { BadInput, ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt, errorMessage } from '../kernel/errors';
+import { formatDuration } from '../kernel/duration';
 import { HaltCondition, HaltCrossing, HaltWatch } from './halt-watch';
 import { Injection } from './injection';
 import type { RunContext } from './run-context';
 import { Timeline } from './timeline';
 import { round3, writeScenarioFiles } from './scenario-files';
-import type { Fault } from '../faults/fault';
-import { isNetworkFault } from '../faults/network/network-fault';
-import { isPlanCheckedFault, PlanCheckedFault } from '../faults/node/node-fault';
-import { isCephFault } from '../faults/ceph/context';
+import type { Fault } from './fault';
+import { isNetworkFault } from '../kinds/hosts/network/network-fault';
+import { isPlanCheckedFault, PlanCheckedFault } from '../kinds/hosts/node/node-fault';
+import { isCephFault } from '../kinds/ceph/faults/context';
 import { executorFor } from '../executors';
 import { startLoad as startBuiltinLoad, LoadRun } from '../load/generator';
 import { chooseLoadEngine, runK6Script } from '../load/k6';
@@ -26,7 +26,7 @@ import type { LoadReport } from '../load/load-report';
 import { CommandProbe } from '../probes/command-probe';
 import { HttpProbe } from '../probes/http-probe';
 import type { Probe } from '../probes/probe';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 import { TcpProbe } from '../probes/tcp-probe';
 import { PromqlProbe, PromqlSample } from '../prometheus/promql-probe';
 import { evaluatePromqlSlo, parsePromqlSlo, promqlCondition } from '../prometheus/promql-slo';
@@ -34,9 +34,9 @@ import { evaluateSlo, observeSlo, samplesInWindow } from '../slo/evaluate';
 import { formatSloValue, parseSlo, SloExpression } from '../slo/expression';
 import { findRecovery } from '../slo/recovery';
 import { interpolatedDetectMs, interpolatedRecoveryAt } from '../slo/outage';
-import { resolveNode, resolveService } from '../targets/resolve';
-import { parseSelector, resolveSelector } from '../targets/selector';
-import type { FaultRecord, HaltRecord, MeasuredEvent, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../report/summary-types';
+import { resolveNode, resolveService } from '../environment/inventory';
+import { parseSelector, resolveSelector } from '../kinds/hosts/selector';
+import type { FaultRecord, HaltRecord, MeasuredEvent, Phase, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../model/summary';
 import { expectedVerdictOf, verdictOf } from './verdict';
 
 /** ExperimentExtension: the narrow view of a scenario that domain modules outside core use (see extension()). */
@@ -133,7 +133,7 @@ export class Experiment {
   }
 
   /**
-   * extension: what domain modules outside core (src/probes/ceph/) need of this scenario — plan lines, log lines,
+   * extension: what domain modules outside core (src/kinds/ceph/probes/) need of this scenario — plan lines, log lines,
    * the timeline, probes under several names, the fault window, recovery results, the abort signal — without
    * reaching into its private state.
    */

@@ -3,11 +3,11 @@
  * calls `onHalt` at once (the Experiment reverts every fault and aborts the scenario), instead of waiting for
  * the current step to end. The floor is judged over a sliding window of completed samples.
  */
-import { now } from './clock';
-import { formatDuration } from './duration';
+import { now } from '../kernel/clock';
+import { formatDuration } from '../kernel/duration';
 import { observeSlo, compareSlo } from '../slo/evaluate';
 import { formatSloValue, SloExpression } from '../slo/expression';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 
 /** How often the floors are checked; together with revert time this bounds the halt latency. */
 const CHECK_EVERY_MS = 25;

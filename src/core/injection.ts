@@ -3,12 +3,12 @@
  * revert that runs at most once however many paths ask for it (scenario end, SIGINT, SIGTERM, halt).
  */
 import { randomBytes } from 'node:crypto';
-import { now, wallClockAt } from './clock';
-import { ExperimentCompromised, errorMessage } from './errors';
+import { now, wallClockAt } from '../kernel/clock';
+import { ExperimentCompromised, errorMessage } from '../kernel/errors';
 import type { Journal } from './journal';
-import type { Fault, PreparedFault } from '../faults/fault';
-import { artefactName } from '../faults/fault';
-import { revertMarkerPath } from '../faults/artefacts';
+import type { Fault, PreparedFault } from './fault';
+import { artefactName } from './fault';
+import { revertMarkerPath } from '../revert/shell-markers';
 
 /** Every live injection of this process, so a signal handler can revert them all. */
 const live = new Set<Injection>();

@@ -4,7 +4,7 @@
  * undo it without this process's memory: the executor that reaches the node and the revert script.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { ExecutorSpec } from '../environment/types';
+import type { ExecutorSpec } from '../model/environment';
 
 /** How to undo an injection from the journal alone: run `script` with `sh -c` through `executor`. */
 export interface RevertRecipe {

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import { loadEnvironment, parseEnvironment } from './load';
-import { forgetSecretsForTests, redact } from '../core/secrets';
+import { forgetSecretsForTests, redact } from '../kernel/secrets';
 
 const LAB = join(__dirname, '..', '..', 'experiments', 'environments', 'lab.yaml');
 

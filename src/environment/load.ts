@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
-import { registerSecret } from '../core/secrets';
-import { BadInput, SourceLocation } from '../core/errors';
-import { parseDuration } from '../core/duration';
-import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabCephCluster, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from './types';
+import { registerSecret } from '../kernel/secrets';
+import { BadInput, SourceLocation } from '../kernel/errors';
+import { parseDuration } from '../kernel/duration';
+import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabCephCluster, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from '../model/environment';
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

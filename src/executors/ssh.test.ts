@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import { expiryTimerName, expiryTimerScript, newInjectionId } from '../core/injection';
 import { parseEnvironment } from '../environment/load';
 import { CommandTimeout, runChecked, runCommand } from './command';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BadInput, ExperimentCompromised } from '../core/errors';
+import { BadInput, ExperimentCompromised } from '../kernel/errors';
 import { emptyLatencySummary, type LatencySummary, type LoadReport } from './load-report';
 
 /** K6_NOT_FOUND: the reason given when no k6 binary is found and the built-in generator is used. */

@@ -4,8 +4,8 @@
  * error rate its complement; latency SLOs use the report's percentiles, which k6 exports for p(90) and p(95) and
  * the built-in generator for p50/p90/p95/p99.
  */
-import { BadInput } from '../core/errors';
-import type { SloResult } from '../report/summary-types';
+import { BadInput } from '../kernel/errors';
+import type { SloResult } from '../model/summary';
 import { compareSlo } from '../slo/evaluate';
 import { formatSloValue, SloExpression } from '../slo/expression';
 import type { LoadReport } from './load-report';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { BuiltinLoadReport } from '../load/load-report';
-import type { RunSummary } from './summary-types';
+import type { RunSummary } from '../model/summary';
 import { writeRunReports } from './write-run';
 import { evaluateGate } from '../gate/evaluate';
 import { DEFAULT_POLICY } from '../gate/policy';

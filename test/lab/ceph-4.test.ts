@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { runCommand } from '../../src/executors/command';
 import { loadEnvironment } from '../../src/environment/load';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { RunSummary } from '../../src/model/summary';
 import { clusterLogLineOf, labClusterLog, readLatestJson, REPO, runCli, tempReportsDir } from './helpers';
 
 const envFile = join(REPO, 'experiments', 'environments', 'lab-ceph4.yaml');

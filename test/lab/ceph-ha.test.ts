@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { loadEnvironment } from '../../src/environment/load';
-import type { Environment } from '../../src/environment/types';
-import { cephClientFor } from '../../src/clients/ceph/from-environment';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { Environment } from '../../src/model/environment';
+import { cephClientFor } from '../../src/kinds/ceph/client/from-environment';
+import type { RunSummary } from '../../src/model/summary';
 import { labEnv, labEnvPath, readLatestJson, REPO, runCli, tempReportsDir } from './helpers';
 
 const quiet = (): void => undefined;

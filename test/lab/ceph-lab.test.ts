@@ -18,12 +18,12 @@ import { findLabLeftovers } from '../../lab/leftovers';
 import { listProcesses, namespacePids } from '../../lab/processes';
 import { judgeStatus, labCephProcesses } from '../../lab/ceph/cluster';
 import { MGR_PROMETHEUS_PORT } from '../../lab/ceph/config';
-import { cephClientFor, osdDaemonControlFor, osdHostName } from '../../src/clients/ceph/from-environment';
+import { cephClientFor, osdDaemonControlFor, osdHostName } from '../../src/kinds/ceph/client/from-environment';
 import { loadEnvironment } from '../../src/environment/load';
 import { Injection } from '../../src/core/injection';
 import { Journal } from '../../src/core/journal';
-import { isolateNode } from '../../src/faults/network/isolate';
-import { faultTarget } from '../../src/targets/resolve';
+import { isolateNode } from '../../src/kinds/hosts/network/isolate';
+import { faultTarget } from '../../src/environment/inventory';
 import { instantQuery, waitForTargetsUp } from '../../src/prometheus/client';
 import { REPO, waitFor } from './helpers';
 

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sleep } from '../../src/core/clock';
+import { sleep } from '../../src/kernel/clock';
 import { loadEnvironment } from '../../src/environment/load';
 import { runCommand } from '../../src/executors/command';
 import { haproxyBackendStates } from '../../lab/haproxy-state';

@@ -24,13 +24,13 @@ import { loadEnvironment } from '../../environment/load';
 import { createRunDirectory, newRunId } from '../../cli/run-directory';
 import { planPass, runCucumberPass, PlanResult, RunOptions } from '../../cli/run';
 import { buildRunSummary, writeRunReports } from '../write-run';
-import type { RunSummary } from '../summary-types';
+import type { RunSummary } from '../../model/summary';
 import { ALLURE_RESULTS, enrichAfterRun, enrichAllureResults } from './enrich';
 import { ALLURE_RUNTIME_MESSAGE, SCENARIO_LABEL } from './scenario-key';
 import { main } from '../../cli/main';
 import { renderAllureReport } from './render';
 import { reportCommand } from '../../cli/report';
-import { BadInput } from '../../core/errors';
+import { BadInput } from '../../kernel/errors';
 
 const FEATURE = 'src/report/allure/fixtures/verdicts.feature';
 const CHROMIUM = '/usr/bin/chromium';
