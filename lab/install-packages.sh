@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
-#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--reinstall]
+#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--with-openstack] [--reinstall]
 #   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install)
 # The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
 # prometheus-node-exporter; the lab runs its own instances (inside its namespaces, on lab addresses), so this
@@ -22,17 +22,28 @@ TEST_PACKAGES=(prometheus-pushgateway libxml2-utils python3-yaml chromium)
 # `ceph` CLI the framework drives with `-f json` (src/kinds/ceph/client). Debian 12 ships 16.2.15 "pacific" (~250 MB).
 # Their packages start no daemon: Ceph's systemd units are templates (ceph-osd@ID) that need a cluster config.
 CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common)
+# --with-openstack (and --for-tests) add a real OpenStack Zed control plane (lab/openstack/, docs/decisions/0101):
+# Debian 12's python3-* library packages of Keystone, Placement, Nova, Glance, Neutron and Octavia (no service
+# packages: no debconf questions, no daemons, no /etc files of their own), the openstack CLI for people, RabbitMQ
+# (its package would start a system-wide rabbitmq-server; kept from starting like the daemons below) and uwsgi,
+# which serves the WSGI APIs (~480 MiB). The paste-deploy files the APIs need are in lab/openstack/paste/.
+OPENSTACK_PACKAGES=(python3-keystone python3-placement python3-nova python3-glance python3-glance-store python3-neutron
+  python3-octavia python3-openstackclient python3-osc-placement python3-octaviaclient rabbitmq-server uwsgi-core
+  uwsgi-plugin-python3)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
-SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
+SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|beam\.smp .*-home /var/lib/rabbitmq|^(/usr/bin/|/usr/lib/erlang/erts-[^/]*/bin/)?epmd -daemon *$|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
 
 # Prints the pids of running system-wide daemons (SYSTEM_DAEMONS), one a line (reads /proc: pgrep may not be installed yet).
 system_daemons() {
   local dir command_line
   for dir in /proc/[0-9]*; do
     command_line=$(tr '\0' ' ' 2>/dev/null <"$dir/cmdline") || continue
-    if [[ "$command_line" =~ $SYSTEM_DAEMONS ]]; then echo "${dir#/proc/}"; fi
+    [[ "$command_line" =~ $SYSTEM_DAEMONS ]] || continue
+    # A lab's own epmd (started by its RabbitMQ, lab/openstack/) looks the same but carries the lab's marker.
+    if [[ "$command_line" =~ epmd ]] && tr '\0' '\n' 2>/dev/null <"$dir/environ" | grep -q '^SCS_CHAOS_LAB='; then continue; fi
+    echo "${dir#/proc/}"
   done | sort
 }
 
@@ -40,9 +51,10 @@ reinstall=false
 for argument in "$@"; do
   case "$argument" in
     --reinstall) reinstall=true ;;
-    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${CEPH_PACKAGES[@]}") ;;
+    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" "${OPENSTACK_PACKAGES[@]}") ;;
     --with-ceph) PACKAGES+=("${CEPH_PACKAGES[@]}") ;;
-    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--reinstall])" >&2; exit 2 ;;
+    --with-openstack) PACKAGES+=("${OPENSTACK_PACKAGES[@]}") ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--with-openstack] [--reinstall])" >&2; exit 2 ;;
   esac
 done
 

@@ -25,6 +25,10 @@ import { waitForTargetsUp } from '../src/prometheus/client';
 import type { LabCephPlan } from './ceph/config';
 import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
 import { ensureResolvConfs, labDnsProgram, removeResolvConfs } from './dns';
+import type { LabOpenstackPlan } from './openstack/config';
+import { labOpenstack, labOpenstackPresent, labOpenstackProcesses, stopLabOpenstack } from './openstack/control-plane';
+import { prepareLabOpenstack } from './openstack/bootstrap';
+import { finishLabOpenstack } from './openstack/resources';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -36,9 +40,13 @@ const READY_TIMEOUT_MS = 20_000;
 /** How long `labUp` waits for the lab's Ceph to be HEALTH_OK with every PG active+clean (about 20 s here). */
 const CEPH_READY_TIMEOUT_MS = 120_000;
 
-/** LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/); a lab that already runs Ceph keeps it either way. */
+/**
+ * LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/), `withOpenstack` the OpenStack control plane
+ * (lab/openstack/); a lab that already runs either keeps it either way.
+ */
 export interface LabUpOptions {
   withCeph?: boolean;
+  withOpenstack?: boolean;
 }
 
 /** labUp builds or repairs the lab described by `env`, reporting progress through `log`; throws when it cannot. */
@@ -49,16 +57,20 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   const layout = labLayout(env);
   const keepCeph = !options.withCeph && labCephPresent(layout);
   const ceph = options.withCeph || keepCeph ? labCeph(layout, env) : undefined; // finds its binaries and checks the ceph: section first
+  const keepOpenstack = !options.withOpenstack && labOpenstackPresent(layout);
+  const openstack = options.withOpenstack || keepOpenstack ? labOpenstack(layout, env.name, env.sourcePath) : undefined; // checks its packages first
   const prometheus = labPrometheus(layout, ceph); // finds its binaries: a missing one stops here, before anything is touched
   const { spec } = layout;
-  log(`lab up: ${layout.nodes.length} nodes and an edge${ceph ? ', Ceph in a control namespace' : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
+  const control = [ceph ? 'Ceph' : '', openstack ? 'OpenStack' : ''].filter(Boolean).join(' and ');
+  log(`lab up: ${layout.nodes.length} nodes and an edge${control ? `, ${control} in a control namespace` : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
   if (keepCeph) log('ceph: the lab runs Ceph from an earlier lab up --with ceph; kept (lab down removes it)');
+  if (keepOpenstack) log('openstack: the lab runs OpenStack from an earlier lab up --with openstack; kept (lab down removes it)');
 
   await ensureBridge(layout);
   await ensureUnreachableRoute(layout);
   log(`network: bridge ${spec.bridge} at ${spec.hostAddress}, unreachable route for ${spec.unreachableRange}`);
-  // The control namespace exists only while the lab runs Ceph.
-  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || target !== layout.control);
+  // The control namespace exists only while the lab runs Ceph or OpenStack.
+  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || openstack !== undefined || target !== layout.control);
   const recreated: LabNamespace[] = [];
   for (const target of targets) if (await ensureNamespace(layout, target)) recreated.push(target);
   for (const target of recreated) {
@@ -66,7 +78,7 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   }
   log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
 
-  const plans = namespacePlans(layout, prometheus, ceph);
+  const plans = namespacePlans(layout, prometheus, ceph, openstack);
   const changed = await writeFiles(layout, plans);
   await ensureResolvConfs(layout); // before any process starts in a namespace: every lookup goes to the lab's DNS
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
@@ -76,9 +88,20 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   // Before supervisord starts: its programs (the backend, sshd) see the host's mounts as they are at that moment.
   const volumes = await Promise.all(layout.nodes.map((node) => ensureDataVolume(layout, node)));
   if (volumes.includes('mounted')) log(`data volumes: a ${DATA_VOLUME_MIB} MiB tmpfs at ${join(layout.spec.runDir, '<node>', 'data')} on every node`);
+  // OpenStack's bootstrap (~20 s of database syncs) runs while the rest of the lab starts; only the control
+  // namespace's supervisord waits for it.
+  const openstackPrepared = openstack ? prepareLabOpenstack(layout, openstack, log) : Promise.resolve(undefined);
+  openstackPrepared.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   if (ceph) await prepareLabCeph(layout, ceph, log); // before supervisord runs any Ceph daemon
-  await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
+  await Promise.all(
+    plans.map(async (plan) => {
+      if (plan.target === layout.control) await openstackPrepared;
+      log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`);
+    }),
+  );
 
+  const openstackReady = openstack ? finishLabOpenstack(openstack, log, started) : Promise.resolve(undefined);
+  openstackReady.catch(() => undefined); // awaited below, after the rest of the lab
   await waitUntilServing(env, layout);
   if (ceph) {
     const status = await waitLabCephHealthy(ceph, log, CEPH_READY_TIMEOUT_MS);
@@ -87,6 +110,8 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   // Prometheus 2.42 applies new scrape targets only every 5 s, so this wait is mostly that interval.
   const scraping = await waitForTargetsUp(prometheus.url, prometheus.expectedTargets, READY_TIMEOUT_MS);
   log(`prometheus: ${prometheus.url} scrapes ${scraping.targets.length} targets every second (all up after ${formatDuration(scraping.elapsedMs)})`);
+  const cloud = await openstackReady;
+  if (cloud) log(`openstack: ready after ${formatDuration(now() - started)}: clouds ${cloud.cloud} and ${cloud.applicationCredentialCloud} in ${cloud.cloudsYaml}, Keystone at ${cloud.authUrl}; what exists: ${openstack?.cloudJsonPath}`);
   const serviceNodes = layout.nodes.filter((n) => n.runsService).map((n) => n.name);
   log(`${layout.service.spec.name}: ${serviceNodes.join(', ')} UP behind haproxy at http://${layout.edge.address}:${layout.edge.httpPort}/ (metrics at :${layout.edge.metricsPort}/metrics)`);
   log(`lab up in ${formatDuration(now() - started)}`);
@@ -101,7 +126,11 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 
   // A test may have SIGSTOPped a process: a stopped process cannot act on TERM, so continue everything first.
   signal(await everyLabPid(layout), 'SIGCONT');
+  // OpenStack's 13 programs would take supervisord longer to stop one by one than stopSupervisord waits.
+  const openstackStopping = labOpenstackPresent(layout) ? stopLabOpenstack(layout) : Promise.resolve(0);
   const outcomes = await Promise.all(targets.map(async (target) => ({ target, outcome: await stopSupervisord(target) })));
+  const openstackStopped = await openstackStopping;
+  if (openstackStopped > 0) log(`openstack: stopped ${openstackStopped} processes`);
   const stopped = outcomes.filter((o) => o.outcome === 'stopped').map((o) => o.target.name);
   if (stopped.length > 0) log(`processes: stopped supervisord and its programs in ${stopped.join(', ')}`);
   const remaining = await everyLabPid(layout);
@@ -134,7 +163,7 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 /** Every pid that belongs to the lab: whatever runs in its namespaces, and its programs wherever they run. */
 async function everyLabPid(layout: LabLayout): Promise<number[]> {
   const namespaces = await listNamespaces();
-  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout)].map((p) => p.pid));
+  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout), ...labOpenstackProcesses(layout)].map((p) => p.pid));
   for (const target of allNamespaces(layout)) {
     if (namespaces.has(target.namespace)) for (const pid of await namespacePids(target.namespace)) pids.add(pid);
   }
@@ -156,7 +185,7 @@ export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometh
   return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}) });
 }
 
-function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined): NamespacePlan[] {
+function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined, openstack: LabOpenstackPlan | undefined): NamespacePlan[] {
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
   const plans = layout.nodes.map((node): NamespacePlan => {
@@ -187,9 +216,10 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: 
       { path: edge.supervisorConfig, text: supervisorConfigText(edge, edgePrograms) },
     ],
   });
-  if (ceph) {
-    const controlPrograms = [...ceph.monitors.map((m) => m.program), ...ceph.managers.map((m) => m.program)];
-    plans.push({ target: ceph.control, programs: controlPrograms, files: [{ path: ceph.control.supervisorConfig, text: supervisorConfigText(ceph.control, controlPrograms) }] });
+  const control = layout.control;
+  if (control && (ceph || openstack)) {
+    const controlPrograms = [...(ceph ? [...ceph.monitors.map((m) => m.program), ...ceph.managers.map((m) => m.program)] : []), ...(openstack?.programs ?? [])];
+    plans.push({ target: control, programs: controlPrograms, files: [{ path: control.supervisorConfig, text: supervisorConfigText(control, controlPrograms) }] });
   }
   return plans;
 }

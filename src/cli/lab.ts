@@ -6,19 +6,27 @@ import type { Environment } from '../model/environment';
 import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
-const USAGE = 'usage: scs-chaos lab up [--with ceph] | down | status [--json] [--env FILE]';
+const USAGE = 'usage: scs-chaos lab up [--with ceph|openstack|ceph,openstack] | down | status [--json] [--env FILE]';
+/** What `lab up --with` can add to the lab (comma-separated). */
+const ADDITIONS = ['ceph', 'openstack'] as const;
 
 export async function labCommand(args: string[], log: (line: string) => void): Promise<number> {
   const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' }, with: { type: 'string' } });
   const [action, ...extra] = positionals;
   if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, USAGE);
-  if (values.with !== undefined && (values.with !== 'ceph' || action !== 'up')) {
-    throw new BadInput(`--with ${values.with} is not known${action !== 'up' ? ` for lab ${action ?? ''}` : ''}`, undefined, 'the only addition is --with ceph, for lab up (lab down always removes Ceph)');
+  const additions = values.with === undefined ? [] : values.with.split(',').map((a) => a.trim());
+  const unknown = additions.filter((a) => !(ADDITIONS as readonly string[]).includes(a));
+  if (values.with !== undefined && (unknown.length > 0 || additions.length === 0 || action !== 'up')) {
+    throw new BadInput(
+      `--with ${values.with} is not known${action !== 'up' ? ` for lab ${action ?? ''}` : ''}`,
+      undefined,
+      `the additions are ${ADDITIONS.join(', ')} (comma-separated, e.g. --with ceph,openstack), for lab up (lab down always removes them)`,
+    );
   }
   const env = labEnvironment(values.env ?? DEFAULT_ENV);
   switch (action) {
     case 'up':
-      await labUp(env, log, { withCeph: values.with === 'ceph' });
+      await labUp(env, log, { withCeph: additions.includes('ceph'), withOpenstack: additions.includes('openstack') });
       return 0;
     case 'down':
       await labDown(env, log);
