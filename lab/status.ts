@@ -9,6 +9,10 @@ import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { findSupervisord, listProcesses, namespacePids, ProcessInfo } from './processes';
 import { requireRoot, toolPath } from './tools';
 import { judgeStatus, labCeph, labCephClient, labCephPresent, labCephProcesses } from './ceph/cluster';
+import { labOpenstackPresent } from './openstack/control-plane';
+import { LabOpenstackStatus, openstackStatus } from './openstack/status';
+
+export type { LabOpenstackStatus } from './openstack/status';
 
 /** LabNodeStatus: one node's namespace, supervisord and service backend. */
 export interface LabNodeStatus {
@@ -50,6 +54,8 @@ export interface LabStatus {
   edge: LabEdgeStatus;
   /** The lab's Ceph, when it runs one (lab up --with ceph); null otherwise. */
   ceph: LabCephStatus | null;
+  /** The lab's OpenStack, when it runs one (lab up --with openstack); null otherwise. */
+  openstack: LabOpenstackStatus | null;
   /** haproxy's status per backend node ("UP", "DOWN", "UP 1/2", "MAINT", ...); empty when haproxy cannot be asked. */
   backends: Record<string, string>;
   /** One human line per thing that keeps the lab from being up. */
@@ -106,7 +112,12 @@ export async function labStatus(env: Environment): Promise<LabStatus> {
     }
   }
   const ceph = labCephPresent(layout) ? await cephState(env, layout, namespaces, processes, problems) : null;
-  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, backends, problems };
+  let openstack: LabOpenstackStatus | null = null;
+  if (labOpenstackPresent(layout) && layout.control) {
+    await namespaceState(layout.control, namespaces, processes, problems);
+    openstack = await openstackStatus(layout, env.name, env.sourcePath, processes, problems);
+  }
+  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, openstack, backends, problems };
 }
 
 /** The lab's Ceph daemons (found by their command line) and one `ceph status` when the monitor runs. */

@@ -60,7 +60,7 @@ export const OPENSTACK_BINARIES = {
   python: '/usr/bin/python3',
   uwsgi: '/usr/bin/uwsgi-core',
   rabbitmqServer: '/usr/lib/rabbitmq/bin/rabbitmq-server',
-  env: '/usr/bin/env',
+  sh: '/bin/sh',
   keystoneManage: '/usr/bin/keystone-manage',
   placementManage: '/usr/bin/placement-manage',
   keystoneWsgi: '/usr/bin/keystone-wsgi-public',
@@ -142,6 +142,7 @@ const DATABASES: DatabaseName[] = ['keystone', 'placement', 'nova_api', 'nova', 
 /** The repository's files the plan refers to (paste-deploy pipelines, Python helpers). */
 export const PASTE_DIR = join(__dirname, 'paste');
 const PYTHON_DIR = join(__dirname, 'python');
+const RABBITMQ_WRAPPER = join(__dirname, 'rabbitmq.sh');
 
 /** openstackDirOf: `<runDir>/openstack`; the lab runs OpenStack exactly when it exists. */
 export function openstackDirOf(layout: LabLayout): string {
@@ -269,7 +270,7 @@ function programsOf(plan: PlanBase): SupervisedProgram[] {
   const novaArgs = ['--config-file', plan.novaConfig];
   const octaviaArgs = ['--config-file', plan.octaviaConfig];
   return [
-    program('rabbitmq', [bin.env, ...Object.entries(rabbitEnv).map(([key, value]) => `${key}=${value}`), bin.rabbitmqServer]),
+    program('rabbitmq', [bin.sh, RABBITMQ_WRAPPER, ...Object.entries(rabbitEnv).map(([key, value]) => `${key}=${value}`)]),
     wsgi('keystone', 'identity', '--wsgi-file', bin.keystoneWsgi, '--env', `OS_KEYSTONE_CONFIG_FILES=${plan.keystoneConfig}`),
     wsgi('placement-api', 'placement', '--wsgi-file', bin.placementWsgi, '--env', `OS_PLACEMENT_CONFIG_DIR=${plan.placementConfigDir}`),
     wsgi(
@@ -428,6 +429,8 @@ export function configFiles(plan: LabOpenstackPlan, secrets: OpenstackSecrets, p
           ['notify_nova_on_port_status_changes', false],
           ['notify_nova_on_port_data_changes', false],
           ['api_paste_config', join(plan.etcDir, 'neutron', 'api-paste.ini')],
+          // Workers keep their command line (it names this lab's files), so lab down and lab status find them.
+          ['setproctitle', 'off'],
           ['state_path', join(dir, 'neutron')],
         ],
       ],

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { LabLayout } from '../layout';
 import { findSupervisord, listProcesses, ProcessInfo, signal, waitForExit } from '../processes';
 import type { SupervisedProgram } from '../supervisor';
-import { labOpenstackPlan, LabOpenstackPlan, OPENSTACK_BINARIES, openstackDirOf } from './config';
+import { labOpenstackPlan, LabOpenstackPlan, openstackDirOf } from './config';
 import { requireOpenstackTools } from './tools';
 
 /** labOpenstack: the plan, after checking every package it needs (throws before anything is touched). */
@@ -62,11 +62,12 @@ export async function stopLabOpenstack(layout: LabLayout): Promise<number> {
   return pids.length;
 }
 
-/** programPid: the pid of a supervised program among `processes` (children of its supervisord), or null. */
+/**
+ * programPid: the pid of a supervised program among `processes` (children of its supervisord), or null. Every
+ * OpenStack program keeps the command line supervisord started (no exec into another program, no renaming).
+ */
 export function programPid(program: SupervisedProgram, processes: ProcessInfo[]): number | null {
-  // `env VAR=... program` execs the program: its command line starts after the assignments.
-  const argv = program.argv[0] === OPENSTACK_BINARIES.env ? program.argv.slice(program.argv.findIndex((arg, i) => i > 0 && !arg.includes('='))) : program.argv;
-  const found = processes.find((p) => argv.every((arg, i) => p.argv[i] === arg) || (argv.length === 1 && p.argv.includes(argv[0] ?? '')));
+  const found = processes.find((p) => p.argv.length === program.argv.length && program.argv.every((arg, i) => p.argv[i] === arg));
   return found?.pid ?? null;
 }
 

@@ -26,7 +26,7 @@ const PROGRAM_PACKAGES: Record<keyof typeof OPENSTACK_BINARIES, string> = {
   python: 'python3',
   uwsgi: 'uwsgi-core',
   rabbitmqServer: 'rabbitmq-server',
-  env: 'coreutils',
+  sh: 'dash',
   keystoneManage: 'python3-keystone',
   placementManage: 'python3-placement',
   keystoneWsgi: 'python3-keystone',

@@ -60,6 +60,11 @@ function formatLabStatus(status: LabStatus): string {
     lines.push(`  ceph     ${status.ceph.daemons.map((d) => `${d.daemon} ${d.pid ? `pid ${d.pid}` : 'not running'}`).join(', ')}`);
     lines.push(`           ${status.ceph.summary ?? 'ceph status: no answer'}`);
   }
+  if (status.openstack) {
+    const { programs, apis, cloudsYaml } = status.openstack;
+    lines.push(`  openstack ${programs.map((p) => `${p.program} ${p.pid ? `pid ${p.pid}` : 'not running'}`).join(', ')}`);
+    lines.push(`           APIs: ${apis.map((a) => `${a.service} ${a.status ?? 'no answer'}`).join(', ')}${cloudsYaml ? `; clouds.yaml: ${cloudsYaml}` : ''}`);
+  }
   for (const problem of status.problems) lines.push(`  problem: ${problem}`);
   return `${lines.join('\n')}\n`;
 }

@@ -25,6 +25,11 @@ if os.environ.get("SCS_CHAOS_LAB") != state_dir:
     # carry it too. The command line stays the same, so supervisord and `lab up` still recognise the program.
     environment = dict(os.environ, SCS_CHAOS_LAB=state_dir, XDG_CACHE_HOME=os.path.join(state_dir, "cache"), PYTHONDONTWRITEBYTECODE="1")
     os.execve(sys.executable, [sys.executable, *sys.argv], environment)
+if name.startswith("octavia-"):
+    # cotyledon (octavia-worker's process manager) renames its processes when it can import setproctitle: keep the
+    # command line, which names this lab's files (neutron-server, which needs the module, is told so in its
+    # configuration instead).
+    sys.modules["setproctitle"] = None
 if name == "neutron-server":
     import neutron.db.migration.models.head  # noqa: F401  (imports every model)
     from sqlalchemy import orm
