@@ -52,10 +52,12 @@ export async function prepareLabOpenstack(layout: LabLayout, plan: LabOpenstackP
   await writeConfigFiles(plan, secrets);
   await Promise.all([writeKeyRepository(plan.fernetKeys), writeKeyRepository(plan.receiptKeys), writeKeyRepository(plan.credentialKeys), writeCa(plan)]);
 
+  const note = (chain: string, text: string): Promise<void> => writeFile(join(plan.bootstrapLogDir, `${chain}.log`), text, { flag: 'a', mode: 0o600 });
   const step = async (chain: string, what: string, argv: string[]): Promise<void> => {
+    const t0 = now();
     const result = await runCommand(argv, { env: plan.commandEnv, timeoutMs: COMMAND_TIMEOUT_MS });
     const logFile = join(plan.bootstrapLogDir, `${chain}.log`);
-    await writeFile(logFile, `$ ${argv.join(' ')}\n${result.stdout}${result.stderr}\n`, { flag: 'a', mode: 0o600 });
+    await note(chain, `$ ${argv.map((arg) => (arg === secrets.admin ? '***' : arg)).join(' ')}\n${result.stdout}${result.stderr}# ${what}: exit ${result.code} after ${formatDuration(now() - t0)}\n`);
     if (result.code !== 0) throw new Error(`openstack bootstrap: ${what} exited ${result.code}: ${lastLines(result.stderr || result.stdout)}\n  (full output in ${logFile})`);
   };
   const python = OPENSTACK_BINARIES.python;
@@ -78,7 +80,14 @@ export async function prepareLabOpenstack(layout: LabLayout, plan: LabOpenstackP
         ...keystone, 'bootstrap', '--bootstrap-password', secrets.admin, '--bootstrap-region-id', 'RegionOne',
         '--bootstrap-admin-url', identity, '--bootstrap-internal-url', identity, '--bootstrap-public-url', identity,
       ]);
-      registered = await withBootstrapKeystone(plan, () => registerKeystone(plan, secrets));
+      const t0 = now();
+      registered = await withBootstrapKeystone(plan, async () => {
+        await note('keystone', `# the bootstrap's Keystone answers after ${formatDuration(now() - t0)}\n`);
+        const t1 = now();
+        const result = await registerKeystone(plan, secrets);
+        await note('keystone', `# registration over REST: ${formatDuration(now() - t1)}\n`);
+        return result;
+      });
     }),
     timed('placement', async () => {
       await step('placement', 'placement-manage db sync', [python, OPENSTACK_BINARIES.placementManage, '--config-file', join(plan.placementConfigDir, 'placement.conf'), 'db', 'sync']);

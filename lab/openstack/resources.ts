@@ -25,6 +25,12 @@ export const LAB_SUBNET_CIDR = '198.51.100.0/24';
 const SERVER_COUNT = 2;
 const MEMBER_PORT = 8080;
 
+/** One object of Octavia's status tree. */
+interface StatusNode {
+  id: string;
+  provisioning_status: string;
+}
+
 /** LabCloud: cloud.json, what the lab's OpenStack holds (no secrets; clouds.yaml has the credentials). */
 export interface LabCloud {
   /** The clouds.yaml clouds: password and application credential. */
@@ -221,30 +227,44 @@ class Api {
   }
 
   /**
-   * One fully populated create (load balancer, HTTP listener, round-robin pool, one member per server with an
-   * address of the lab subnet), then waits until Octavia's worker has it ACTIVE.
+   * The load balancer, then its HTTP listener, round-robin pool and members (one per server, with an address of the
+   * lab subnet; one batch call), each after Octavia's worker has the load balancer ACTIVE again: a fully populated
+   * create leaves the members PENDING_CREATE with the noop drivers of this Octavia. Checks the whole status tree.
    */
   async loadBalancer(subnetId: string, serverNames: string[]): Promise<LabCloud['resources']['loadBalancer']> {
     const lbaas = `${this.plan.endpoints['load-balancer']}/v2/lbaas`;
-    const members = serverNames.map((name, i) => ({ name, address: `198.51.100.${11 + i}`, protocol_port: MEMBER_PORT, subnet_id: subnetId }));
-    const body = {
-      loadbalancer: {
-        name: 'lab-lb',
-        vip_subnet_id: subnetId,
-        listeners: [{ name: 'lab-listener', protocol: 'HTTP', protocol_port: 80, default_pool: { name: 'lab-pool', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', members } }],
-      },
+    const post = async (path: string, key: string, body: Record<string, unknown>): Promise<{ id: string }> => {
+      const reply = await this.session.call<Record<string, { id: string }>>('POST', `${lbaas}/${path}`, [201], { json: { [key]: body } });
+      const created = reply[key];
+      if (!created) throw new Error(`POST ${lbaas}/${path} answered without "${key}"`);
+      return created;
     };
-    const { loadbalancer: lb } = await this.session.call<{ loadbalancer: { id: string; name: string } }>('POST', `${lbaas}/loadbalancers`, [201], { json: body });
+    const lb = await post('loadbalancers', 'loadbalancer', { name: 'lab-lb', vip_subnet_id: subnetId });
+    await this.waitForLoadBalancer(lbaas, lb.id);
+    const listener = await post('listeners', 'listener', { name: 'lab-listener', protocol: 'HTTP', protocol_port: 80, loadbalancer_id: lb.id });
+    await this.waitForLoadBalancer(lbaas, lb.id);
+    const pool = await post('pools', 'pool', { name: 'lab-pool', protocol: 'HTTP', lb_algorithm: 'ROUND_ROBIN', listener_id: listener.id });
+    await this.waitForLoadBalancer(lbaas, lb.id);
+    const members = serverNames.map((name, i) => ({ name, address: `198.51.100.${11 + i}`, protocol_port: MEMBER_PORT, subnet_id: subnetId }));
+    await this.session.call('PUT', `${lbaas}/pools/${pool.id}/members`, [202], { json: { members } });
+    const vipAddress = await this.waitForLoadBalancer(lbaas, lb.id);
+    const { statuses } = await this.session.call<{ statuses: { loadbalancer: StatusNode & { listeners: Array<StatusNode & { pools: Array<StatusNode & { members: StatusNode[] }> }> } } }>('GET', `${lbaas}/loadbalancers/${lb.id}/status`, [200]);
+    const tree = statuses.loadbalancer;
+    const nodes: StatusNode[] = [tree, ...tree.listeners, ...tree.listeners.flatMap((l) => l.pools), ...tree.listeners.flatMap((l) => l.pools.flatMap((p) => p.members))];
+    const notActive = nodes.filter((n) => n.provisioning_status !== 'ACTIVE');
+    if (notActive.length > 0 || nodes.length !== 3 + members.length) throw new Error(`load balancer ${lb.id}: status tree not all ACTIVE: ${JSON.stringify(tree)}`);
+    const listed = await this.session.call<{ members: Array<{ id: string; name: string; address: string }> }>('GET', `${lbaas}/pools/${pool.id}/members`, [200]);
+    return { id: lb.id, name: 'lab-lb', vipAddress, listenerId: listener.id, poolId: pool.id, members: listed.members.map((m) => ({ id: m.id, name: m.name, address: m.address })) };
+  }
+
+  /** Waits until the load balancer is ACTIVE (no change pending); returns its VIP address. */
+  private async waitForLoadBalancer(lbaas: string, id: string): Promise<string> {
     const deadline = now() + TRANSITION_TIMEOUT_MS;
     for (;;) {
-      const { loadbalancer } = await this.session.call<{ loadbalancer: { provisioning_status: string; vip_address: string; listeners: Array<{ id: string }>; pools: Array<{ id: string }> } }>('GET', `${lbaas}/loadbalancers/${lb.id}`, [200]);
-      if (loadbalancer.provisioning_status === 'ERROR') throw new Error(`load balancer ${lb.id} went to ERROR; see ${this.plan.logDir}/octavia-worker.log`);
-      if (loadbalancer.provisioning_status === 'ACTIVE') {
-        const poolId = loadbalancer.pools[0]?.id ?? '';
-        const listed = await this.session.call<{ members: Array<{ id: string; name: string; address: string }> }>('GET', `${lbaas}/pools/${poolId}/members`, [200]);
-        return { id: lb.id, name: lb.name, vipAddress: loadbalancer.vip_address, listenerId: loadbalancer.listeners[0]?.id ?? '', poolId, members: listed.members.map((m) => ({ id: m.id, name: m.name, address: m.address })) };
-      }
-      if (now() > deadline) throw new Error(`load balancer ${lb.id} is still ${loadbalancer.provisioning_status} after ${formatDuration(TRANSITION_TIMEOUT_MS)}`);
+      const { loadbalancer } = await this.session.call<{ loadbalancer: { provisioning_status: string; vip_address: string } }>('GET', `${lbaas}/loadbalancers/${id}`, [200]);
+      if (loadbalancer.provisioning_status === 'ACTIVE') return loadbalancer.vip_address;
+      if (loadbalancer.provisioning_status === 'ERROR') throw new Error(`load balancer ${id} went to ERROR; see ${this.plan.logDir}/octavia-worker.log`);
+      if (now() > deadline) throw new Error(`load balancer ${id} is still ${loadbalancer.provisioning_status} after ${formatDuration(TRANSITION_TIMEOUT_MS)}`);
       await sleep(100);
     }
   }
