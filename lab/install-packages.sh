@@ -29,7 +29,7 @@ CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common)
 # which serves the WSGI APIs (~480 MiB). The paste-deploy files the APIs need are in lab/openstack/paste/.
 OPENSTACK_PACKAGES=(python3-keystone python3-placement python3-nova python3-glance python3-glance-store python3-neutron
   python3-octavia python3-openstackclient python3-osc-placement python3-octaviaclient rabbitmq-server uwsgi-core
-  uwsgi-plugin-python3)
+  uwsgi-plugin-python3 openssl)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.

@@ -61,7 +61,6 @@ export const OPENSTACK_BINARIES = {
   uwsgi: '/usr/bin/uwsgi-core',
   rabbitmqServer: '/usr/lib/rabbitmq/bin/rabbitmq-server',
   sh: '/bin/sh',
-  keystoneManage: '/usr/bin/keystone-manage',
   placementManage: '/usr/bin/placement-manage',
   keystoneWsgi: '/usr/bin/keystone-wsgi-public',
   placementWsgi: '/usr/bin/placement-api',
@@ -132,6 +131,8 @@ export interface LabOpenstackPlan {
   schemaHelper: string;
   /** Nova's database setup in one Python start (lab/openstack/python/nova-db.py). */
   novaDbHelper: string;
+  /** Keystone's database, bootstrap and registration in one Python start (lab/openstack/python/keystone-setup.py). */
+  keystoneSetupHelper: string;
   /** Environment of the bootstrap's one-shot commands: no pyenv on PATH, caches inside `dir`, no bytecode files. */
   commandEnv: NodeJS.ProcessEnv;
 }
@@ -200,6 +201,7 @@ export function labOpenstackPlan(layout: LabLayout, cloudName: string, sourcePat
     launcher: join(PYTHON_DIR, 'launch.py'),
     schemaHelper: join(PYTHON_DIR, 'db-schema.py'),
     novaDbHelper: join(PYTHON_DIR, 'nova-db.py'),
+    keystoneSetupHelper: join(PYTHON_DIR, 'keystone-setup.py'),
     commandEnv,
   };
   const stateDirs = [
@@ -234,17 +236,21 @@ function programsOf(plan: PlanBase): SupervisedProgram[] {
   const bin = OPENSTACK_BINARIES;
   const program = (name: string, argv: string[]): SupervisedProgram => ({ name, argv, logFile: join(plan.logDir, `${name}.log`) });
   const python = (name: string, entryPoint: string, ...args: string[]): SupervisedProgram => program(name, [bin.python, plan.launcher, plan.dir, name, entryPoint, ...args]);
-  const wsgi = (name: string, type: ServiceType, ...app: string[]): SupervisedProgram =>
+  /** A WSGI API under uwsgi; `threads` 1 for an API that alone uses its SQLite file (no lock conflicts within it). */
+  const wsgi = (name: string, type: ServiceType, threads: number, ...app: string[]): SupervisedProgram =>
     program(name, [
       bin.uwsgi,
       '--plugin', 'python3',
       '--http-socket', `${plan.address}:${PORTS[type]}`,
-      '--master', '--processes', '1', '--threads', '4',
+      '--master', '--processes', '1', '--threads', String(threads),
       '--die-on-term', '--lazy-apps', '--need-app',
       // uwsgi's http-socket closes every connection: say so, so clients do not try to reuse one.
       '--add-header', 'Connection: close',
       '--env', `XDG_CACHE_HOME=${join(plan.dir, 'cache')}`,
       '--env', `SCS_CHAOS_LAB=${plan.dir}`,
+      '--env', 'PYTHONDONTWRITEBYTECODE=1',
+      // "database is locked" is retried as a deadlock (python/scs_lab_sqlite.py).
+      '--pythonpath', PYTHON_DIR, '--import', 'scs_lab_sqlite',
       ...app,
     ]);
   const rabbitDir = join(plan.dir, 'rabbit');
@@ -271,31 +277,41 @@ function programsOf(plan: PlanBase): SupervisedProgram[] {
   const octaviaArgs = ['--config-file', plan.octaviaConfig];
   return [
     program('rabbitmq', [bin.sh, RABBITMQ_WRAPPER, ...Object.entries(rabbitEnv).map(([key, value]) => `${key}=${value}`)]),
-    wsgi('keystone', 'identity', '--wsgi-file', bin.keystoneWsgi, '--env', `OS_KEYSTONE_CONFIG_FILES=${plan.keystoneConfig}`),
-    wsgi('placement-api', 'placement', '--wsgi-file', bin.placementWsgi, '--env', `OS_PLACEMENT_CONFIG_DIR=${plan.placementConfigDir}`),
+    wsgi('keystone', 'identity', 1, '--wsgi-file', bin.keystoneWsgi, '--env', `OS_KEYSTONE_CONFIG_FILES=${plan.keystoneConfig}`),
+    wsgi('placement-api', 'placement', 1, '--wsgi-file', bin.placementWsgi, '--env', `OS_PLACEMENT_CONFIG_DIR=${plan.placementConfigDir}`),
     wsgi(
       'nova-api',
       'compute',
+      4,
       '--eval', 'from nova.api.openstack.compute.wsgi import init_application; application = init_application()',
       '--env', `OS_NOVA_CONFIG_DIR=${join(plan.etcDir, 'nova')}`,
       '--env', 'OS_NOVA_CONFIG_FILES=api-paste.ini;nova.conf',
+      // Eventlet's monkey patching under uwsgi's native threads deadlocks: seen here, a POST /servers hung for
+      // good in the eventlet hub of a worker thread. Nova's API needs no patching outside its eventlet services.
+      '--env', 'OS_NOVA_DISABLE_EVENTLET_PATCHING=1',
     ),
     python('nova-conductor', 'nova.cmd.conductor:main', ...novaArgs),
     python('nova-scheduler', 'nova.cmd.scheduler:main', ...novaArgs),
     ...COMPUTE_HOSTS.map((host) => python(`nova-compute-${host.replace(/^compute-/, '')}`, 'nova.cmd.compute:main', ...novaArgs, '--config-file', computeConfigOf(plan, host))),
     python('glance-api', 'glance.cmd.api:main', '--config-file', plan.glanceConfig),
     python('neutron-server', 'neutron.cmd.eventlet.server:main', '--config-file', plan.neutronConfig),
-    wsgi('octavia-api', 'load-balancer', '--wsgi-file', bin.octaviaWsgi, '--pyargv', `--config-file ${plan.octaviaConfig}`),
+    wsgi('octavia-api', 'load-balancer', 4, '--wsgi-file', bin.octaviaWsgi, '--pyargv', `--config-file ${plan.octaviaConfig}`),
     python('octavia-worker', 'octavia.cmd.octavia_worker:main', ...octaviaArgs),
     python('octavia-health-manager', 'octavia.cmd.health_manager:main', ...octaviaArgs),
     python('octavia-housekeeping', 'octavia.cmd.house_keeping:main', ...octaviaArgs),
   ];
 }
 
-/** sqliteUrl: the SQLAlchemy URL of a lab database (the services share it across threads: check_same_thread=false). */
+/**
+ * sqliteUrl: the SQLAlchemy URL of a lab database: shared across threads (check_same_thread=false), and a writer
+ * waits up to SQLITE_BUSY_TIMEOUT_SEC for another's lock (python/scs_lab_sqlite.py says when SQLite does not wait).
+ */
 export function sqliteUrl(path: string): string {
-  return `sqlite:///${path}?check_same_thread=false`;
+  return `sqlite:///${path}?check_same_thread=false&timeout=${SQLITE_BUSY_TIMEOUT_SEC}`;
 }
+
+/** How long a statement waits for another connection's lock (seconds; pysqlite's default is 5). */
+const SQLITE_BUSY_TIMEOUT_SEC = 30;
 
 /** One INI section: [name] and its key = value lines, in order. */
 type IniSection = [string, Array<[string, string | number | boolean]>];

@@ -27,7 +27,6 @@ const PROGRAM_PACKAGES: Record<keyof typeof OPENSTACK_BINARIES, string> = {
   uwsgi: 'uwsgi-core',
   rabbitmqServer: 'rabbitmq-server',
   sh: 'dash',
-  keystoneManage: 'python3-keystone',
   placementManage: 'python3-placement',
   keystoneWsgi: 'python3-keystone',
   placementWsgi: 'python3-placement',

@@ -34,6 +34,9 @@ if name == "neutron-server":
     import neutron.db.migration.models.head  # noqa: F401  (imports every model)
     from sqlalchemy import orm
     orm.configure_mappers()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scs_lab_sqlite  # noqa: E402,F401  ("database is locked" is retried as a deadlock: see its docstring)
+
 module_name, function = target.split(":")
 sys.argv = [name, *args]
 sys.exit(getattr(importlib.import_module(module_name), function)())
