@@ -6,7 +6,7 @@ import { When } from '@cucumber/cucumber';
 import { diskFill } from '../src/kinds/hosts/node/disk-fill';
 import { stressNode } from '../src/kinds/hosts/node/stress';
 import { stopService } from '../src/kinds/hosts/service/stop';
-import { faultTarget } from '../src/environment/inventory';
+import { faultTarget } from '../src/kinds/hosts/target';
 import type { ChaosWorld } from './world';
 
 const percentOf = (text: string): number => Number(text.replace(/%$/, ''));
@@ -25,11 +25,11 @@ When('{node} is stressed with {percentage} of its memory for {duration}', async 
 });
 
 When('the filesystem of {string} on {node} is filled to {percentage} for {duration}', async function (this: ChaosWorld, path: string, node: string, target: string, durationMs: number) {
-  await this.experiment.injectFor(diskFill(faultTarget(this.experiment.env, node), { path, targetPercent: percentOf(target) }), durationMs, undefined);
+  await this.experiment.injectFor(diskFill(faultTarget(this.experiment.env, node), { path, targetPercent: percentOf(target) }), durationMs);
 });
 
 When('the {word} service on {node} is stopped for {duration}', async function (this: ChaosWorld, service: string, node: string, durationMs: number) {
-  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, service)), durationMs, undefined);
+  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, service)), durationMs);
 });
 
 When('{node} is stressed with {int} I\\/O worker(s) writing {int} MiB each to {string} for {duration}', async function (this: ChaosWorld, node: string, workers: number, mebibytes: number, directory: string, durationMs: number) {

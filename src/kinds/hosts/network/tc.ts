@@ -18,7 +18,8 @@
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { Executor } from '../../../executors/executor';
 import { shellQuote } from '../../../executors/executor';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { detectKernelFeatures } from './kernel-features';
 import { INTERFACE_NAME, NodeInterface, nodeInterface } from './interface';
 import type { Direction, NetworkFault, Peers } from './network-fault';
@@ -344,7 +345,7 @@ export function makeTcFault(config: TcFaultConfig): NetworkFault {
     }
     return nodeInterface(exec, firstPeerAddress(config.peers));
   };
-  return {
+  return shellFault({
     kind,
     reversible: true,
     target,
@@ -358,7 +359,7 @@ export function makeTcFault(config: TcFaultConfig): NetworkFault {
       if (config.direction !== 'egress') parts.push(`ingress by ${await ingressMethod()}`);
       return `${node}: ${parts.join('; ')}`;
     },
-    async prepare(injectionId: string): Promise<PreparedFault> {
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
       const iface = await findInterface();
       const dev = iface.name;
       const qdiscs = await qdiscsOf(exec, dev);
@@ -407,11 +408,11 @@ export function makeTcFault(config: TcFaultConfig): NetworkFault {
         ...(layout.ingress?.action.kind === 'ifb' ? { ifb: layout.ingress.action.device } : {}),
       });
     },
-  };
+  });
 }
 
-/** tcPrepared: the PreparedFault of a tc layout. */
-export function tcPrepared(target: FaultTarget, layout: TcLayout, preState: Record<string, unknown>): PreparedFault {
+/** tcPrepared: the PreparedShellFault of a tc layout. */
+export function tcPrepared(target: FaultTarget, layout: TcLayout, preState: Record<string, unknown>): PreparedShellFault {
   const exec = target.executor;
   const node = target.node.name;
   return {
