@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { redact } from '../kernel/secrets';
 import { BadInput } from '../kernel/errors';
 import { closeSshMasters } from '../executors/ssh';
+import '../kinds';
 import { labCommand } from './lab';
 import { reportCommand } from './report';
 import { rollbackCommand } from './rollback';

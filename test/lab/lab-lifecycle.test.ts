@@ -3,6 +3,7 @@
  * (twice: the second call must repair or do nothing), checks that it serves, heals and isolates, then takes it
  * down (twice) and proves that nothing of it is left. Needs root and lab/install-packages.sh.
  */
+import '../../src/kinds';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
