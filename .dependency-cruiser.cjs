@@ -15,24 +15,13 @@ const NODE_IO_BUILTINS = [
   'tls', 'worker_threads', 'cluster', 'readline', 'readline/promises',
 ];
 
-// Imports that break a rule in today's tree, each waiting to be moved (issue 12). A listed import is reported
-// as ignored instead of failing the lint; an import not listed here fails it. Shrink this list as the imports
-// go; `rule` is the rule's name below, `from` and `to` the files exactly as dependency-cruiser prints them. The
-// fixture test/lint/fixtures/known-violations relies on the entry ssh.test.ts → core/injection.ts: when that
-// entry goes, delete the fixture and its case in test/lint/dependency-rules.test.ts too.
+// Imports that break a rule but are allowed for a while, each waiting to be moved. A listed import is reported as
+// ignored instead of failing the lint; an import not listed here fails it. `rule` is the rule's name below, `from`
+// and `to` the files exactly as dependency-cruiser prints them.
 // `npm run lint:deps:all` (LINT_DEPS_ALL=1) applies the rules without this list and shows the listed imports
 // failing (dependency-cruiser's own hint, --no-ignore-known, only drops a list given by --ignore-known).
-const known = (rule, from, to) => ({ type: 'dependency', from, to, rule: { name: rule, severity: 'error' } });
-const KNOWN_VIOLATIONS = [
-  // The SSH executor's test is an integration test of the shell revert channel (expiry timer over SSH): it
-  // registers the kinds, takes the timer script from src/revert/ and an injection id from core, and reads an
-  // environment file. Move it out of src/executors/ (to the hosts kind, src/revert/ or test/) or give it its own
-  // fixtures; then delete these four lines.
-  known('executors-import-only-kernel-model-executors', 'src/executors/ssh.test.ts', 'src/core/injection.ts'),
-  known('executors-import-only-kernel-model-executors', 'src/executors/ssh.test.ts', 'src/environment/load.ts'),
-  known('executors-import-only-kernel-model-executors', 'src/executors/ssh.test.ts', 'src/revert/shell-channel.ts'),
-  known('executors-import-only-kernel-model-executors', 'src/executors/ssh.test.ts', 'src/kinds/index.ts'),
-];
+// Add an entry as { type: 'dependency', from, to, rule: { name, severity: 'error' } }. Empty: src/ follows the rules.
+const KNOWN_VIOLATIONS = [];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -2,8 +2,7 @@
  * The dependency rules of `npm run lint` (.dependency-cruiser.cjs, docs/decisions/0102) can fail: for every rule,
  * dependency-cruiser runs with the repository's configuration on a fixture tree laid out like the real one
  * (test/lint/fixtures/<rule name>/src/...) that holds a violating import, and must exit non-zero and print that
- * rule with that import. The fixture `clean` holds the imports the rules allow and must pass; `known-violations`
- * shows that a listed exception is ignored while a new import from the same file still fails.
+ * rule with that import. The fixture `clean` holds the imports the rules allow and must pass.
  * Runs the same command line as `npm run lint:deps`, from the fixture's directory; the real src/ is never touched.
  */
 import { describe, it } from 'node:test';
@@ -81,10 +80,6 @@ const EXPECTED: Record<string, Violation[]> = {
   ],
   'src-imports-resolve': [
     { rule: 'src-imports-resolve', from: 'src/gate/policy.ts', to: './missing' },
-  ],
-  // src/executors/ssh.test.ts → src/core/injection.ts is in KNOWN_VIOLATIONS; its import of the CLI is not
-  'known-violations': [
-    { rule: 'executors-import-only-kernel-model-executors', from: 'src/executors/ssh.test.ts', to: 'src/cli/flags.ts' },
   ],
 };
 
@@ -180,7 +175,6 @@ describe('dependency rules (npm run lint)', () => {
           `expected "${violation.rule}: ${violation.from} → ${String(violation.to)}" in:\n${run.stdout}`);
       }
       assert.equal(found.length, expected.length, `unexpected violations in:\n${run.stdout}`);
-      if (fixture === 'known-violations') assert.match(run.stdout, /1 known violations ignored/);
     });
   }
 });
