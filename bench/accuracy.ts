@@ -7,10 +7,10 @@
  *   usage: npm run bench:accuracy [-- --reps N]   (root; brings the lab up and down if it is not up)
  */
 import { parseArgs } from 'node:util';
-import { now, sleep } from '../src/core/clock';
+import { now, sleep } from '../src/kernel/clock';
 import { NetnsExecutor } from '../src/executors/netns';
 import { HttpProbe } from '../src/probes/http-probe';
-import type { Sample } from '../src/probes/sample';
+import type { Sample } from '../src/model/sample';
 import { downtimeMs } from '../src/slo/outage';
 import { median, withLab } from './lib/lab-session';
 

@@ -9,10 +9,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { CephClient } from '../src/clients/ceph/client';
-import { RadosSession, SESSION_PYTHON } from '../src/clients/ceph/rados-session';
+import { CephClient } from '../src/kinds/ceph/client/client';
+import { RadosSession, SESSION_PYTHON } from '../src/kinds/ceph/client/rados-session';
 import { LocalExecutor } from '../src/executors/local';
-import { readCluster, readThroughSession } from '../src/probes/ceph/status-probe';
+import { readCluster, readThroughSession } from '../src/kinds/ceph/probes/status-probe';
 import { listProcesses, parentPid, statFields } from '../lab/processes';
 
 const { values } = parseArgs({ options: { conf: { type: 'string', default: '/run/scs-chaos-lab/ceph/ceph.conf' }, keyring: { type: 'string', default: '/run/scs-chaos-lab/ceph/ceph.client.admin.keyring' }, reads: { type: 'string', default: '20' } } });

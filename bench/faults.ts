@@ -6,28 +6,29 @@
  * revertMsMedian per kind and fanout3VsOneRatio.
  *   usage: npm run bench:faults [-- --reps N] [-- --env FILE]   (root; brings the lab up and down if needed)
  */
+import '../src/kinds';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { now, sleep } from '../src/core/clock';
+import { now, sleep } from '../src/kernel/clock';
 import { Injection } from '../src/core/injection';
 import { Journal } from '../src/core/journal';
 import { loadEnvironment } from '../src/environment/load';
-import type { Environment } from '../src/environment/types';
+import type { Environment } from '../src/model/environment';
 import { closeSshMasters } from '../src/executors/ssh';
-import type { Fault } from '../src/faults/fault';
-import { bandwidthLimit } from '../src/faults/network/bandwidth';
-import { dnsFailure } from '../src/faults/network/dns-failure';
-import { isolateNode } from '../src/faults/network/isolate';
-import { packetLoss } from '../src/faults/network/packet-loss';
-import { partition } from '../src/faults/network/partition';
-import { portBlackhole } from '../src/faults/network/port-blackhole';
-import { diskFill } from '../src/faults/node/disk-fill';
-import { stressNode } from '../src/faults/node/stress';
-import { pauseProcess } from '../src/faults/process/pause';
-import { stopService } from '../src/faults/service/stop';
-import { faultTarget } from '../src/targets/resolve';
+import type { Fault } from '../src/core/fault';
+import { bandwidthLimit } from '../src/kinds/hosts/network/bandwidth';
+import { dnsFailure } from '../src/kinds/hosts/network/dns-failure';
+import { isolateNode } from '../src/kinds/hosts/network/isolate';
+import { packetLoss } from '../src/kinds/hosts/network/packet-loss';
+import { partition } from '../src/kinds/hosts/network/partition';
+import { portBlackhole } from '../src/kinds/hosts/network/port-blackhole';
+import { diskFill } from '../src/kinds/hosts/node/disk-fill';
+import { stressNode } from '../src/kinds/hosts/node/stress';
+import { pauseProcess } from '../src/kinds/hosts/process/pause';
+import { stopService } from '../src/kinds/hosts/service/stop';
+import { faultTarget } from '../src/kinds/hosts/target';
 import { median, percentileOf, withLab } from './lib/lab-session';
 
 type Kind = { kind: string; make: (env: Environment) => Fault };

@@ -6,10 +6,10 @@
  *   usage: npm run bench:overhead [-- --seconds N]   (root; brings the lab up and down if it is not up)
  */
 import { parseArgs } from 'node:util';
-import { sleep } from '../src/core/clock';
+import { sleep } from '../src/kernel/clock';
 import { startLoad } from '../src/load/generator';
 import { HttpProbe } from '../src/probes/http-probe';
-import type { Sample } from '../src/probes/sample';
+import type { Sample } from '../src/model/sample';
 import { withLab } from './lib/lab-session';
 
 const PROBES = 10;

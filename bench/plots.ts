@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fixtureScenario, fixtureSummary } from '../src/report/plot/fixture-run';
 import { renderScenarioPlot } from '../src/report/plot/render';
 import type { SampleRow, TimelineFile } from '../src/report/plot/scenario-files-read';
-import type { ScenarioSummary } from '../src/report/summary-types';
+import type { ScenarioSummary } from '../src/model/summary';
 
 interface Figures {
   renderMsMedian: number;

@@ -2,7 +2,7 @@
  * What haproxy thinks of each backend server, read from its admin stats socket with `show stat` (CSV).
  */
 import { createConnection } from 'node:net';
-import type { Environment } from '../src/environment/types';
+import type { Environment } from '../src/model/environment';
 import { haproxyBackendName } from './haproxy';
 import { labLayout } from './layout';
 

@@ -20,7 +20,7 @@ PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node
 # chromium (the HTML run page's browser test, headless, no daemon).
 TEST_PACKAGES=(prometheus-pushgateway libxml2-utils python3-yaml chromium)
 # --with-ceph (and --for-tests) add Ceph: ceph-mon, ceph-mgr, ceph-osd for a lab cluster, ceph-common for the
-# `ceph` CLI the framework drives with `-f json` (src/clients/ceph). Debian 12 ships 16.2.15 "pacific" (~250 MB).
+# `ceph` CLI the framework drives with `-f json` (src/kinds/ceph/client). Debian 12 ships 16.2.15 "pacific" (~250 MB).
 # Their packages start no daemon: Ceph's systemd units are templates (ceph-osd@ID) that need a cluster config.
 CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common)
 # --with-kubernetes (and --for-tests) add what the lab's Kubernetes nodes run besides the binaries built from

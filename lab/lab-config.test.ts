@@ -2,11 +2,12 @@
  * Unit tests of the lab's pure parts (no root, nothing touched): layout derived from lab.yaml, address checks,
  * generated haproxy and supervisord configs, and parsing haproxy's `show stat`.
  */
+import '../src/kinds';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadEnvironment } from '../src/environment/load';
-import type { Environment } from '../src/environment/types';
+import type { Environment } from '../src/model/environment';
 import { haproxyConfigText } from './haproxy';
 import { serverStates } from './haproxy-state';
 import { addressAfter, cidrContains, parseCidr } from './ipv4';

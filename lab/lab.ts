@@ -5,9 +5,9 @@
  */
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { now, sleep } from '../src/core/clock';
-import { formatDuration } from '../src/core/duration';
-import type { Environment } from '../src/environment/types';
+import { now, sleep } from '../src/kernel/clock';
+import { formatDuration } from '../src/kernel/duration';
+import type { Environment } from '../src/model/environment';
 import { checkHaproxyConfig, HAPROXY_PROGRAM, haproxyArgv, haproxyConfigText } from './haproxy';
 import { haproxyBackendStates } from './haproxy-state';
 import { httpGet } from './http-get';
@@ -20,7 +20,7 @@ import { requireLabTools, requireRoot } from './tools';
 import { labPrometheusPlan, LabPrometheusPlan, PROMETHEUS_PORT } from './prometheus/config';
 import { DATA_VOLUME_BYTES, ensureDataVolume, removeDataVolumes } from './data-volumes';
 import { ensureLabSshKeys, sshdConfigText, sshdProgram } from './ssh';
-import { MARKER_DIR } from '../src/faults/artefacts';
+import { MARKER_DIR } from '../src/revert/shell-markers';
 import { waitForTargetsUp } from '../src/prometheus/client';
 import type { LabCephPlan } from './ceph/config';
 import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';

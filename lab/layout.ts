@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
-import type { Environment, LabSpec, ServiceSpec } from '../src/environment/types';
+import type { Environment, LabSpec, ServiceSpec } from '../src/model/environment';
 import { Cidr, cidrContains, parseCidr } from './ipv4';
 
 /** Linux limits interface names to 15 characters (IFNAMSIZ - 1). */

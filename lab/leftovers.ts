@@ -3,7 +3,7 @@
  * empty; tests and `scs-chaos sweep` use it to prove that nothing of the lab was left behind.
  */
 import { existsSync } from 'node:fs';
-import type { Environment } from '../src/environment/types';
+import type { Environment } from '../src/model/environment';
 import { allNamespaces, labLayout } from './layout';
 import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { labProcesses } from './processes';

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { sleep } from '../src/core/clock';
+import { sleep } from '../src/kernel/clock';
 import { runCommand } from '../src/executors/command';
 import type { LabLayout } from './layout';
 import { toolPath } from './tools';

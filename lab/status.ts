@@ -2,7 +2,7 @@
  * labStatus: what of the lab exists and runs right now, with one human line per problem. Read-only.
  */
 import { runCommand } from '../src/executors/command';
-import type { Environment } from '../src/environment/types';
+import type { Environment } from '../src/model/environment';
 import { haproxyBackendStates } from './haproxy-state';
 import { LabLayout, LabNamespace, labLayout } from './layout';
 import { listLinks, listNamespaces, unreachableRoutePresent } from './network';

@@ -4,7 +4,7 @@
  * quick crash never ends in FATAL), and stopping supervisord stops its programs and their process groups.
  */
 import { createConnection } from 'node:net';
-import { sleep } from '../src/core/clock';
+import { sleep } from '../src/kernel/clock';
 import { runChecked, runCommand } from '../src/executors/command';
 import type { LabNamespace } from './layout';
 import { findSupervisord, isAlive, listProcesses, namespacePids, parentPid, ProcessInfo, signal } from './processes';

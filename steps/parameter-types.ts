@@ -3,9 +3,9 @@
  * as a duration) so a wrong value gets a precise error from the domain parser instead of "undefined step".
  */
 import { defineParameterType } from '@cucumber/cucumber';
-import { parseDuration } from '../src/core/duration';
-import { BadInput } from '../src/core/errors';
-import type { Phase } from '../src/report/summary-types';
+import { parseDuration } from '../src/kernel/duration';
+import { BadInput } from '../src/kernel/errors';
+import type { Phase } from '../src/model/summary';
 
 /** {duration}: "500ms", "30s", "2m" → milliseconds. */
 defineParameterType({
@@ -46,7 +46,7 @@ defineParameterType({
 });
 
 /**
- * {selection}: a node selector as src/targets/selector.ts reads it — "a random web node", "1 of the web nodes",
+ * {selection}: a node selector as src/kinds/hosts/selector.ts reads it — "a random web node", "1 of the web nodes",
  * "2 of 3 web nodes", "30% of the web nodes", "the web nodes"; resolved (seeded, scoped) by the domain.
  */
 defineParameterType({

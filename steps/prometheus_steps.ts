@@ -3,13 +3,14 @@
  * Inside the quoted SLO, write PromQL label values in single quotes: {proxy='web'}.
  */
 import { Given, Then } from '@cucumber/cucumber';
-import type { Phase } from '../src/report/summary-types';
+import type { Phase } from '../src/model/summary';
+import { assertPromql, watchPromql } from '../src/prometheus/watch';
 import type { ChaosWorld } from './world';
 
 Given('Prometheus watches {string}', function (this: ChaosWorld, slo: string) {
-  this.experiment.watchPromql(slo);
+  watchPromql(this.scenario, slo);
 });
 
 Then('Prometheus shows {string} {phase}', async function (this: ChaosWorld, slo: string, phase: Phase) {
-  await this.experiment.assertPromql(slo, phase);
+  await assertPromql(this.scenario, slo, phase);
 });

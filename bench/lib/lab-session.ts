@@ -2,10 +2,11 @@
  * withLab: runs a benchmark against the built-in lab — brings the lab up when it is not, and takes it down
  * again afterwards only if this benchmark brought it up. Needs root.
  */
+import '../../src/kinds';
 import { join } from 'node:path';
 import { labDown, labStatus, labUp } from '../../lab/lab';
 import { loadEnvironment } from '../../src/environment/load';
-import type { Environment } from '../../src/environment/types';
+import type { Environment } from '../../src/model/environment';
 
 export const LAB_ENV_PATH = join(__dirname, '..', '..', 'experiments', 'environments', 'lab.yaml');
 

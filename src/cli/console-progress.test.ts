@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { now } from '../core/clock';
+import { now } from '../kernel/clock';
 import { clock, ConsoleProgress } from './console-progress';
 import { waitUntil } from '../../test/support/wait-until';
 

@@ -5,8 +5,8 @@
  * while a wait runs longer than HEARTBEAT_MS, once per HEARTBEAT_MS, so a 10-minute recovery wait shows that the
  * run is alive without flooding the log.
  */
-import { now } from '../core/clock';
-import { formatDuration } from '../core/duration';
+import { now } from '../kernel/clock';
+import { formatDuration } from '../kernel/duration';
 import type { ProgressPhase, RunProgress } from '../core/progress';
 
 /** HEARTBEAT_MS: how often a plain-text heartbeat is printed during a long wait. */

@@ -10,7 +10,7 @@ import { labEnvironment } from './lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 import { runCommand } from './run';
 import { reportCommand } from './report';
-import { BadInput, errorMessage } from '../core/errors';
+import { BadInput, errorMessage } from '../kernel/errors';
 
 const REPO = resolve(__dirname, '..', '..');
 

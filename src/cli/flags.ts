@@ -1,6 +1,6 @@
 /** Shared command-line pieces: the default environment and flag parsing that reports bad flags as BadInput. */
 import { parseArgs } from 'node:util';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 
 export const DEFAULT_ENV = 'experiments/environments/lab.yaml';
 

@@ -1,8 +1,8 @@
 /** `scs-chaos lab up|down|status`: the built-in lab, built from the lab environment file. */
 import { resolve } from 'node:path';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import { loadEnvironment } from '../environment/load';
-import type { Environment } from '../environment/types';
+import type { Environment } from '../model/environment';
 import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 

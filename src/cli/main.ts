@@ -4,9 +4,10 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { redact } from '../core/secrets';
-import { BadInput } from '../core/errors';
+import { redact } from '../kernel/secrets';
+import { BadInput } from '../kernel/errors';
 import { closeSshMasters } from '../executors/ssh';
+import '../kinds';
 import { labCommand } from './lab';
 import { reportCommand } from './report';
 import { rollbackCommand } from './rollback';
@@ -42,7 +43,7 @@ commands:
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
 
-/** log: progress lines on stderr, with every secret of the environment redacted (src/core/secrets.ts). */
+/** log: progress lines on stderr, with every secret of the environment redacted (src/kernel/secrets.ts). */
 const log = (line: string): void => {
   process.stderr.write(`${redact(line)}\n`);
 };

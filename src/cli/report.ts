@@ -8,12 +8,12 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { BadInput, errorMessage } from '../core/errors';
+import { BadInput, errorMessage } from '../kernel/errors';
 import { ALLURE_RESULTS, enrichAllureResults } from '../report/allure/enrich';
 import { writeHtmlReports } from '../report/finish-run';
 import { RUN_PAGE_FILE } from '../report/html/write-run-page';
 import { renderAllureReport } from '../report/allure/render';
-import type { RunSummary } from '../report/summary-types';
+import type { RunSummary } from '../model/summary';
 import { parseFlags } from './flags';
 
 export async function reportCommand(args: string[], log: (line: string) => void): Promise<number> {

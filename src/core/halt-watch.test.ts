@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSlo } from '../slo/expression';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 import { HaltCrossing, HaltWatch } from './halt-watch';
 
 const samples = (from: number, count: number, ok: boolean, every = 50): Sample[] =>

@@ -3,8 +3,8 @@
  * directory, the journal, the mode, the interruption flag and the collected scenario results. The CLI sets it
  * before Cucumber starts; the step glue reads it. One per process.
  */
-import type { Environment } from '../environment/types';
-import type { ScenarioSummary } from '../report/summary-types';
+import type { Environment } from '../model/environment';
+import type { ScenarioSummary } from '../model/summary';
 import type { Journal } from './journal';
 import type { ScenarioMeta } from './experiment';
 import type { RunProgress } from './progress';

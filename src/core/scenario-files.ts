@@ -4,9 +4,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { wallClockAt } from './clock';
+import { wallClockAt } from '../kernel/clock';
 import type { Timeline } from './timeline';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 
 /** scenarioSlug: a file-system-safe name for a scenario id ("features/lab/a.feature:9" → "lab-a-9"). */
 export function scenarioSlug(id: string): string {

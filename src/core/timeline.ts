@@ -2,8 +2,8 @@
  * Timeline: every event and sample of one scenario, stamped on the monotonic clock. Reports and plots are
  * drawn from it; SLOs and recovery are computed from its samples.
  */
-import type { Sample } from '../probes/sample';
-import { now } from './clock';
+import type { Sample } from '../model/sample';
+import { now } from '../kernel/clock';
 
 export type TimelineEventKind =
   | 'scenario-started'

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt } from './errors';
+import { ExperimentCompromised, HypothesisRefuted, NotSteady, SafetyHalt } from '../kernel/errors';
 import { exitCodeOf, expectedVerdictOf, verdictOf } from './verdict';
 
 describe('verdicts', () => {

@@ -2,8 +2,8 @@
  * Verdicts from errors (DESIGN.md section 2): the error a scenario ended with decides its verdict, so "the
  * system missed its SLO" (failed) never looks like "we could not run the experiment" (compromised).
  */
-import { HypothesisRefuted, NotSteady, SafetyHalt } from './errors';
-import { VERDICTS, type Verdict } from '../report/summary-types';
+import { HypothesisRefuted, NotSteady, SafetyHalt } from '../kernel/errors';
+import { VERDICTS, type Verdict } from '../model/summary';
 
 export function verdictOf(error: unknown): Verdict {
   if (!error) return 'passed';

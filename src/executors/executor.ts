@@ -2,7 +2,7 @@
  * Executor: how a command reaches a node (DESIGN.md section 9). A fault is written once against this
  * interface and runs the same on a lab namespace, the local host or (later) a real host over SSH.
  */
-import type { ExecutorSpec } from '../environment/types';
+import type { ExecutorSpec } from '../model/environment';
 import type { CommandOptions, CommandResult } from './command';
 import type { LineProcess } from './line-process';
 

@@ -1,5 +1,5 @@
 /** executorFor: builds the executor an environment's node spec asks for. */
-import type { ExecutorSpec } from '../environment/types';
+import type { ExecutorSpec } from '../model/environment';
 import type { Executor } from './executor';
 import { LocalExecutor } from './local';
 import { NetnsExecutor } from './netns';

@@ -1,5 +1,5 @@
 /** LocalExecutor: runs commands on this machine, in the runner's own namespaces. */
-import type { ExecutorSpec } from '../environment/types';
+import type { ExecutorSpec } from '../model/environment';
 import { CommandOptions, CommandResult, runCommand, runChecked } from './command';
 import { detachedLauncher, Executor } from './executor';
 import { LineProcess, startLineProcess } from './line-process';

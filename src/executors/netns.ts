@@ -3,7 +3,7 @@
  * lab node. Processes see the node's network (interfaces, nftables, qdiscs) but share the host's PIDs and
  * files, so process lookups must match on the node's own command line.
  */
-import type { ExecutorSpec } from '../environment/types';
+import type { ExecutorSpec } from '../model/environment';
 import { CommandOptions, CommandResult, runCommand, runChecked } from './command';
 import { detachedLauncher, Executor } from './executor';
 import { NodeUnreachable } from './errors';

@@ -3,6 +3,7 @@
  * Needs root (sshd must log in as root) and /usr/sbin/sshd; without them the sshd tests are skipped with the
  * reason. The spec checks at the end need neither.
  */
+import '../kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -10,8 +11,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInput } from '../core/errors';
-import { expiryTimerName, expiryTimerScript, newInjectionId } from '../core/injection';
+import { BadInput } from '../kernel/errors';
+import { expiryTimerName, expiryTimerScript } from '../revert/shell-channel';
+import { newInjectionId } from '../core/injection';
 import { parseEnvironment } from '../environment/load';
 import { CommandTimeout, runChecked, runCommand } from './command';
 import { executorFor } from './index';

@@ -15,8 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { ExecutorSpec } from '../environment/types';
-import { BadInput } from '../core/errors';
+import type { ExecutorSpec } from '../model/environment';
+import { BadInput } from '../kernel/errors';
 import { LineProcess, startLineProcess } from './line-process';
 import { CommandOptions, CommandResult, CommandTimeout, runCommand } from './command';
 import { NodeUnreachable, UnreachableReason } from './errors';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GateResult, RunSummary } from '../report/summary-types';
+import type { GateResult, RunSummary } from '../model/summary';
 import { writeRunReports } from '../report/write-run';
 import { recoveryOf, runSummary, scenarioSummary } from '../../test/support/run-summaries';
 

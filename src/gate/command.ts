@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BadInput, errorMessage } from '../core/errors';
-import type { GateResult, RunSummary } from '../report/summary-types';
+import { BadInput, errorMessage } from '../kernel/errors';
+import type { GateResult, RunSummary } from '../model/summary';
 import { parseFlags } from '../cli/flags';
 import { evaluateGate } from './evaluate';
 import { loadGatePolicy } from './policy';

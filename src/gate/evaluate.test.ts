@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { GateResult, RunSummary } from '../report/summary-types';
+import type { GateResult, RunSummary } from '../model/summary';
 import { recoveryOf, runSummary, scenarioSummary } from '../../test/support/run-summaries';
 import { evaluateGate } from './evaluate';
 import { DEFAULT_POLICY, type GatePolicy } from './policy';

@@ -9,7 +9,7 @@
  *   compromised          no compromised scenario unless allowCompromised
  *   not-steady           no not-steady scenario unless allowNotSteady
  */
-import type { GateCheck, GateResult, RecoveryResult, RunSummary, ScenarioSummary } from '../report/summary-types';
+import type { GateCheck, GateResult, RecoveryResult, RunSummary, ScenarioSummary } from '../model/summary';
 import { computeResilienceScore, scenarioCredit } from '../report/score';
 import type { GatePolicy } from './policy';
 

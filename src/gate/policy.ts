@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
-import { BadInput, type SourceLocation } from '../core/errors';
+import { BadInput, type SourceLocation } from '../kernel/errors';
 
 export interface GatePolicy {
   /** Each tag must be on at least one scenario credited in the score (as expected, not compromised or not-steady). */

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadInput } from '../core/errors';
-import { VERDICTS, type RunSummary } from '../report/summary-types';
+import { BadInput } from '../kernel/errors';
+import { VERDICTS, type RunSummary } from '../model/summary';
 
 export function readRunSummary(runDir: string, what: 'run' | 'baseline'): RunSummary {
   const file = join(runDir, 'summary.json');

@@ -15,13 +15,13 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { now } from '../core/clock';
-import { BadInput } from '../core/errors';
+import { now } from '../kernel/clock';
+import { BadInput } from '../kernel/errors';
 import { classifyError } from '../probes/http-probe';
 import { LeanHttpError, leanHttpGet } from '../probes/lean-http';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 import { LatencyHistogram } from './latency-histogram';
-import type { BuiltinLoadReport } from './load-report';
+import type { BuiltinLoadReport } from '../model/load';
 
 /** LoadOptions: one constant-rate load against one URL (GET). */
 export interface LoadOptions {

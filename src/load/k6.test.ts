@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import { chooseLoadEngine, findK6, K6_NOT_FOUND, k6RunArgs, parseK6Summary, parseK6Version, runK6Script } from './k6';
 
 const FIXTURE = path.join(__dirname, 'testdata', 'k6-summary-export.json');

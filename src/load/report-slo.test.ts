@@ -2,10 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import { parseSlo } from '../slo/expression';
 import { parseK6Summary } from './k6';
-import { emptyLatencySummary, LoadReport } from './load-report';
+import { emptyLatencySummary, LoadReport } from '../model/load';
 import { evaluateSloOnLoadReport } from './report-slo';
 
 const report: LoadReport = {

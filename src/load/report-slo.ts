@@ -4,11 +4,11 @@
  * error rate its complement; latency SLOs use the report's percentiles, which k6 exports for p(90) and p(95) and
  * the built-in generator for p50/p90/p95/p99.
  */
-import { BadInput } from '../core/errors';
-import type { SloResult } from '../report/summary-types';
+import { BadInput } from '../kernel/errors';
+import type { SloResult } from '../model/summary';
 import { compareSlo } from '../slo/evaluate';
 import { formatSloValue, SloExpression } from '../slo/expression';
-import type { LoadReport } from './load-report';
+import type { LoadReport } from '../model/load';
 
 export function evaluateSloOnLoadReport(expr: SloExpression, report: LoadReport, probeName: string): SloResult {
   const value = observedOnReport(expr, report);

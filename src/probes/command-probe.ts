@@ -3,10 +3,10 @@
  * the command exits 0 within the timeout. A command that cannot be started at all (the node is unreachable
  * through its executor) is a failed sample: for a command probe, reaching the node is part of the check.
  */
-import { now } from '../core/clock';
+import { now } from '../kernel/clock';
 import type { Executor } from '../executors/executor';
 import { Measurement, PeriodicSampler, Probe } from './probe';
-import type { Sample } from './sample';
+import type { Sample } from '../model/sample';
 
 export interface CommandProbeOptions {
   name: string;

@@ -6,10 +6,10 @@
 import http from 'node:http';
 import net from 'node:net';
 import axios, { AxiosError } from 'axios';
-import { now } from '../core/clock';
+import { now } from '../kernel/clock';
 import { leanHttpGet } from './lean-http';
 import { Measurement, PeriodicSampler, Probe } from './probe';
-import type { Sample } from './sample';
+import type { Sample } from '../model/sample';
 
 export interface HttpProbeOptions {
   name: string;

@@ -2,9 +2,9 @@
  * Probe: a measurement sampled over time on its own schedule. Every probe kind (HTTP, TCP, command,
  * PromQL) shares PeriodicSampler, so they all sample drift-free, bounded and stamped the same way.
  */
-import { now } from '../core/clock';
-import { firstGridTick, ticker } from '../core/ticker';
-import type { Sample } from './sample';
+import { now } from '../kernel/clock';
+import { firstGridTick, ticker } from '../kernel/ticker';
+import type { Sample } from '../model/sample';
 
 export interface Probe {
   readonly name: string;
@@ -33,7 +33,7 @@ export interface PeriodicSamplerOptions {
 /**
  * PeriodicSampler: starts a measurement every 1/rateHz seconds (open model: on schedule whether or not the last
  * one finished; due times sit on a grid of the monotonic clock, so there is no drift and samplers of the same
- * rate wake up together — see src/core/ticker.ts), with at most enough measurements in flight to cover one
+ * rate wake up together — see src/kernel/ticker.ts), with at most enough measurements in flight to cover one
  * timeout period. A tick that finds the cap full records a measurement problem.
  */
 export class PeriodicSampler {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { sleep } from '../core/clock';
+import { sleep } from '../kernel/clock';
 import { LocalExecutor } from '../executors/local';
 import { CommandProbe } from './command-probe';
 import { HttpProbe } from './http-probe';
 import { PeriodicSampler } from './probe';
-import type { Sample } from './sample';
+import type { Sample } from '../model/sample';
 import { TcpProbe } from './tcp-probe';
 
 /** A port nothing listens on: bound, then released. */

@@ -3,9 +3,9 @@
  * established within the timeout. Measures reachability of a port without any protocol on top.
  */
 import net from 'node:net';
-import { now } from '../core/clock';
+import { now } from '../kernel/clock';
 import { Measurement, PeriodicSampler, Probe } from './probe';
-import type { Sample } from './sample';
+import type { Sample } from '../model/sample';
 
 export interface TcpProbeOptions {
   name: string;

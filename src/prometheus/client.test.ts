@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import {
   ActiveTarget,
   parseApiResponse,

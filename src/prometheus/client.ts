@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import axios, { AxiosError } from 'axios';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 
 /** PrometheusUnavailable: Prometheus at `url` could not answer (`reason`); a measurement problem, never an outage. */
 export class PrometheusUnavailable extends Error {

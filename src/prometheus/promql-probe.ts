@@ -6,9 +6,9 @@
  * faster schedule than the scrape interval only repeats values.
  * A Prometheus that cannot answer gives samples with `measurementProblem: true`, never an outage.
  */
-import { now } from '../core/clock';
-import { BadInput } from '../core/errors';
-import type { Sample } from '../probes/sample';
+import { now } from '../kernel/clock';
+import { BadInput } from '../kernel/errors';
+import type { Sample } from '../model/sample';
 import { Measurement, PeriodicSampler, PeriodicSamplerOptions, Probe } from '../probes/probe';
 import type { SloOperator } from '../slo/expression';
 import { compareSlo } from '../slo/evaluate';

@@ -4,9 +4,9 @@
  * PromqlProbe (build its condition with promqlCondition) and the SLO is judged over the phase's samples.
  * The number has no unit: it is in the unit of the expression's value (seconds, bytes, a ratio 0..1).
  */
-import type { SourceLocation } from '../core/errors';
+import type { SourceLocation } from '../kernel/errors';
 import { parseOperator, Scanner } from '../slo/scanner';
-import type { Phase, SloResult } from '../report/summary-types';
+import type { Phase, SloResult } from '../model/summary';
 import type { SloOperator } from '../slo/expression';
 import { compareSlo } from '../slo/evaluate';
 import type { PromqlCondition, PromqlSample } from './promql-probe';

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunSummary } from './summary-types';
+import type { RunSummary } from '../model/summary';
 import { complianceLines, complianceResult, writeComplianceReports } from './compliance';
 import { runSummary, scenarioSummary } from '../../test/support/run-summaries';
 

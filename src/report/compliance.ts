@@ -13,7 +13,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { RunSummary, ScenarioSummary } from './summary-types';
+import type { RunSummary, ScenarioSummary } from '../model/summary';
 
 export type ComplianceResult = 'PASS' | 'FAIL' | 'ABORT';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunSummary, ScenarioSummary, Verdict } from './summary-types';
+import type { RunSummary, ScenarioSummary, Verdict } from '../model/summary';
 import { EXIT_CODE_MEANINGS, formatConsoleSummary, scenarioEvidence, verdictHeadline } from './console-summary';
 
 function scenario(overrides: Partial<ScenarioSummary> = {}): ScenarioSummary {

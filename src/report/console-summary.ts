@@ -3,7 +3,7 @@
  * phase, recovery), then counts, score and what the exit code means. Plain text for CI logs; lines stay within
  * 100 characters where the content allows. Built from RunSummary only, like every report.
  */
-import { formatDuration } from '../core/duration';
+import { formatDuration } from '../kernel/duration';
 import type {
   FaultRecord,
   Phase,
@@ -12,8 +12,8 @@ import type {
   ScenarioSummary,
   SloResult,
   Verdict,
-} from './summary-types';
-import { VERDICTS } from './summary-types';
+} from '../model/summary';
+import { VERDICTS } from '../model/summary';
 
 /** ConsoleSummaryOptions: `color` adds ANSI colours (only for a terminal; CI logs read better without). */
 export interface ConsoleSummaryOptions {

@@ -6,12 +6,12 @@
  * (src/report/scrub-run.ts). Only the first group may throw: a plot, page or push problem is logged and
  * never changes the run's verdicts or exit code (`scs-chaos report` can redo the HTML later).
  */
-import { errorMessage } from '../core/errors';
+import { errorMessage } from '../kernel/errors';
 import { enrichAfterRun } from './allure/enrich';
 import { writeRunPage } from './html/write-run-page';
 import { writeScenarioPlots } from './plot/write-plots';
 import { pushRunMetrics, PushLabels } from './pushgateway';
-import type { RunSummary } from './summary-types';
+import type { RunSummary } from '../model/summary';
 import { writeRunReports } from './write-run';
 import { scrubRunDirectory } from './scrub-run';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunSummary, ScenarioSummary, Verdict } from './summary-types';
+import type { RunSummary, ScenarioSummary, Verdict } from '../model/summary';
 import { escapeXml, toJunitXml } from './junit';
 
 // ---- a strict little XML reader: fails on anything not well-formed, decodes what it reads ----

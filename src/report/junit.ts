@@ -4,7 +4,7 @@
  * (compromised) or was halted (aborted) is an <error>, so CI tells "the cloud missed its SLO" from "the test
  * could not run". A scenario that ended as its @expect-… tag said passes and explains itself in <system-out>.
  */
-import type { RunSummary, ScenarioSummary } from './summary-types';
+import type { RunSummary, ScenarioSummary } from '../model/summary';
 import { expectTag, scenarioEvidence } from './console-summary';
 
 interface Outcome {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunSummary } from './summary-types';
+import type { RunSummary } from '../model/summary';
 import { PushFailed, pushRunMetrics } from './pushgateway';
 import { recoveryOf, runSummary, scenarioSummary } from '../../test/support/run-summaries';
 import { pushgatewaySkipReason, RunningPushgateway, startPushgateway } from '../../test/support/pushgateway';

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { RunSummary } from './summary-types';
-import { BadInput } from '../core/errors';
+import type { RunSummary } from '../model/summary';
+import { BadInput } from '../kernel/errors';
 import { escapeLabelValue, groupingPath, pushRunMetrics, toExpositionText } from './pushgateway';
 import { recoveryOf, runSummary, scenarioSummary } from '../../test/support/run-summaries';
 

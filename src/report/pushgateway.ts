@@ -14,8 +14,8 @@
  *   scs_chaos_recovery_bound_seconds{scenario,probe}            the bound the step set
  *   scs_chaos_recovery_met{scenario,probe}                      1 when every recovery of the probe met its bound
  */
-import { BadInput } from '../core/errors';
-import { VERDICTS, type RunSummary } from './summary-types';
+import { BadInput } from '../kernel/errors';
+import { VERDICTS, type RunSummary } from '../model/summary';
 
 export interface PushLabels {
   /** Pushgateway job, e.g. "scs-chaos-nightly". */

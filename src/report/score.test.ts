@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { RunSummary } from './summary-types';
+import type { RunSummary } from '../model/summary';
 import { computeResilienceScore, failsafeLevel, scenarioCredit, scenarioWeight } from './score';
 import { scenarioSummary } from '../../test/support/run-summaries';
 

@@ -12,7 +12,7 @@
  *
  * A run without scenarios has no score (null), never 0 or 1.
  */
-import type { ScenarioSummary, Verdict } from './summary-types';
+import type { ScenarioSummary, Verdict } from '../model/summary';
 
 /** FAILSAFE_TAG: `@failsafe-L1` … `@failsafe-L4`, the SCS failsafe level of the failure a scenario injects. */
 export const FAILSAFE_TAG = /^@failsafe-L([1-4])$/;

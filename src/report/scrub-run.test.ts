@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgetSecretsForTests, registerSecret } from '../core/secrets';
+import { forgetSecretsForTests, registerSecret } from '../kernel/secrets';
 import { scrubRunDirectory } from './scrub-run';
 
 describe('scrubRunDirectory', () => {

@@ -1,12 +1,12 @@
 /**
- * scrubRunDirectory: the last line of defence for secrets (src/core/secrets.ts) — every text file of a finished
+ * scrubRunDirectory: the last line of defence for secrets (src/kernel/secrets.ts) — every text file of a finished
  * run directory (summary, timeline, samples, journal, JUnit, compliance, Cucumber messages, Allure results, HTML)
  * is rewritten with its secrets redacted. Binary files (PNG plots) hold no text from the run. Returns the files
  * that held a secret, so the run can say where one nearly leaked.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
-import { hasSecrets, redact } from '../core/secrets';
+import { hasSecrets, redact } from '../kernel/secrets';
 
 const BINARY_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.zip', '.gz']);
 

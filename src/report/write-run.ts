@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VERDICTS, type RunSummary, type ScenarioSummary, type Verdict } from './summary-types';
+import { VERDICTS, type RunSummary, type ScenarioSummary, type Verdict } from '../model/summary';
 import { toJunitXml } from './junit';
 import { exitCodeOf } from '../core/verdict';
 import { computeResilienceScore } from './score';

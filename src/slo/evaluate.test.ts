@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 import { parseSlo } from './expression';
 import { compareSlo, evaluateSlo, observeSlo, samplesInWindow } from './evaluate';
 

@@ -2,8 +2,8 @@
  * Judging one SLO over the samples of one probe in one phase. The caller chooses the window
  * (samplesInWindow); this file only computes the observed value and compares it with the threshold.
  */
-import type { Sample } from '../probes/sample';
-import type { Phase, SloResult } from '../report/summary-types';
+import type { Sample } from '../model/sample';
+import type { Phase, SloResult } from '../model/summary';
 import { SloExpression, SloOperator, formatSloValue } from './expression';
 import { availability, errorRate, latencies, max, mean, median, min, percentile, usableSamples } from './statistics';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BadInput } from '../core/errors';
+import { BadInput } from '../kernel/errors';
 import { SLO_PATTERN, SloExpression, formatSlo, formatSloValue, parseSlo } from './expression';
 
 /** Runs parseSlo and returns the BadInput it must throw. */

@@ -3,7 +3,7 @@
  * `p(95) < 300ms`, `avg < 200ms`. One parser for feature files, SLO catalogues and flags; a parse error points
  * at the offending character, because an SLO that is silently misread judges the wrong experiment.
  */
-import type { SourceLocation } from '../core/errors';
+import type { SourceLocation } from '../kernel/errors';
 import { parseOperator, Scanner } from './scanner';
 
 /** SloMetric: what an SLO measures over a probe's samples. */

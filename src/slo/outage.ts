@@ -4,7 +4,7 @@
  * samples every P ms each edge is then off by at most P/2 (unbiased), instead of up to P (always late) when
  * the first bad sample's start is taken as the edge. Samples with measurementProblem are ignored.
  */
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 
 export interface Outage {
   /** Monotonic ms; estimated edge (see above). */

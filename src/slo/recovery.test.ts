@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 import { findRecovery, timeToDetect } from './recovery';
 
 /** Samples every `step` ms from t0, good or bad by the pattern: "g" good, "b" bad, "p" measurement problem. */

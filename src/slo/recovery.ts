@@ -5,7 +5,7 @@
  * Samples with `measurementProblem` are ignored; input order does not matter and is never changed.
  * Definitions and reasons: docs/decisions/0020-slo-and-recovery-math.md.
  */
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 
 /** RecoveryFinding: what findRecovery saw; all null when recovery has not (yet) happened or nothing was seen. */
 export interface RecoveryFinding {

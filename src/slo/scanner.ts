@@ -3,7 +3,7 @@
  * language (src/slo/expression.ts) and PromQL SLOs (src/prometheus/promql-slo.ts), so both report mistakes
  * the same way: "PROBLEM at column N[; ADVICE]", the text, and a caret line under the offending characters.
  */
-import { BadInput, SourceLocation } from '../core/errors';
+import { BadInput, SourceLocation } from '../kernel/errors';
 import type { SloOperator } from './expression';
 
 export class Scanner {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 import { availability, errorRate, latencies, max, mean, median, min, percentile, usableSamples } from './statistics';
 
 function sample(t: number, ok: boolean, extra: Partial<Sample> = {}): Sample {

@@ -3,7 +3,7 @@
  * empty input returns null for it, so "no data" can never be read as "0 ms" or "100% available".
  * Decisions and reasons: docs/decisions/0020-slo-and-recovery-math.md.
  */
-import type { Sample } from '../probes/sample';
+import type { Sample } from '../model/sample';
 
 /** usableSamples: the samples SLO math counts — all but those where the probe itself could not measure. */
 export function usableSamples(samples: readonly Sample[]): Sample[] {

@@ -5,13 +5,14 @@
  * pgmap lines report recovery I/O after the out), that the test data is removed again, and that the timed events
  * agree with their cluster-log lines within 1 s.
  */
+import '../../src/kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { runCommand } from '../../src/executors/command';
 import { loadEnvironment } from '../../src/environment/load';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { RunSummary } from '../../src/model/summary';
 import { clusterLogLineOf, labClusterLog, readLatestJson, REPO, runCli, tempReportsDir } from './helpers';
 
 const envFile = join(REPO, 'experiments', 'environments', 'lab-ceph4.yaml');

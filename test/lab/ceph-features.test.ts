@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { labDown, labUp } from '../../lab/lab';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { RunSummary } from '../../src/model/summary';
 import { clusterLogLineOf, labClusterLog, labEnv, readLatestJson, runCli, tempReportsDir } from './helpers';
 
 const lab = labEnv();

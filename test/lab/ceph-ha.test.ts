@@ -7,14 +7,15 @@
  * Environment files: SCS_CHAOS_LAB_ENV (the one-monitor lab, default lab.yaml) and SCS_CHAOS_LAB_HA_ENV (default
  * lab-ceph-ha.yaml), so a second lab on the machine can run this with its own names.
  */
+import '../../src/kinds';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { loadEnvironment } from '../../src/environment/load';
-import type { Environment } from '../../src/environment/types';
-import { cephClientFor } from '../../src/clients/ceph/from-environment';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { Environment } from '../../src/model/environment';
+import { cephClientFor } from '../../src/kinds/ceph/client/from-environment';
+import type { RunSummary } from '../../src/model/summary';
 import { labEnv, labEnvPath, readLatestJson, REPO, runCli, tempReportsDir } from './helpers';
 
 const quiet = (): void => undefined;

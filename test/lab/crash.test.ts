@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { labDown, labUp } from '../../lab/lab';
 import { runCommand } from '../../src/executors/command';
-import { listArtefactsScript } from '../../src/faults/artefacts';
+import { listArtefactsScript } from '../../src/revert/shell-markers';
 import { journalOf, labEnv, startCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();

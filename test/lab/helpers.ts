@@ -2,16 +2,17 @@
  * Helpers for the lab integration tests: run the real `scs-chaos` command, look at what is on the lab's
  * nodes (nft tables, process states), and wait for conditions with a bound.
  */
+import '../../src/kinds';
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadEnvironment } from '../../src/environment/load';
-import type { Environment } from '../../src/environment/types';
+import type { Environment } from '../../src/model/environment';
 import { runCommand } from '../../src/executors/command';
 import { readJournal, JournalEntry } from '../../src/core/journal';
-import { ClusterLogEvent, osdmapCommitted, parseClusterLogFile } from '../../src/clients/ceph/cluster-log';
-import type { MeasuredEvent } from '../../src/report/summary-types';
+import { ClusterLogEvent, osdmapCommitted, parseClusterLogFile } from '../../src/kinds/ceph/client/cluster-log';
+import type { MeasuredEvent } from '../../src/model/summary';
 
 export const REPO = resolve(__dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'scs-chaos.js');

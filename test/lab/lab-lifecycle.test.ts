@@ -3,13 +3,14 @@
  * (twice: the second call must repair or do nothing), checks that it serves, heals and isolates, then takes it
  * down (twice) and proves that nothing of it is left. Needs root and lab/install-packages.sh.
  */
+import '../../src/kinds';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { sleep } from '../../src/core/clock';
+import { sleep } from '../../src/kernel/clock';
 import { loadEnvironment } from '../../src/environment/load';
 import { runCommand } from '../../src/executors/command';
 import { haproxyBackendStates } from '../../lab/haproxy-state';

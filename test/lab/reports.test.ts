@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { labDown, labUp } from '../../lab/lab';
 import { HeadlessChromium, openPage } from '../../src/report/html/headless-chromium';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { RunSummary } from '../../src/model/summary';
 import { startPushgateway, RunningPushgateway } from '../support/pushgateway';
 import { CLI, labEnv, REPO, startCli } from './helpers';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
-import type { RunSummary } from '../../src/report/summary-types';
+import type { RunSummary } from '../../src/model/summary';
 import { runCommand } from '../../src/executors/command';
 import { chaosTablesOnLab, journalOf, labEnv, processStateOf, readLatestJson, runCli, startCli, tempReportsDir, waitFor } from './helpers';
 

@@ -2,7 +2,7 @@
  * Builders of scenario and run summaries for unit tests. Runs are made by the real buildRunSummary, so a test
  * sees the same counts, score and exit code a run would write.
  */
-import type { RecoveryResult, RunSummary, ScenarioSummary, Verdict } from '../../src/report/summary-types';
+import type { RecoveryResult, RunSummary, ScenarioSummary, Verdict } from '../../src/model/summary';
 import { buildRunSummary } from '../../src/report/write-run';
 
 let nextLine = 1;

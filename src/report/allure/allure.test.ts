@@ -8,6 +8,7 @@
  * them with Allure 3 after each of two runs, and the shared history file must have grown by one line per run.
  * Where Debian's chromium is installed, the report is opened headless from file:// and must log nothing.
  */
+import '../../kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -24,13 +25,13 @@ import { loadEnvironment } from '../../environment/load';
 import { createRunDirectory, newRunId } from '../../cli/run-directory';
 import { planPass, runCucumberPass, PlanResult, RunOptions } from '../../cli/run';
 import { buildRunSummary, writeRunReports } from '../write-run';
-import type { RunSummary } from '../summary-types';
+import type { RunSummary } from '../../model/summary';
 import { ALLURE_RESULTS, enrichAfterRun, enrichAllureResults } from './enrich';
 import { ALLURE_RUNTIME_MESSAGE, SCENARIO_LABEL } from './scenario-key';
 import { main } from '../../cli/main';
 import { renderAllureReport } from './render';
 import { reportCommand } from '../../cli/report';
-import { BadInput } from '../../core/errors';
+import { BadInput } from '../../kernel/errors';
 
 const FEATURE = 'src/report/allure/fixtures/verdicts.feature';
 const CHROMIUM = '/usr/bin/chromium';

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarioSlug } from '../../core/scenario-files';
-import type { ScenarioSummary } from '../summary-types';
+import type { ScenarioSummary } from '../../model/summary';
 
 export interface ScenarioAttachment {
   /** Stable key, part of the attachment's file name. */

@@ -4,7 +4,7 @@
  * Allure renders the description as Markdown. The section starts with VERDICT_HEADING, which is how a
  * second enrichment finds and replaces it.
  */
-import type { ScenarioSummary } from '../summary-types';
+import type { ScenarioSummary } from '../../model/summary';
 import { allureStatusMessage } from './status';
 
 export const VERDICT_HEADING = '#### scs-chaos verdict';

@@ -11,7 +11,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Label, Parameter, TestResult } from 'allure-js-commons';
-import type { RunSummary, ScenarioSummary } from '../summary-types';
+import type { RunSummary, ScenarioSummary } from '../../model/summary';
 import { scenarioAttachments } from './attachments';
 import { withVerdictSection } from './description';
 import { SCS_LABELS, SCS_PARAMETERS, scenarioLabels, scenarioParameters } from './labels';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FaultRecord, ScenarioSummary } from '../summary-types';
+import type { FaultRecord, ScenarioSummary } from '../../model/summary';
 import { failureLevelsOf, layerOf, scenarioLabels, scenarioParameters } from './labels';
 
 const fault = (kind: string, target: string): FaultRecord => ({ injectionId: kind, kind, target, reversible: true, ttlSeconds: 10, injectedAt: 't' });

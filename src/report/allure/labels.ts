@@ -13,7 +13,7 @@
  * one history line across seeds, environments and chosen targets (the labels tell them apart).
  */
 import type { Label, Parameter } from 'allure-js-commons';
-import type { RunSummary, ScenarioSummary } from '../summary-types';
+import type { RunSummary, ScenarioSummary } from '../../model/summary';
 
 /** Label names this module writes; enrichment replaces exactly these on every pass (idempotent). */
 export const SCS_LABELS = ['layer', 'faultKind', 'failureLevel', 'verdict', 'expectedVerdict', 'environment'] as const;

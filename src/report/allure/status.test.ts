@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ScenarioSummary, Verdict } from '../summary-types';
+import type { ScenarioSummary, Verdict } from '../../model/summary';
 import { allureStatusMessage, allureStatusOf } from './status';
 
 function scenario(verdict: Verdict, extra: Partial<ScenarioSummary> = {}): ScenarioSummary {

@@ -13,7 +13,7 @@
  * Allure's "failed" means the system under test broke its promise; "broken" means the test could not do its
  * job — the same split as HypothesisRefuted and ExperimentCompromised (STYLE.md "two kinds of red").
  */
-import type { ScenarioSummary } from '../summary-types';
+import type { ScenarioSummary } from '../../model/summary';
 
 export type AllureStatus = 'passed' | 'failed' | 'broken' | 'skipped';
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RecoveryResult, RunSummary, ScenarioSummary } from '../summary-types';
+import type { RecoveryResult, RunSummary, ScenarioSummary } from '../../model/summary';
 import { baselineScenarioFor, formatDelta, recoveryDelta } from './baseline';
 
 function recovery(probe: string, recoverSeconds: number | null): RecoveryResult {

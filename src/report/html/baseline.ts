@@ -2,7 +2,7 @@
  * Comparing a run with a baseline run: which baseline scenario is "the same" scenario, and how much slower or
  * faster each probe recovered. Pure; the page only formats what these functions return.
  */
-import type { RecoveryResult, RunSummary, ScenarioSummary } from '../summary-types';
+import type { RecoveryResult, RunSummary, ScenarioSummary } from '../../model/summary';
 
 /**
  * UNCHANGED_WITHIN_SECONDS: recovery times closer than this count as unchanged (and are not coloured). Each

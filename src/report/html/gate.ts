@@ -3,7 +3,7 @@
  * "gate" (src/gate/); the page shows passed/failed, the policy, and one line per failed check (all checks when it
  * passed, so a reader sees what was judged).
  */
-import type { RunSummary } from '../summary-types';
+import type { RunSummary } from '../../model/summary';
 
 /** GateView: what the page prints of a gate result. */
 export interface GateView {

@@ -3,7 +3,7 @@
  * baseline run is given, the change of the recovery time against it. A compact list for the scenarios table
  * (a nested table does not fit its column), a table for each scenario's section.
  */
-import type { RecoveryResult, ScenarioSummary } from '../summary-types';
+import type { RecoveryResult, ScenarioSummary } from '../../model/summary';
 import { formatDelta, recoveryDelta, type RecoveryDelta } from './baseline';
 import { text } from './escape';
 import { seconds } from './format';

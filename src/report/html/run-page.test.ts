@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GateCheck, RunSummary, ScenarioSummary } from '../summary-types';
+import type { GateCheck, RunSummary, ScenarioSummary } from '../../model/summary';
 import { renderRunPage } from './run-page';
 
 const FIXTURES = join(__dirname, 'fixtures');

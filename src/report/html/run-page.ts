@@ -5,7 +5,7 @@
  * every report, and pure: the same inputs give the same page.
  */
 import { EXIT_CODE_MEANINGS } from '../console-summary';
-import { VERDICTS, type RunSummary, type ScenarioSummary } from '../summary-types';
+import { VERDICTS, type RunSummary, type ScenarioSummary } from '../../model/summary';
 import { baselineScenarioFor } from './baseline';
 import { attr, text } from './escape';
 import { dateTime, percent, plural, seconds } from './format';

@@ -4,7 +4,7 @@
  */
 import { scenarioSlug } from '../../core/scenario-files';
 import { expectTag } from '../console-summary';
-import type { FaultRecord, HaltRecord, Phase, ScenarioSummary, SloResult } from '../summary-types';
+import type { FaultRecord, HaltRecord, Phase, ScenarioSummary, SloResult } from '../../model/summary';
 import { attr, text } from './escape';
 import { clockTime, dateTime, offsetSeconds, plural, seconds, signedPercent } from './format';
 import { inlineSvg } from './inline-svg';

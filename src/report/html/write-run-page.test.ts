@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInput } from '../../core/errors';
+import { BadInput } from '../../kernel/errors';
 import { timelinePlotPath, writeRunPage } from './write-run-page';
 
 const FIXTURES = join(__dirname, 'fixtures');

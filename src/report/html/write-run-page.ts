@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadInput, errorMessage } from '../../core/errors';
+import { BadInput, errorMessage } from '../../kernel/errors';
 import { scenarioSlug } from '../../core/scenario-files';
-import type { RunSummary, ScenarioSummary } from '../summary-types';
+import type { RunSummary, ScenarioSummary } from '../../model/summary';
 import { renderRunPage } from './run-page';
 
 /** RUN_PAGE_FILE: the page's name inside the run directory. */

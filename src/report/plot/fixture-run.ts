@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarioSlug } from '../../core/scenario-files';
-import type { RunSummary, ScenarioSummary } from '../summary-types';
+import type { RunSummary, ScenarioSummary } from '../../model/summary';
 import { readSamplesCsv, readTimelineFile, type SampleRow, type TimelineFile } from './scenario-files-read';
 
 export const FIXTURE_RUN_DIR = join(__dirname, 'fixtures');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ScenarioSummary } from '../summary-types';
+import type { ScenarioSummary } from '../../model/summary';
 import { fixtureScenario, HALT, ISOLATE, UNATTAINABLE } from './fixture-run';
 import { buildPlotModel, NO_SAMPLES_NOTE, rollingAvailability } from './plot-model';
 import type { SampleRow, TimelineFile } from './scenario-files-read';

@@ -5,7 +5,7 @@
  */
 import { round3 } from '../../core/scenario-files';
 import { parseSlo, type SloExpression } from '../../slo/expression';
-import type { FaultRecord, Phase, RecoveryResult, ScenarioSummary } from '../summary-types';
+import type { FaultRecord, Phase, RecoveryResult, ScenarioSummary } from '../../model/summary';
 import type { SampleRow, TimelineFile } from './scenario-files-read';
 
 /** PlotAvailabilityPoint: the share of good samples of one probe over the window ending at `t` (0..1). */

@@ -5,7 +5,7 @@
  */
 import { Resvg } from '@resvg/resvg-js';
 import type { Spec } from 'vega';
-import type { ScenarioSummary } from '../summary-types';
+import type { ScenarioSummary } from '../../model/summary';
 import { importEsm } from './esm-import';
 import { PLOT_FONT_FAMILY, plotFontFiles } from './fonts';
 import { buildPlotModel, type PlotModelOptions } from './plot-model';

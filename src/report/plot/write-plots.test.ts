@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scenarioSlug } from '../../core/scenario-files';
-import type { RunSummary, ScenarioSummary } from '../summary-types';
+import type { RunSummary, ScenarioSummary } from '../../model/summary';
 import { FIXTURE_RUN_DIR, fixtureSummary, HALT, ISOLATE, UNATTAINABLE } from './fixture-run';
 import { NO_SAMPLES_NOTE } from './plot-model';
 import { PNG_SIGNATURE } from './png-read';

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenarioSlug } from '../../core/scenario-files';
-import type { RunSummary, ScenarioSummary } from '../summary-types';
+import type { RunSummary, ScenarioSummary } from '../../model/summary';
 import { renderScenarioPlot, type RenderOptions } from './render';
 import { readSamplesCsv, readTimelineFile, type SampleRow, type TimelineFile } from './scenario-files-read';
 

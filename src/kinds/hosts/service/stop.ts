@@ -1,0 +1,170 @@
+/**
+ * service-stop: stops a service through the process manager that keeps it running — supervisord in the lab
+ * (`supervisorctl -c <config> stop <program>`), systemd on real hosts (`systemctl stop <unit>`) — so the manager
+ * itself does not restart it: what is tested is failover around a service that stays down, not a restart.
+ * Undo: start it again. The manager is chosen from the ServiceSpec: `supervisor` if present, else `systemdUnit`.
+ * A service that is not running before the fault is refused: the revert would start something that was down.
+ */
+import { sleep } from '../../../kernel/clock';
+import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
+import type { ServiceSpec } from '../../../model/environment';
+
+import { shellQuote } from '../../../executors/executor';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
+import { NODE_RUN_DIR, PlanCheckedFault } from '../node/node-fault';
+import { describeManager, parseSupervisorState, ServiceManager, serviceRevertScript, statusCommand, stopCommand } from '../../../executors/service-manager';
+
+export { describeManager, parseSupervisorState, serviceRevertScript, statusCommand, stopCommand };
+export type { ServiceManager };
+
+/** SERVICE_STOP_KIND: the kind of the service-stop fault, as journal and reports name it. */
+export const SERVICE_STOP_KIND = 'service-stop';
+
+/** serviceManagerOf: supervisor if the service has one, else its systemd unit, else BadInput naming the fix. */
+export function serviceManagerOf(service: ServiceSpec | undefined, nodeName: string): ServiceManager {
+  if (!service) {
+    throw new BadInput(`stopping a service on ${nodeName} needs a service, and none was given`, undefined, 'name the service in the step, e.g. "the web service on node-2 is stopped for 10s"');
+  }
+  if (service.supervisor) {
+    return { kind: 'supervisor', program: service.supervisor.program.replaceAll('{node}', nodeName), config: service.supervisor.config.replaceAll('{node}', nodeName) };
+  }
+  if (service.systemdUnit) return { kind: 'systemd', unit: service.systemdUnit };
+  throw new BadInput(
+    `service ${service.name} has neither supervisor nor systemdUnit in the environment, so it cannot be stopped and started again`,
+    undefined,
+    `add systemdUnit: <unit> (e.g. systemdUnit: ${service.name}.service) or supervisor: { program, config } to service ${service.name}`,
+  );
+}
+
+/**
+ * serviceStopMarker: a file on the node naming the stopped unit (`key=value` lines), written before the stop and
+ * removed by the revert once the unit runs again. A stopped service is a state, not an object with a name, so
+ * this file is what lets `sweep` find it without a journal (DESIGN.md section 5, layer 3).
+ */
+export function serviceStopMarker(injectionId: string): string {
+  return `${NODE_RUN_DIR}/${injectionId}.service-stop`;
+}
+
+/** serviceStopMarkerText: the marker's content; the revert can be rebuilt from it alone. */
+export function serviceStopMarkerText(injectionId: string, nodeName: string, manager: ServiceManager): string {
+  const fields = manager.kind === 'supervisor' ? [`program=${manager.program}`, `config=${manager.config}`] : [`unit=${manager.unit}`];
+  return [`id=${injectionId}`, `node=${nodeName}`, 'kind=service-stop', `manager=${manager.kind}`, ...fields, ''].join('\n');
+}
+
+/** isRunning / isStopped: the states that count as "up" and as "stopped by the fault". */
+function isRunning(manager: ServiceManager, state: string | null): boolean {
+  return state === (manager.kind === 'supervisor' ? 'RUNNING' : 'active');
+}
+function isStopped(manager: ServiceManager, state: string | null): boolean {
+  // A unit whose main process exits non-zero on SIGTERM ends "failed": stopped all the same.
+  return manager.kind === 'supervisor' ? state === 'STOPPED' : state === 'inactive' || state === 'failed';
+}
+
+/** stopService: the fault; the manager is resolved here (plan time), its state read in planCheck and prepare. */
+export function stopService(target: FaultTarget): PlanCheckedFault {
+  const nodeName = target.node.name;
+  const manager = serviceManagerOf(target.service, nodeName);
+  const serviceName = target.service?.name ?? 'service';
+  const exec = target.executor;
+  const unit = describeManager(manager);
+  const tool = manager.kind === 'supervisor' ? 'supervisorctl' : 'systemctl';
+
+  /** state: the unit's state word, or throws when the manager cannot say (missing tool, unknown unit, dead daemon). */
+  const state = async (): Promise<string> => {
+    const result = await exec.run(statusCommand(manager), { timeoutMs: 10_000 });
+    const output = `${result.stdout}${result.stderr}`.trim();
+    if (manager.kind === 'supervisor') {
+      const word = parseSupervisorState(result.stdout, manager.program);
+      if (word) return word;
+      if (/no such process/i.test(output)) {
+        throw new BadInput(`${unit} does not exist on ${nodeName}: supervisorctl says "${output}"`, undefined, `check supervisor.program of service ${serviceName} against supervisorctl -c ${manager.config} status`);
+      }
+      throw new ExperimentCompromised(`cannot read the state of ${unit} on ${nodeName}: supervisorctl exited ${result.code}: "${output}". Is supervisord running there?`);
+    }
+    const word = result.stdout.trim().split('\n')[0] ?? '';
+    if (!/^[a-z-]+$/.test(word)) throw new ExperimentCompromised(`cannot read the state of ${unit} on ${nodeName}: systemctl exited ${result.code}: "${output}". Is systemd running there?`);
+    return word;
+  };
+
+  /** inspect: read-only — the tool exists, the unit exists, and it runs now. */
+  const inspect = async (): Promise<{ before: string; detail: string }> => {
+    const found = await exec.run(['sh', '-c', `command -v ${tool}`], { timeoutMs: 5000 });
+    if (found.code !== 0) {
+      throw new BadInput(`${tool} not found on node ${nodeName} (${exec.description}), so ${unit} cannot be stopped`, undefined, manager.kind === 'supervisor' ? 'install supervisor on the node, or give the service a systemdUnit instead' : 'give the service a supervisor instead, or run it on a node with systemd');
+    }
+    let detail = '';
+    if (manager.kind === 'systemd') {
+      // is-active says "inactive" for units that do not exist; LoadState tells them apart.
+      const load = await exec.run(['systemctl', 'show', '-p', 'LoadState', '--value', manager.unit], { timeoutMs: 10_000 });
+      const loadState = load.stdout.trim();
+      if (loadState !== 'loaded') {
+        throw new BadInput(`${unit} is ${loadState || 'unknown'} on ${nodeName} (${load.stderr.trim() || 'systemctl show LoadState'})`, undefined, `check systemdUnit of service ${serviceName}: systemctl list-units --all on the node lists the units`);
+      }
+      detail = `LoadState ${loadState}`;
+    }
+    const before = await state();
+    if (!isRunning(manager, before)) {
+      throw new ExperimentCompromised(`${unit} on ${nodeName} is ${before} before the fault (expected ${manager.kind === 'supervisor' ? 'RUNNING' : 'active'}); nothing was touched — a revert would start what was down`);
+    }
+    return { before, detail };
+  };
+
+  const waitFor = async (wanted: (s: string | null) => boolean, timeoutMs: number): Promise<string | null> => {
+    let last: string | null = null;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        last = await state();
+      } catch {
+        last = null;
+      }
+      if (wanted(last) || Date.now() >= deadline) return last;
+      await sleep(100);
+    }
+  };
+
+  return shellFault({
+    kind: SERVICE_STOP_KIND,
+    reversible: true,
+    target,
+    describe: () => `stop ${serviceName} on ${nodeName} (${manager.kind === 'supervisor' ? `supervisorctl stop ${manager.program}` : `systemctl stop ${manager.unit}`}, revert: start)`,
+    async planCheck() {
+      const { before } = await inspect();
+      return `${nodeName}: ${unit} is ${before}`;
+    },
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
+      const { before, detail } = await inspect();
+      const marker = serviceStopMarker(injectionId);
+      return {
+        kind: SERVICE_STOP_KIND,
+        target: `${serviceName} on ${nodeName}`,
+        reversible: true,
+        preState: { manager: manager.kind, ...(manager.kind === 'supervisor' ? { program: manager.program, config: manager.config } : { unit: manager.unit }), stateBefore: before, marker, ...(detail ? { detail } : {}) },
+        revertScript: serviceRevertScript(manager, marker),
+        async apply() {
+          // The marker first: a crash between it and the stop leaves a marker the revert removes, never a stopped unit without one.
+          const written = await exec.run(['sh', '-c', `mkdir -p ${NODE_RUN_DIR} && cat > ${shellQuote(marker)}`], { input: serviceStopMarkerText(injectionId, nodeName, manager), timeoutMs: 5000 });
+          if (written.code !== 0) throw new ExperimentCompromised(`cannot write ${marker} on ${nodeName}: ${written.stderr.trim()}`);
+          // stop waits until the process has exited (supervisor: up to stopwaitsecs; systemd: TimeoutStopSec).
+          const result = await exec.run(stopCommand(manager), { timeoutMs: 120_000 });
+          if (result.code !== 0) {
+            throw new ExperimentCompromised(`could not stop ${unit} on ${nodeName}: ${tool} exited ${result.code}: "${`${result.stdout}${result.stderr}`.trim()}"`);
+          }
+        },
+        async verifyActive() {
+          const now = await waitFor((s) => isStopped(manager, s), 5000);
+          if (!isStopped(manager, now)) {
+            const hint = manager.kind === 'systemd' ? ` Is it socket-activated (stop ${manager.unit.replace(/\.service$/, '')}.socket too) or pulled in by another unit?` : ' Is something else restarting it?';
+            throw new ExperimentCompromised(`${unit} on ${nodeName} is ${now ?? 'unreadable'} after stop, not ${manager.kind === 'supervisor' ? 'STOPPED' : 'inactive'}.${hint}`);
+          }
+          return `${unit} on ${nodeName} is ${now}`;
+        },
+        async verifyReverted() {
+          const now = await waitFor((s) => isRunning(manager, s), 5000);
+          if (!isRunning(manager, now)) throw new ExperimentCompromised(`${unit} on ${nodeName} is ${now ?? 'unreadable'} after revert, not ${manager.kind === 'supervisor' ? 'RUNNING' : 'active'}`);
+        },
+      };
+    },
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * The shape of reports/<run-id>/summary.json (DESIGN.md section 10). Every report format (JUnit, console,
+ * later Allure and HTML) is derived from these values, never from Cucumber's own results.
+ */
+
+import type { LoadReport } from './load';
+
+export type Verdict = 'passed' | 'failed' | 'not-steady' | 'aborted' | 'compromised';
+
+export const VERDICTS: readonly Verdict[] = ['passed', 'failed', 'not-steady', 'aborted', 'compromised'];
+
+export type Phase = 'before' | 'during' | 'after';
+
+export interface FaultRecord {
+  injectionId: string;
+  /** Fault kind, e.g. "network-isolate", "process-kill", "process-pause". */
+  kind: string;
+  /** Human name of the target, e.g. "node-1" or "web on node-2". */
+  target: string;
+  /** False for one-shot faults (kill): nothing to revert, healing is what is tested. */
+  reversible: boolean;
+  ttlSeconds: number | null;
+  /** Wall-clock ISO times. observedAt: when the fault was verified to be in effect. */
+  injectedAt: string;
+  observedAt?: string;
+  revertedAt?: string;
+  /** Set when revert failed; the scenario is then "compromised". */
+  revertError?: string;
+}
+
+export interface SloResult {
+  /** The probe the SLO is judged on, e.g. "web". */
+  probe: string;
+  /** The SLO as written, e.g. "availability >= 95%". */
+  expression: string;
+  /** The phase judged; "run" for SLOs judged on a whole load run's summary (k6), which has no phases. */
+  phase: Phase | 'run';
+  /** The observed value in the SLO's unit (ratio 0..1 for availability and rates, ms for latency); null without samples. */
+  observed: number | null;
+  /** The observed value formatted like the expression, e.g. "97.3%" or "412ms". */
+  observedText: string;
+  met: boolean;
+  /** Number of samples the judgement rests on. */
+  samples: number;
+  /**
+   * Degradation against the steady state (during and after phases only): the same metric over the "before"
+   * window, and the change from it — absolute in the SLO's unit, and in percent of the baseline.
+   */
+  baseline?: { observed: number; observedText: string; change: number; changePercent: number | null };
+}
+
+/** HaltRecord: a hard floor that stopped the scenario, and how fast. */
+export interface HaltRecord {
+  probe: string;
+  /** The floor as written, e.g. "availability >= 50%" over the window. */
+  expression: string;
+  windowSeconds: number;
+  /** Wall-clock time the floor was first seen crossed, and when every fault was reverted. */
+  crossedAt: string;
+  revertedAt: string | null;
+  /** Seconds from crossing to the last fault reverted. */
+  haltSeconds: number | null;
+}
+
+export interface RecoveryResult {
+  probe: string;
+  /** Injection to first SLO breach; null when no breach was seen. */
+  detectSeconds: number | null;
+  /** Revert (or injection, for one-shot faults) to the start of the stable period; null if it never stabilized. */
+  recoverSeconds: number | null;
+  boundSeconds: number;
+  met: boolean;
+  /** What recovery is measured from. */
+  from: 'revert' | 'injection';
+}
+
+/**
+ * MeasuredEvent: an event of the system under test, timed by the system's OWN stamp rather than by when a probe
+ * happened to notice — e.g. an OSD marked down at the moment the monitor made the OSD map epoch that says so.
+ */
+export interface MeasuredEvent {
+  /** "osd-down", "osd-out", "active+clean". */
+  kind: string;
+  /** For people: "osd.1 seen down", "all PGs active+clean". */
+  event: string;
+  /** The system's stamp (ISO, UTC). */
+  at: string;
+  /**
+   * Seconds from `from` to `at`. Negative when the event happened while the fault was being applied (injection
+   * counts from when apply() returned; a killed OSD can be marked down before that), or when the daemon's
+   * clock runs behind the runner's.
+   */
+  afterSeconds: number;
+  from: 'injection' | 'revert';
+  /** Where the stamp comes from: "osdmap e81", "pgmap v455". */
+  source: string;
+  /** False when the readings skipped versions, so `at` is the first version seen with the event (an upper bound). */
+  exact: boolean;
+  /** The probe's interpolated time of the same event, seconds after `from`, for comparison. */
+  probeSeconds: number | null;
+  /** The cluster log's stamp of the same event, seconds after `from`, when the log has it. */
+  logSeconds: number | null;
+}
+
+export interface ScenarioSummary {
+  /** Stable id: feature file path and scenario line, e.g. "features/lab/isolate-node.feature:9". */
+  id: string;
+  name: string;
+  feature: string;
+  line: number;
+  tags: string[];
+  verdict: Verdict;
+  /** The verdict a tag told us to expect (e.g. @expect-failed), if any. */
+  expectedVerdict?: Verdict;
+  /** True when the verdict is "passed" or the expected one. */
+  asExpected: boolean;
+  /** Why the verdict is not "passed": the message of the refutation or problem. */
+  reason?: string;
+  evidence?: Record<string, unknown>;
+  faults: FaultRecord[];
+  slos: SloResult[];
+  recovery: RecoveryResult[];
+  /** Events timed by the system's own stamps (Ceph: OSD map epochs, PG map versions), when the scenario measured any. */
+  events?: MeasuredEvent[];
+  /** Set when a halt condition stopped the scenario (verdict "aborted"). */
+  halt?: HaltRecord;
+  /** What the load generators offered and got, when the scenario ran load. */
+  load?: LoadReport[];
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  environment: string;
+  /** Seed of the run's random node selections: `scs-chaos run --seed <seed>` repeats them. */
+  seed?: number;
+  startedAt: string;
+  finishedAt: string;
+  scenarios: ScenarioSummary[];
+  counts: Record<Verdict, number>;
+  /** Share of scenarios that ended as expected, 0..1, weighed by failure level (src/report/score.ts). */
+  resilienceScore: number | null;
+  exitCode: number;
+  /** The last `scs-chaos gate` verdict on this run, when one was taken (also in gate.json beside summary.json). */
+  gate?: GateResult;
+}
+
+/** GateCheck: one rule of a gate policy applied to a run; `reason` is one line for people. */
+export interface GateCheck {
+  /** Which rule: "required-tag", "min-score", "recovery-regression", "compromised", "not-steady". */
+  rule: string;
+  passed: boolean;
+  reason: string;
+}
+
+/** GateResult: `scs-chaos gate`'s verdict on a run (src/gate/). */
+export interface GateResult {
+  passed: boolean;
+  /** The policy file and, when given, the baseline run directory, as passed on the command line. */
+  policy: string;
+  baseline?: string;
+  checkedAt: string;
+  checks: GateCheck[];
+}
