@@ -140,7 +140,7 @@ describe('lab Kubernetes configs', () => {
     assert.equal(bridge?.ipam.dataDir, '/k/ipam');
   });
 
-  it('adds a health-checked haproxy frontend and backend for the web Service through every node, after the lab's own', () => {
+  it('adds a health-checked haproxy frontend and backend for the web Service through every node, after the lab web backend', () => {
     const layout = labLayout(env);
     const text = kubernetesHaproxyText(layout);
     assert.match(text, /bind 198\.18\.0\.10:8080/);
