@@ -7,12 +7,11 @@
 import type { NodeSpec } from '../model/environment';
 import type { Executor } from '../executors/executor';
 import type { Fault, PreparedFault } from '../core/fault';
-import type { RevertChannel } from '../core/revert-channel';
 import { registerRevertChannel } from '../core/kinds';
 import { shellChannel, shellRecipe } from './shell-channel';
 
 // Whoever builds shell faults can revert them (and `rollback` finds the channel by name).
-registerRevertChannel(shellChannel as unknown as RevertChannel);
+registerRevertChannel(shellChannel);
 
 /** ShellTarget: the node a shell fault acts on and how to reach it; its revert runs there too. */
 export interface ShellTarget {
