@@ -1,6 +1,6 @@
 /**
- * The lab's Kubernetes, carried out: `labKubernetes` checks and plans before anything is touched (building the
- * binaries first when the cache lacks them), `upLabKubernetes` brings the cluster up (or repairs it) once the lab's
+ * The lab's Kubernetes, carried out: `labKubernetesPlanOf` checks and plans before anything is touched, `ensureKubernetesBuilt` builds the
+ * binaries when the cache lacks them, `upLabKubernetes` brings the cluster up (or repairs it) once the lab's
  * namespaces exist, `downLabKubernetes` removes every trace of it before the lab's namespaces go. Starting and
  * stopping the daemons is the Kubernetes supervisords' job (lab/kubernetes/supervisors.ts).
  *
