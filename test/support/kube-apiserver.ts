@@ -7,15 +7,14 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubernetesCache, kubernetesVersions } from '../../lab/kubernetes/settings';
 import { freePort } from './free-port';
 
-export const KUBERNETES_VERSION = 'v1.34.4';
-
-/** kubernetesBinDir: where the lab's build keeps the binaries. */
+/** kubernetesBinDir: where the lab's build keeps the binaries (lab/kubernetes/settings.ts, one version for both). */
 export function kubernetesBinDir(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'scs-chaos', 'kubernetes', KUBERNETES_VERSION, 'bin');
+  return kubernetesCache(kubernetesVersions().kubernetes).bin;
 }
 
 /** missingApiServer: why the test cannot start an API server here, or null when it can. */
