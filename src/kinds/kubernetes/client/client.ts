@@ -27,7 +27,15 @@ export class KubeClient {
         'add kubernetes: { kubeconfig: <file>, context: <name>, namespaces: [<namespaces faults may touch>] }',
       );
     }
-    return KubeClient.withConnection(spec, await connectKube(spec, env.sourcePath));
+    try {
+      return KubeClient.withConnection(spec, await connectKube(spec, env.sourcePath));
+    } catch (error) {
+      // In the lab the kubeconfig exists only while the lab runs its cluster.
+      if (error instanceof BadInput && env.lab && spec.kubeconfig?.startsWith(env.lab.runDir)) {
+        throw new BadInput(error.message.split('\n  fix: ')[0] ?? error.message, error.location, 'bring the lab up with its cluster: scs-chaos lab up --with kubernetes');
+      }
+      throw error;
+    }
   }
 
   static withConnection(spec: KubernetesSpec, connection: KubeConnection): KubeClient {
