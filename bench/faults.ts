@@ -6,6 +6,7 @@
  * revertMsMedian per kind and fanout3VsOneRatio.
  *   usage: npm run bench:faults [-- --reps N] [-- --env FILE]   (root; brings the lab up and down if needed)
  */
+import '../src/kinds';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +28,7 @@ import { diskFill } from '../src/kinds/hosts/node/disk-fill';
 import { stressNode } from '../src/kinds/hosts/node/stress';
 import { pauseProcess } from '../src/kinds/hosts/process/pause';
 import { stopService } from '../src/kinds/hosts/service/stop';
-import { faultTarget } from '../src/environment/inventory';
+import { faultTarget } from '../src/kinds/hosts/target';
 import { median, percentileOf, withLab } from './lib/lab-session';
 
 type Kind = { kind: string; make: (env: Environment) => Fault };

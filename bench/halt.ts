@@ -6,6 +6,7 @@
  * It therefore includes the wait for requests that time out (the probe timeout) — the real-world delay.
  *   usage: npm run bench:halt [-- --reps N]   (root; brings the lab up and down if it is not up)
  */
+import { probeBackend } from '../src/probes/attach';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import { Journal } from '../src/core/journal';
 import type { RunContext } from '../src/core/run-context';
 import { isolateNode } from '../src/kinds/hosts/network/isolate';
 import type { Sample } from '../src/model/sample';
-import { faultTarget } from '../src/environment/inventory';
+import { faultTarget } from '../src/kinds/hosts/target';
 import { median, percentileOf, withLab } from './lib/lab-session';
 
 const WINDOW_MS = 1000;
@@ -46,12 +47,12 @@ async function main(): Promise<void> {
         scenarios: [], planned: [], plannedScenarios: [], log: () => undefined, seed: 1,
       };
       const experiment = new Experiment(ctx, { id: `bench:halt:${rep}`, name: 'halt', feature: 'bench', line: rep, tags: [] });
-      const probe = experiment.probeBackend('web', 'node-1', env.defaults.probeRateHz);
+      const probe = probeBackend(experiment.handle, 'web', 'node-1', env.defaults.probeRateHz);
       experiment.haltWhen(probe, `availability >= ${FLOOR * 100}%`, WINDOW_MS);
       await sleep(1500 + Math.random() * 100);
       let ending: unknown;
       try {
-        await experiment.injectFor(isolateNode(faultTarget(env, 'node-1')), 30_000, undefined);
+        await experiment.injectFor(isolateNode(faultTarget(env, 'node-1')), 30_000);
       } catch (error) {
         ending = error;
       }

@@ -19,7 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLoad } from '../src/load/generator';
-import type { BuiltinLoadReport } from '../src/load/load-report';
+import type { BuiltinLoadReport } from '../src/model/load';
 import type { Sample } from '../src/model/sample';
 
 const DEFAULT_URL = 'http://198.18.0.10:80/';

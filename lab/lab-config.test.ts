@@ -2,6 +2,7 @@
  * Unit tests of the lab's pure parts (no root, nothing touched): layout derived from lab.yaml, address checks,
  * generated haproxy and supervisord configs, and parsing haproxy's `show stat`.
  */
+import '../src/kinds';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';

@@ -25,6 +25,10 @@ import { waitForTargetsUp } from '../src/prometheus/client';
 import type { LabCephPlan } from './ceph/config';
 import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
 import { ensureResolvConfs, labDnsProgram, removeResolvConfs } from './dns';
+import type { LabKubernetesPlan } from './kubernetes/plan';
+import { downLabKubernetes, ensureKubernetesBuilt, labKubernetesPlanOf, labKubernetesPresent, upLabKubernetes } from './kubernetes/cluster';
+import { kubernetesHaproxyText } from './kubernetes/haproxy';
+import { kubernetesPlanIfDerivable, kubernetesPidsOf } from './kubernetes/lab-hooks';
 import type { LabOpenstackPlan } from './openstack/config';
 import { labOpenstack, labOpenstackPresent, labOpenstackProcesses, stopLabOpenstack } from './openstack/control-plane';
 import { prepareLabOpenstack } from './openstack/bootstrap';
@@ -41,11 +45,13 @@ const READY_TIMEOUT_MS = 20_000;
 const CEPH_READY_TIMEOUT_MS = 120_000;
 
 /**
- * LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/), `withOpenstack` the OpenStack control plane
- * (lab/openstack/); a lab that already runs either keeps it either way.
+ * LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/), `withKubernetes` a Kubernetes cluster
+ * (lab/kubernetes/), `withOpenstack` an OpenStack control plane (lab/openstack/); a lab that already runs any of
+ * them keeps it either way.
  */
 export interface LabUpOptions {
   withCeph?: boolean;
+  withKubernetes?: boolean;
   withOpenstack?: boolean;
 }
 
@@ -57,20 +63,24 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   const layout = labLayout(env);
   const keepCeph = !options.withCeph && labCephPresent(layout);
   const ceph = options.withCeph || keepCeph ? labCeph(layout, env) : undefined; // finds its binaries and checks the ceph: section first
+  const prometheus = labPrometheus(layout, ceph); // finds its binaries: a missing one stops here, before anything is touched
+  const keepKubernetes = !options.withKubernetes && labKubernetesPresent(layout);
+  const kubernetes = options.withKubernetes || keepKubernetes ? labKubernetesPlanOf(layout) : undefined;
   const keepOpenstack = !options.withOpenstack && labOpenstackPresent(layout);
   const openstack = options.withOpenstack || keepOpenstack ? labOpenstack(layout, env.name, env.sourcePath) : undefined; // checks its packages first
-  const prometheus = labPrometheus(layout, ceph); // finds its binaries: a missing one stops here, before anything is touched
+  if (kubernetes) await ensureKubernetesBuilt(kubernetes, log); // a cold build takes many minutes: before the lab exists
   const { spec } = layout;
-  const control = [ceph ? 'Ceph' : '', openstack ? 'OpenStack' : ''].filter(Boolean).join(' and ');
-  log(`lab up: ${layout.nodes.length} nodes and an edge${control ? `, ${control} in a control namespace` : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
+  const extras = [...(ceph ? ['Ceph'] : []), ...(kubernetes ? [`Kubernetes ${kubernetes.versions.kubernetes}`] : []), ...(openstack ? ['OpenStack'] : [])];
+  log(`lab up: ${layout.nodes.length} nodes and an edge${extras.length ? `, ${extras.join(' and ')} (control namespace)` : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
   if (keepCeph) log('ceph: the lab runs Ceph from an earlier lab up --with ceph; kept (lab down removes it)');
+  if (keepKubernetes) log('kubernetes: the lab runs Kubernetes from an earlier lab up --with kubernetes; kept (lab down removes it)');
   if (keepOpenstack) log('openstack: the lab runs OpenStack from an earlier lab up --with openstack; kept (lab down removes it)');
 
   await ensureBridge(layout);
   await ensureUnreachableRoute(layout);
   log(`network: bridge ${spec.bridge} at ${spec.hostAddress}, unreachable route for ${spec.unreachableRange}`);
-  // The control namespace exists only while the lab runs Ceph or OpenStack.
-  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || openstack !== undefined || target !== layout.control);
+  // The control namespace exists only while the lab runs Ceph, Kubernetes or OpenStack.
+  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || kubernetes !== undefined || openstack !== undefined || target !== layout.control);
   const recreated: LabNamespace[] = [];
   for (const target of targets) if (await ensureNamespace(layout, target)) recreated.push(target);
   for (const target of recreated) {
@@ -78,7 +88,7 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   }
   log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
 
-  const plans = namespacePlans(layout, prometheus, ceph, openstack);
+  const plans = namespacePlans(layout, prometheus, ceph, kubernetes, openstack);
   const changed = await writeFiles(layout, plans);
   await ensureResolvConfs(layout); // before any process starts in a namespace: every lookup goes to the lab's DNS
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
@@ -88,7 +98,7 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   // Before supervisord starts: its programs (the backend, sshd) see the host's mounts as they are at that moment.
   const volumes = await Promise.all(layout.nodes.map((node) => ensureDataVolume(layout, node)));
   if (volumes.includes('mounted')) log(`data volumes: a ${DATA_VOLUME_MIB} MiB tmpfs at ${join(layout.spec.runDir, '<node>', 'data')} on every node`);
-  // OpenStack's bootstrap (~20 s of database syncs) runs while the rest of the lab starts; only the control
+  // OpenStack's bootstrap (~20 s of database setup) runs while the rest of the lab starts; only the control
   // namespace's supervisord waits for it.
   const openstackPrepared = openstack ? prepareLabOpenstack(layout, openstack, log) : Promise.resolve(undefined);
   openstackPrepared.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
@@ -99,7 +109,10 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
       log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`);
     }),
   );
+  await openstackPrepared; // with Kubernetes only in the control namespace, no supervisord plan awaited it
 
+  // Kubernetes comes up while the rest of the lab gets ready; its outcome is awaited (and thrown) below.
+  const kubernetesUp = kubernetes ? upLabKubernetes(layout, kubernetes, log, layout.edge.statsSocket).then(() => undefined, (error: Error) => error) : undefined;
   const openstackReady = openstack ? finishLabOpenstack(openstack, log, started) : Promise.resolve(undefined);
   openstackReady.catch(() => undefined); // awaited below, after the rest of the lab
   await waitUntilServing(env, layout);
@@ -110,6 +123,8 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   // Prometheus 2.42 applies new scrape targets only every 5 s, so this wait is mostly that interval.
   const scraping = await waitForTargetsUp(prometheus.url, prometheus.expectedTargets, READY_TIMEOUT_MS);
   log(`prometheus: ${prometheus.url} scrapes ${scraping.targets.length} targets every second (all up after ${formatDuration(scraping.elapsedMs)})`);
+  const kubernetesError = await kubernetesUp;
+  if (kubernetesError) throw kubernetesError;
   const cloud = await openstackReady;
   if (cloud) log(`openstack: ready after ${formatDuration(now() - started)}: clouds ${cloud.cloud} and ${cloud.applicationCredentialCloud} in ${cloud.cloudsYaml}, Keystone at ${cloud.authUrl}; what exists: ${openstack?.cloudJsonPath}`);
   const serviceNodes = layout.nodes.filter((n) => n.runsService).map((n) => n.name);
@@ -126,6 +141,9 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 
   // A test may have SIGSTOPped a process: a stopped process cannot act on TERM, so continue everything first.
   signal(await everyLabPid(layout), 'SIGCONT');
+  // Kubernetes first, while the node namespaces (its kubelets' home) still exist.
+  const kubernetes = kubernetesPlanIfDerivable(layout);
+  if (kubernetes) await downLabKubernetes(layout, kubernetes, log);
   // OpenStack's 13 programs would take supervisord longer to stop one by one than stopSupervisord waits.
   const openstackStopping = labOpenstackPresent(layout) ? stopLabOpenstack(layout) : Promise.resolve(0);
   const outcomes = await Promise.all(targets.map(async (target) => ({ target, outcome: await stopSupervisord(target) })));
@@ -163,7 +181,7 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 /** Every pid that belongs to the lab: whatever runs in its namespaces, and its programs wherever they run. */
 async function everyLabPid(layout: LabLayout): Promise<number[]> {
   const namespaces = await listNamespaces();
-  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout), ...labOpenstackProcesses(layout)].map((p) => p.pid));
+  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout), ...labOpenstackProcesses(layout)].map((p) => p.pid).concat(kubernetesPidsOf(layout)));
   for (const target of allNamespaces(layout)) {
     if (namespaces.has(target.namespace)) for (const pid of await namespacePids(target.namespace)) pids.add(pid);
   }
@@ -185,7 +203,13 @@ export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometh
   return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}) });
 }
 
-function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined, openstack: LabOpenstackPlan | undefined): NamespacePlan[] {
+function namespacePlans(
+  layout: LabLayout,
+  prometheus: LabPrometheusPlan,
+  ceph: LabCephPlan | undefined,
+  kubernetes: LabKubernetesPlan | undefined,
+  openstack: LabOpenstackPlan | undefined,
+): NamespacePlan[] {
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
   const plans = layout.nodes.map((node): NamespacePlan => {
@@ -211,11 +235,13 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: 
     target: edge,
     programs: edgePrograms,
     files: [
-      { path: edge.haproxyConfig, text: haproxyConfigText(layout) },
+      // with Kubernetes, a second frontend and backend: the web Service through every node's NodePort
+      { path: edge.haproxyConfig, text: haproxyConfigText(layout) + (kubernetes ? kubernetesHaproxyText(layout) : '') },
       { path: prometheus.configPath, text: prometheus.configText },
       { path: edge.supervisorConfig, text: supervisorConfigText(edge, edgePrograms) },
     ],
   });
+  // The control namespace's supervisord: Ceph's monitors and managers and OpenStack's services (Kubernetes runs its own).
   const control = layout.control;
   if (control && (ceph || openstack)) {
     const controlPrograms = [...(ceph ? [...ceph.monitors.map((m) => m.program), ...ceph.managers.map((m) => m.program)] : []), ...(openstack?.programs ?? [])];

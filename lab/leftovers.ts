@@ -10,6 +10,7 @@ import { labProcesses } from './processes';
 import { mountedDataVolumes } from './data-volumes';
 import { labCephProcesses } from './ceph/cluster';
 import { resolvConfLeftovers } from './dns';
+import { kubernetesLeftovers } from './kubernetes/lab-hooks';
 import { labOpenstackProcesses } from './openstack/control-plane';
 
 /** findLabLeftovers lists what of the lab described by `env` still exists; an empty array means clean. */
@@ -33,5 +34,6 @@ export async function findLabLeftovers(env: Environment): Promise<string[]> {
   for (const process of labProcesses(layout)) leftovers.push(`process ${process.pid}: ${process.argv.join(' ')}`);
   for (const process of labCephProcesses(layout)) leftovers.push(`Ceph process ${process.pid}: ${process.argv.join(' ')}`);
   for (const process of labOpenstackProcesses(layout)) leftovers.push(`OpenStack process ${process.pid}: ${process.argv.join(' ').slice(0, 300)}`);
+  leftovers.push(...(await kubernetesLeftovers(layout)));
   return leftovers;
 }

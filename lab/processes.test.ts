@@ -1,4 +1,5 @@
 /** labProcesses: which processes belong to this lab — and not to a second lab on the same machine. */
+import '../src/kinds';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';

@@ -9,6 +9,9 @@ import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { findSupervisord, listProcesses, namespacePids, ProcessInfo } from './processes';
 import { requireRoot, toolPath } from './tools';
 import { judgeStatus, labCeph, labCephClient, labCephPresent, labCephProcesses } from './ceph/cluster';
+import { labKubernetesPresent } from './kubernetes/cluster';
+import { kubernetesPlanIfDerivable } from './kubernetes/lab-hooks';
+import { kubernetesStatus, LabKubernetesStatus } from './kubernetes/status';
 import { labOpenstackPresent } from './openstack/control-plane';
 import { LabOpenstackStatus, openstackStatus } from './openstack/status';
 
@@ -54,6 +57,8 @@ export interface LabStatus {
   edge: LabEdgeStatus;
   /** The lab's Ceph, when it runs one (lab up --with ceph); null otherwise. */
   ceph: LabCephStatus | null;
+  /** The lab's Kubernetes, when it runs one (lab up --with kubernetes); null otherwise. */
+  kubernetes: LabKubernetesStatus | null;
   /** The lab's OpenStack, when it runs one (lab up --with openstack); null otherwise. */
   openstack: LabOpenstackStatus | null;
   /** haproxy's status per backend node ("UP", "DOWN", "UP 1/2", "MAINT", ...); empty when haproxy cannot be asked. */
@@ -112,12 +117,14 @@ export async function labStatus(env: Environment): Promise<LabStatus> {
     }
   }
   const ceph = labCephPresent(layout) ? await cephState(env, layout, namespaces, processes, problems) : null;
+  const kubernetesPlan = labKubernetesPresent(layout) ? kubernetesPlanIfDerivable(layout) : undefined;
+  const kubernetes = kubernetesPlan ? await kubernetesStatus(layout, kubernetesPlan, problems, processes) : null;
   let openstack: LabOpenstackStatus | null = null;
   if (labOpenstackPresent(layout) && layout.control) {
-    await namespaceState(layout.control, namespaces, processes, problems);
+    if (!ceph) await namespaceState(layout.control, namespaces, processes, problems); // cephState checked it otherwise
     openstack = await openstackStatus(layout, env.name, env.sourcePath, processes, problems);
   }
-  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, openstack, backends, problems };
+  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, kubernetes, openstack, backends, problems };
 }
 
 /** The lab's Ceph daemons (found by their command line) and one `ceph status` when the monitor runs. */

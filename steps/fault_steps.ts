@@ -3,11 +3,12 @@ import { When } from '@cucumber/cucumber';
 import { isolateNode } from '../src/kinds/hosts/network/isolate';
 import { killProcess } from '../src/kinds/hosts/process/kill';
 import { pauseProcess } from '../src/kinds/hosts/process/pause';
-import { faultTarget } from '../src/environment/inventory';
+import { faultTarget } from '../src/kinds/hosts/target';
+import { selectNodes } from '../src/kinds/hosts/select';
 import type { ChaosWorld } from './world';
 
 When('{node} is isolated from the network for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
-  await this.experiment.injectFor(isolateNode(faultTarget(this.experiment.env, node)), durationMs, undefined);
+  await this.experiment.injectFor(isolateNode(faultTarget(this.experiment.env, node)), durationMs);
 });
 
 When('{node} is isolated from the network for {duration} with a TTL of {duration}', async function (this: ChaosWorld, node: string, durationMs: number, ttlMs: number) {
@@ -19,7 +20,7 @@ When('the {word} process on {node} is killed', async function (this: ChaosWorld,
 });
 
 When('the {word} process on {node} is paused for {duration}', async function (this: ChaosWorld, service: string, node: string, durationMs: number) {
-  await this.experiment.injectFor(pauseProcess(faultTarget(this.experiment.env, node, service)), durationMs, undefined);
+  await this.experiment.injectFor(pauseProcess(faultTarget(this.experiment.env, node, service)), durationMs);
 });
 
 When('the fault is observed for {duration}', async function (this: ChaosWorld, durationMs: number) {
@@ -28,6 +29,6 @@ When('the fault is observed for {duration}', async function (this: ChaosWorld, d
 
 When('{selection} is/are isolated from the network for {duration}', async function (this: ChaosWorld, selection: string, durationMs: number) {
   const env = this.experiment.env;
-  const nodes = this.experiment.selectNodes(selection);
+  const nodes = selectNodes(this.scenario, selection);
   await this.experiment.injectForEach(nodes.map((node) => isolateNode(faultTarget(env, node))), durationMs);
 });

@@ -4,12 +4,13 @@
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { Phase } from '../src/model/summary';
+import { assertPromql, watchPromql } from '../src/prometheus/watch';
 import type { ChaosWorld } from './world';
 
-Given('Prometheus watches {string}', function (this: ChaosWorld, slo: string) {
-  this.experiment.watchPromql(slo);
+Given('Prometheus watches {promql-slo}', function (this: ChaosWorld, slo: string) {
+  watchPromql(this.scenario, slo);
 });
 
-Then('Prometheus shows {string} {phase}', async function (this: ChaosWorld, slo: string, phase: Phase) {
-  await this.experiment.assertPromql(slo, phase);
+Then('Prometheus shows {promql-slo} {phase}', async function (this: ChaosWorld, slo: string, phase: Phase) {
+  await assertPromql(this.scenario, slo, phase);
 });

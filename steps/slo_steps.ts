@@ -4,46 +4,47 @@
  */
 import { Given, Then } from '@cucumber/cucumber';
 import type { Phase } from '../src/model/summary';
+import { assertSlo, recoversWithin, steadyState } from '../src/core/judge';
 import type { ChaosWorld } from './world';
 
 const probeName = (service: string, node?: string): string => (node ? `${service}@${node}` : service);
 
 Given('availability of {word} is at least {percentage} for {duration} in steady state', async function (this: ChaosWorld, service: string, percent: string, windowMs: number) {
-  await this.experiment.steadyState(probeName(service), `availability >= ${percent}`, windowMs);
+  await steadyState(this.scenario, probeName(service), `availability >= ${percent}`, windowMs);
 });
 
-Given('the SLO {string} holds for {word} for {duration} in steady state', async function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
-  await this.experiment.steadyState(probeName(service), slo, windowMs);
+Given('the SLO {slo} holds for {word} for {duration} in steady state', async function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
+  await steadyState(this.scenario, probeName(service), slo, windowMs);
 });
 
-Given('the SLO {string} holds for probe {string} for {duration} in steady state', async function (this: ChaosWorld, slo: string, probe: string, windowMs: number) {
-  await this.experiment.steadyState(probe, slo, windowMs);
+Given('the SLO {slo} holds for probe {string} for {duration} in steady state', async function (this: ChaosWorld, slo: string, probe: string, windowMs: number) {
+  await steadyState(this.scenario, probe, slo, windowMs);
 });
 
 Then('availability of {word} stays at or above {percentage} {phase}', async function (this: ChaosWorld, service: string, percent: string, phase: Phase) {
-  await this.experiment.assertSlo(probeName(service), `availability >= ${percent}`, phase);
+  await assertSlo(this.scenario, probeName(service), `availability >= ${percent}`, phase);
 });
 
-Then('the SLO {string} holds for {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
-  await this.experiment.assertSlo(probeName(service), slo, phase);
+Then('the SLO {slo} holds for {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
+  await assertSlo(this.scenario, probeName(service), slo, phase);
 });
 
-Then('the SLO {string} holds for {word} on {node} {phase}', async function (this: ChaosWorld, slo: string, service: string, node: string, phase: Phase) {
-  await this.experiment.assertSlo(probeName(service, node), slo, phase);
+Then('the SLO {slo} holds for {word} on {node} {phase}', async function (this: ChaosWorld, slo: string, service: string, node: string, phase: Phase) {
+  await assertSlo(this.scenario, probeName(service, node), slo, phase);
 });
 
 Then('{word} recovers within {duration}', async function (this: ChaosWorld, service: string, boundMs: number) {
-  await this.experiment.recoversWithin(probeName(service), boundMs);
+  await recoversWithin(this.scenario, probeName(service), boundMs);
 });
 
 Then('{word} on {node} recovers within {duration}', async function (this: ChaosWorld, service: string, node: string, boundMs: number) {
-  await this.experiment.recoversWithin(probeName(service, node), boundMs);
+  await recoversWithin(this.scenario, probeName(service, node), boundMs);
 });
 
-Then('the SLO {string} holds for probe {string} {phase}', async function (this: ChaosWorld, slo: string, probe: string, phase: Phase) {
-  await this.experiment.assertSlo(probe, slo, phase);
+Then('the SLO {slo} holds for probe {string} {phase}', async function (this: ChaosWorld, slo: string, probe: string, phase: Phase) {
+  await assertSlo(this.scenario, probe, slo, phase);
 });
 
 Then('probe {string} recovers within {duration}', async function (this: ChaosWorld, probe: string, boundMs: number) {
-  await this.experiment.recoversWithin(probe, boundMs);
+  await recoversWithin(this.scenario, probe, boundMs);
 });

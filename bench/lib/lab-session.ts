@@ -2,6 +2,7 @@
  * withLab: runs a benchmark against the built-in lab — brings the lab up when it is not, and takes it down
  * again afterwards only if this benchmark brought it up. Needs root.
  */
+import '../../src/kinds';
 import { join } from 'node:path';
 import { labDown, labStatus, labUp } from '../../lab/lab';
 import { loadEnvironment } from '../../src/environment/load';

@@ -3,6 +3,7 @@
  * environment the lab cannot build, cephx keys (checked with the real ceph-authtool where installed), the judgement
  * of `ceph status` on outputs captured from a real cluster, and the Prometheus job that scrapes the manager.
  */
+import '../../src/kinds';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,7 +71,7 @@ describe('lab Ceph plan', () => {
 
   it('runs 3 monitors and 2 managers when the environment asks, each on its own ports, all in the monmap', () => {
     const ha = changed((copy) => {
-      const cluster = copy.ceph?.lab?.cluster;
+      const cluster = copy.sections.ceph?.lab?.cluster;
       if (cluster) Object.assign(cluster, { monitors: 3, managers: 2 });
     });
     const haPlan = labCephPlan(labLayout(ha), ha, BINARIES);
@@ -96,12 +97,12 @@ describe('lab Ceph plan', () => {
   });
 
   it('refuses a control supervisor config the control namespace does not read', () => {
-    const wrong = changed((copy) => copy.ceph?.lab && (copy.ceph.lab.controlSupervisorConfig = '/run/elsewhere/supervisord.conf'));
+    const wrong = changed((copy) => copy.sections.ceph?.lab && (copy.sections.ceph.lab.controlSupervisorConfig = '/run/elsewhere/supervisord.conf'));
     assert.throws(() => labCephPlan(labLayout(wrong), wrong, BINARIES), /ceph.lab.controlSupervisorConfig is \/run\/elsewhere\/supervisord.conf, but the control namespace's supervisord reads \/run\/scs-chaos-lab\/control\/supervisord.conf/);
     const same = changed((copy) => {
-      if (!copy.ceph?.lab) return;
-      copy.ceph.lab.mgrProgram = 'ceph-daemon';
-      copy.ceph.lab.monProgram = 'ceph-daemon';
+      if (!copy.sections.ceph?.lab) return;
+      copy.sections.ceph.lab.mgrProgram = 'ceph-daemon';
+      copy.sections.ceph.lab.monProgram = 'ceph-daemon';
     });
     assert.throws(() => labCephPlan(labLayout(same), same, BINARIES), /must name each daemon's program differently/);
   });
@@ -118,7 +119,7 @@ describe('lab Ceph plan', () => {
 
   it('writes the environment file\'s timings and pool defaults into ceph.conf', () => {
     const tuned = changed((copy) => {
-      const cluster = copy.ceph?.lab?.cluster;
+      const cluster = copy.sections.ceph?.lab?.cluster;
       assert.ok(cluster);
       cluster.timings.osdHeartbeatGraceMs = 7000;
       cluster.timings.monOsdDownOutIntervalMs = 45_000;
@@ -144,9 +145,9 @@ describe('lab Ceph plan', () => {
     assert.match(plan.fsid, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const other = changed((copy) => {
       if (copy.lab) copy.lab.runDir = '/run/other-lab';
-      if (copy.ceph) Object.assign(copy.ceph, { conf: '/run/other-lab/ceph/ceph.conf', keyring: '/run/other-lab/ceph/ceph.client.admin.keyring' });
-      if (copy.ceph?.lab) copy.ceph.lab.supervisorConfig = '/run/other-lab/{node}/supervisord.conf';
-      if (copy.ceph?.lab) copy.ceph.lab.controlSupervisorConfig = '/run/other-lab/control/supervisord.conf';
+      if (copy.sections.ceph) Object.assign(copy.sections.ceph, { conf: '/run/other-lab/ceph/ceph.conf', keyring: '/run/other-lab/ceph/ceph.client.admin.keyring' });
+      if (copy.sections.ceph?.lab) copy.sections.ceph.lab.supervisorConfig = '/run/other-lab/{node}/supervisord.conf';
+      if (copy.sections.ceph?.lab) copy.sections.ceph.lab.controlSupervisorConfig = '/run/other-lab/control/supervisord.conf';
       for (const service of Object.values(copy.services)) if (service.supervisor) service.supervisor.config = '/run/other-lab/{node}/supervisord.conf';
     });
     assert.notEqual(labCephPlan(labLayout(other), other, BINARIES).fsid, plan.fsid);
@@ -157,12 +158,12 @@ describe('lab Ceph plan', () => {
       const copy = changed(change);
       assert.throws(() => labCephPlan(labLayout(copy), copy, BINARIES), pattern);
     };
-    refuses((copy) => delete copy.ceph, /needs a ceph: section with backend: lab/);
+    refuses((copy) => delete copy.sections.ceph, /needs a ceph: section with backend: lab/);
     refuses((copy) => delete copy.lab?.control, /needs lab.control/);
-    refuses((copy) => copy.ceph && (copy.ceph.conf = '/etc/ceph/ceph.conf'), /ceph.conf must be \/run\/scs-chaos-lab\/ceph\/ceph.conf/);
-    refuses((copy) => copy.ceph && delete copy.ceph.keyring, /ceph.keyring must be/);
-    refuses((copy) => copy.ceph?.lab && (copy.ceph.lab.cluster.pool.size = 4), /size 4 with failure domain host, but the lab has only 3 nodes/);
-    refuses((copy) => copy.ceph?.lab && (copy.ceph.lab.supervisorConfig = '/run/x/{node}.conf'), /supervisorConfig gives \/run\/x\/node-1.conf for node-1/);
+    refuses((copy) => copy.sections.ceph && (copy.sections.ceph.conf = '/etc/ceph/ceph.conf'), /ceph.conf must be \/run\/scs-chaos-lab\/ceph\/ceph.conf/);
+    refuses((copy) => copy.sections.ceph && delete copy.sections.ceph.keyring, /ceph.keyring must be/);
+    refuses((copy) => copy.sections.ceph?.lab && (copy.sections.ceph.lab.cluster.pool.size = 4), /size 4 with failure domain host, but the lab has only 3 nodes/);
+    refuses((copy) => copy.sections.ceph?.lab && (copy.sections.ceph.lab.supervisorConfig = '/run/x/{node}.conf'), /supervisorConfig gives \/run\/x\/node-1.conf for node-1/);
   });
 
   it('lists the control namespace among the lab\'s namespaces, with its own veth', () => {

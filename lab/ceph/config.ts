@@ -18,7 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Environment, LabCephCluster } from '../../src/model/environment';
+import type { Environment } from '../../src/model/environment';
+import type { LabCephCluster } from '../../src/kinds/ceph/environment';
 import type { LabLayout, LabNamespace, LabNode } from '../layout';
 import type { SupervisedProgram } from '../supervisor';
 
@@ -100,13 +101,13 @@ export interface LabCephPlan {
 }
 
 /**
- * labCephPlan derives the lab's Ceph cluster from the layout and `env.ceph`; throws an Error naming the setting to
+ * labCephPlan derives the lab's Ceph cluster from the layout and `env.sections.ceph`; throws an Error naming the setting to
  * fix when the environment cannot describe a lab cluster (no control namespace, too few nodes for the pool, a
  * `ceph:` section whose paths are not the lab's).
  */
 export function labCephPlan(layout: LabLayout, env: Environment, binaries: CephBinaries): LabCephPlan {
   const where = `(${env.sourcePath})`;
-  const ceph = env.ceph;
+  const ceph = env.sections.ceph;
   if (!ceph || ceph.backend !== 'lab' || !ceph.lab) {
     throw new Error(`lab up --with ceph needs a ceph: section with backend: lab ${where}; see experiments/environments/lab.yaml`);
   }

@@ -1,3 +1,4 @@
+import '../../src/kinds';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { redact } from '../kernel/secrets';
 import { BadInput } from '../kernel/errors';
 import { closeSshMasters } from '../executors/ssh';
+import '../kinds';
 import { labCommand } from './lab';
 import { reportCommand } from './report';
 import { rollbackCommand } from './rollback';
@@ -25,7 +26,7 @@ commands:
                      compares recovery with --baseline; metrics pushed to a Pushgateway as job scs-chaos)
   plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [FEATURE...]
                      resolve targets and validate every step; touch nothing
-  lab up [--with ceph]|down|status [--env FILE]
+  lab up [--with ceph|kubernetes|ceph,kubernetes]|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
   demo [--with ceph] install the lab's packages, bring the lab up, run features/lab (and features/ceph), bring it
                      down, render the HTML reports

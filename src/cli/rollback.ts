@@ -1,15 +1,14 @@
 /**
  * `scs-chaos rollback [--journal FILE]`: replays a journal — every injection that was intended but never
- * recorded as reverted is undone with the revert script and executor the journal holds, and its expiry timer is
- * stopped. Default journal: reports/latest/journal.jsonl. Safe to run twice: reverts are idempotent.
+ * recorded as reverted is undone through the revert channel its recipe names (src/core/revert-channel.ts), and
+ * the channel's on-target expiry is disarmed. Default journal: reports/latest/journal.jsonl. Safe to run twice:
+ * reverts are idempotent.
  */
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { BadInput, errorMessage } from '../kernel/errors';
-import { timerPattern } from '../core/injection';
-import { revertMarkerPath } from '../revert/shell-markers';
 import { Journal, openInjections, readJournal } from '../core/journal';
-import { executorFor } from '../executors';
+import { revertChannelOf } from '../core/kinds';
 import { parseFlags } from './flags';
 
 export async function rollbackCommand(args: string[], log: (line: string) => void): Promise<number> {
@@ -30,11 +29,9 @@ export async function rollbackCommand(args: string[], log: (line: string) => voi
       const what = `${entry.kind} on ${entry.target} (${entry.injectionId})`;
       journal.append({ type: 'revert-intent', injectionId: entry.injectionId, reason: 'rollback' });
       try {
-        const exec = executorFor(recipe.executor);
-        const result = await exec.runScript(recipe.script, { timeoutMs: 30_000 });
-        if (result.code !== 0) throw new Error(`revert script exited ${result.code}: ${result.stderr.trim()}`);
-        const marker = revertMarkerPath(entry.node ?? '', entry.injectionId);
-        await exec.runScript(`pkill -TERM -f '${timerPattern(entry.injectionId)}'; ${entry.node ? `rm -f ${marker}` : 'true'}`, { timeoutMs: 5000 });
+        const channel = revertChannelOf(recipe);
+        await channel.replay(recipe, entry.injectionId);
+        await channel.disarm(recipe, entry.injectionId);
         journal.append({ type: 'reverted', injectionId: entry.injectionId });
         log(`rollback: reverted ${what}`);
       } catch (error) {

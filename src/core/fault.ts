@@ -1,23 +1,26 @@
 /**
- * Fault: one kind of harm and its undo, in the same file (DESIGN.md section 5). A fault acts on ONE target;
- * selecting and iterating targets belongs to the caller. The lifecycle, driven by the Experiment:
+ * Fault: one kind of harm and its undo, in the same file (DESIGN.md section 5) — the contract every target kind's
+ * faults meet. A fault acts on ONE target; selecting and iterating targets belongs to the caller. The lifecycle,
+ * driven by the Experiment (src/core/injection.ts):
+ *   0. planCheck()     (optional ability) read-only checks at plan time; BadInput refuses the run, nothing touched
  *   1. prepare()       look up what the fault needs (a pid, ...), touch nothing, return a PreparedFault
- *   2. journal         the Experiment writes the injection and its revertScript (fsync)
- *   3. expiry timer    for reversible faults, a detached timer on the node runs revertScript after the TTL
+ *   2. journal         the injection and its RevertRecipe are written (fsync)
+ *   3. arm             the recipe's channel leaves its marker and on-target expiry (reversible faults only)
  *   4. apply()         the harm itself
  *   5. verifyActive()  the fault must be observable, or the scenario is compromised
- *   6. revertScript    run on the node (idempotent: "already healthy" counts as reverted)
- *   7. verifyReverted()
- * One-shot faults (kill) say `reversible: false` and have no revertScript: healing is what is tested.
+ *   6. replay          the channel runs the undo (idempotent: "already healthy" counts as reverted)
+ *   7. verifyReverted(), then disarm
+ * One-shot faults (kill) say `reversible: false` and have no recipe: healing is what is tested.
  */
-import type { NodeSpec, ServiceSpec } from '../model/environment';
-import type { Executor } from '../executors/executor';
+import type { RevertRecipe } from './revert-channel';
 
-/** FaultTarget: the node a fault acts on, how to reach it, and the service it is about (if any). */
-export interface FaultTarget {
-  node: NodeSpec;
-  executor: Executor;
-  service?: ServiceSpec;
+/**
+ * Harm: one thing a fault takes away from the system, as scope and blast radius count it (src/core/scope.ts).
+ * `unit: 'node'` is an environment node (counted against scope.nodes and scope.maxNodesAtOnce).
+ */
+export interface Harm {
+  readonly unit: 'node';
+  readonly name: string;
 }
 
 export interface PreparedFault {
@@ -27,8 +30,8 @@ export interface PreparedFault {
   readonly reversible: boolean;
   /** What the target looked like before the fault (pid, ...), saved in the journal. */
   readonly preState: Record<string, unknown>;
-  /** POSIX shell script that undoes the fault on the node; idempotent. null for one-shot faults. */
-  readonly revertScript: string | null;
+  /** The undo as data, replayed by its channel; null for one-shot faults. */
+  readonly revert: RevertRecipe | null;
   apply(): Promise<void>;
   /** verifyActive: resolves with evidence that the fault is in effect; throws ExperimentCompromised if not. */
   verifyActive(): Promise<string>;
@@ -39,10 +42,15 @@ export interface PreparedFault {
 export interface Fault {
   readonly kind: string;
   readonly reversible: boolean;
-  /** The node the fault acts on; the blast-radius check counts these. */
-  readonly target: FaultTarget;
+  /** What the fault harms; empty for faults that take nothing away (a cluster flag). */
+  readonly harms: readonly Harm[];
   /** describe: one line for plans and logs, e.g. "isolate node-1 from the network". */
   describe(): string;
+  /**
+   * planCheck (an ability, optional): read-only checks on the target before any injection — throws BadInput when
+   * the fault cannot work there, resolves with one line for the plan. prepare() checks again before the harm.
+   */
+  planCheck?(): Promise<string>;
   prepare(injectionId: string): Promise<PreparedFault>;
 }
 

@@ -3,11 +3,13 @@
  * calls `onHalt` at once (the Experiment reverts every fault and aborts the scenario), instead of waiting for
  * the current step to end. The floor is judged over a sliding window of completed samples.
  */
-import { now } from '../kernel/clock';
+import { now, wallClockAt } from '../kernel/clock';
 import { formatDuration } from '../kernel/duration';
 import { observeSlo, compareSlo } from '../slo/evaluate';
 import { formatSloValue, SloExpression } from '../slo/expression';
 import type { Sample } from '../model/sample';
+import type { HaltRecord } from '../model/summary';
+import { round3 } from './scenario-files';
 
 /** How often the floors are checked; together with revert time this bounds the halt latency. */
 const CHECK_EVERY_MS = 25;
@@ -70,4 +72,23 @@ export class HaltWatch {
     }
     return null;
   }
+}
+
+/** haltRecord: the summary's record of a crossing, before the faults are reverted. */
+export function haltRecord(crossing: HaltCrossing): HaltRecord {
+  return {
+    probe: crossing.condition.probe,
+    expression: crossing.condition.text,
+    windowSeconds: round3(crossing.condition.windowMs / 1000),
+    crossedAt: wallClockAt(crossing.at),
+    revertedAt: null,
+    haltSeconds: null,
+  };
+}
+
+/** completeHaltRecord: every fault was reverted at `revertedAt` (monotonic); returns the halt time in ms. */
+export function completeHaltRecord(record: HaltRecord, crossing: HaltCrossing, revertedAt: number): number {
+  record.revertedAt = wallClockAt(revertedAt);
+  record.haltSeconds = round3((revertedAt - crossing.at) / 1000);
+  return revertedAt - crossing.at;
 }

@@ -1,6 +1,6 @@
 /**
- * Injection: a fault applied to a target, with its id, journal entries, on-target expiry timer and a
- * revert that runs at most once however many paths ask for it (scenario end, SIGINT, SIGTERM, halt).
+ * Injection: a fault applied to a target, with its id, journal entries, on-target expiry (armed by its revert
+ * channel, src/core/revert-channel.ts) and a revert that runs at most once however many paths ask for it (scenario end, SIGINT, SIGTERM, halt).
  */
 import { randomBytes } from 'node:crypto';
 import { now, wallClockAt } from '../kernel/clock';
@@ -8,7 +8,7 @@ import { ExperimentCompromised, errorMessage } from '../kernel/errors';
 import type { Journal } from './journal';
 import type { Fault, PreparedFault } from './fault';
 import { artefactName } from './fault';
-import { revertMarkerPath } from '../revert/shell-markers';
+import { revertChannelOf } from './kinds';
 
 /** Every live injection of this process, so a signal handler can revert them all. */
 const live = new Set<Injection>();
@@ -16,23 +16,6 @@ const live = new Set<Injection>();
 /** newInjectionId: short, unique, and safe inside nft table names, Kubernetes labels and shell words. */
 export function newInjectionId(): string {
   return randomBytes(4).toString('hex');
-}
-
-/** expiryTimerName: the $0 of an injection's expiry timer on the node, how it is found and stopped. */
-export function expiryTimerName(injectionId: string): string {
-  return `scs-chaos-ttl-${injectionId}`;
-}
-
-/** timerPattern: a `pgrep -f` pattern for the injection's timer that does not match the pgrep (or a shell) itself. */
-export function timerPattern(injectionId: string): string {
-  const name = expiryTimerName(injectionId);
-  return `[${name.charAt(0)}]${name.slice(1)}`;
-}
-
-/** expiryTimerScript: sleeps for the TTL, then runs the revert; a SIGTERM (normal revert) stops it quietly. */
-export function expiryTimerScript(ttlMs: number, revertScript: string): string {
-  const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
-  return `trap 'kill $s 2>/dev/null; exit 0' TERM; sleep ${seconds} & s=$!; wait $s && { ${revertScript}; }`;
 }
 
 export class Injection {
@@ -57,34 +40,26 @@ export class Injection {
     private readonly scenario: string,
   ) {}
 
-  /** inject: journal first, then the expiry timer, then the fault; resolves once the fault is applied. */
+  /** inject: journal first, then the channel's marker and expiry, then the fault; resolves once it is applied. */
   async inject(): Promise<void> {
-    const exec = this.fault.target.executor;
     this.prepared = await this.fault.prepare(this.id);
     const prepared = this.prepared;
-    const ttlMs = prepared.reversible ? this.ttlMs : null;
+    const recipe = prepared.reversible ? prepared.revert : null;
+    const ttlMs = recipe ? this.ttlMs : null;
     this.journal.append({
       type: 'inject-intent',
       injectionId: this.id,
       kind: prepared.kind,
       target: prepared.target,
-      node: this.fault.target.node.name,
       scenario: this.scenario,
-      revert: prepared.revertScript ? { executor: exec.spec, script: prepared.revertScript } : null,
+      revert: recipe,
       ttlMs,
       deadline: ttlMs !== null ? new Date(Date.now() + ttlMs).toISOString() : null,
       preState: prepared.preState,
     });
     live.add(this);
     try {
-      if (prepared.revertScript) {
-        // Marker and timer come before the harm: a crash between them and it leaves nothing that the timer,
-        // `sweep` (which runs the markers) or `rollback` (the journal) will not undo.
-        const marker = revertMarkerPath(this.fault.target.node.name, this.id);
-        const wrote = await exec.run(['sh', '-c', `mkdir -p "$(dirname ${marker})" && cat > ${marker}`], { input: `${prepared.revertScript}\n`, timeoutMs: 10_000 });
-        if (wrote.code !== 0) throw new ExperimentCompromised(`cannot write the revert marker ${marker} on ${this.fault.target.node.name}: ${wrote.stderr.trim()}`);
-        if (ttlMs !== null) await exec.spawnDetached(expiryTimerScript(ttlMs, `${prepared.revertScript}; rm -f ${marker}`), expiryTimerName(this.id));
-      }
+      if (recipe) await revertChannelOf(recipe).arm(recipe, this.id, ttlMs);
       this.applyStartedAt = now();
       await prepared.apply();
       this.injectedAt = now();
@@ -119,18 +94,17 @@ export class Injection {
 
   private async doRevert(reason: string): Promise<void> {
     const prepared = this.prepared;
-    if (!prepared || !prepared.revertScript) {
+    const recipe = prepared?.reversible ? prepared.revert : null;
+    if (!prepared || !recipe) {
       live.delete(this);
       return;
     }
-    const exec = this.fault.target.executor;
+    const channel = revertChannelOf(recipe);
     this.journal.append({ type: 'revert-intent', injectionId: this.id, reason });
     try {
-      const result = await exec.runScript(prepared.revertScript, { timeoutMs: 15_000 });
-      if (result.code !== 0) throw new Error(`revert script exited ${result.code}: ${result.stderr.trim()}`);
+      await channel.replay(recipe, this.id);
       await prepared.verifyReverted();
-      // The timer and the marker have nothing left to do; no process or file of ours outlives the fault.
-      await exec.runScript(`pkill -TERM -f '${timerPattern(this.id)}'; rm -f ${revertMarkerPath(this.fault.target.node.name, this.id)}`, { timeoutMs: 5000 });
+      await channel.disarm(recipe, this.id);
       this.revertedAt = now();
       this.journal.append({ type: 'reverted', injectionId: this.id });
       live.delete(this);
@@ -139,7 +113,7 @@ export class Injection {
       this.journal.append({ type: 'revert-failed', injectionId: this.id, error: this.revertError });
       throw new ExperimentCompromised(
         `could not revert ${this.fault.describe()} (${artefactName(this.id)}): ${this.revertError}. ` +
-          `The node's expiry timer removes it by ${this.ttlMs !== null && this.injectedAt !== null ? wallClockAt(this.injectedAt + this.ttlMs) : 'its TTL'}; ` +
+          `Its ${channel.name} expiry removes it by ${this.ttlMs !== null && this.injectedAt !== null ? wallClockAt(this.injectedAt + this.ttlMs) : 'its TTL'}; ` +
           'or run `scs-chaos rollback`.',
         { cause: error },
       );

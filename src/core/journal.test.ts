@@ -4,6 +4,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, JournalEntry, openInjections, readJournal } from './journal';
+import type { RevertRecipe } from './revert-channel';
 
 type Intent = Extract<JournalEntry, { type: 'inject-intent' }>;
 
@@ -13,7 +14,7 @@ const intent = (injectionId: string, withRevert = true): Omit<Intent, 'at'> => (
     kind: 'network-isolate',
     target: 'node-1',
     scenario: 's',
-  revert: withRevert ? { executor: { kind: 'local' }, script: 'true' } : null,
+  revert: withRevert ? ({ channel: 'shell', where: 'node-1', executor: { kind: 'local' }, script: 'true' } as RevertRecipe) : null,
   ttlMs: 1000,
   deadline: null,
   preState: {},
@@ -48,5 +49,13 @@ describe('journal', () => {
       { type: 'reverted', injectionId: 'a', at: '' },
     ];
     assert.deepEqual(openInjections(entries).map((e) => e.injectionId), ['b']);
+  });
+
+  it('reads a journal written before revert channels as shell recipes', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'journal.jsonl');
+    const old = { type: 'inject-intent', at: '', injectionId: 'c', kind: 'k', target: 'node-2', node: 'node-2', scenario: 's', revert: { executor: { kind: 'local' }, script: 'true' }, ttlMs: 1, deadline: null, preState: {} };
+    appendFileSync(path, `${JSON.stringify(old)}\n`);
+    const [entry] = openInjections(readJournal(path));
+    assert.deepEqual(entry?.revert, { channel: 'shell', where: 'node-2', executor: { kind: 'local' }, script: 'true' });
   });
 });

@@ -1,16 +1,11 @@
 /**
  * Journal: the append-only, fsynced record of every injection and revert — the source of truth for
  * rollback. An injection is written (and fsynced) BEFORE the fault is applied, with everything needed to
- * undo it without this process's memory: the executor that reaches the node and the revert script.
+ * undo it without this process's memory: its RevertRecipe, which names the channel that replays it
+ * (src/core/revert-channel.ts).
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import type { ExecutorSpec } from '../model/environment';
-
-/** How to undo an injection from the journal alone: run `script` with `sh -c` through `executor`. */
-export interface RevertRecipe {
-  executor: ExecutorSpec;
-  script: string;
-}
+import type { RevertRecipe } from './revert-channel';
 
 export type JournalEntry =
   | {
@@ -19,8 +14,6 @@ export type JournalEntry =
       injectionId: string;
       kind: string;
       target: string;
-      /** The node the fault acts on (its revert marker lives under /run/scs-chaos/<node>/). */
-      node?: string;
       scenario: string;
       /** null for one-shot faults (nothing to revert). */
       revert: RevertRecipe | null;
@@ -57,14 +50,17 @@ export class Journal {
   }
 }
 
-/** readJournal: all entries of a journal file; a torn last line (crash mid-write) is skipped. */
+/**
+ * readJournal: all entries of a journal file; a torn last line (crash mid-write) is skipped. Journals written
+ * before revert channels existed held `{executor, script}` and the node: they read as shell recipes.
+ */
 export function readJournal(path: string): JournalEntry[] {
   if (!existsSync(path)) return [];
   const entries: JournalEntry[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      entries.push(JSON.parse(line) as JournalEntry);
+      entries.push(upgradeEntry(JSON.parse(line) as JournalEntry & { node?: string }));
     } catch {
       // A line cut short by a crash: everything before it is intact and fsynced.
     }
@@ -79,4 +75,11 @@ export function openInjections(entries: readonly JournalEntry[]): Extract<Journa
     (e): e is Extract<JournalEntry, { type: 'inject-intent' }> =>
       e.type === 'inject-intent' && e.revert !== null && !closed.has(e.injectionId),
   );
+}
+
+/** upgradeEntry: a pre-channel inject-intent ({executor, script} and node) as a shell recipe. */
+function upgradeEntry(entry: JournalEntry & { node?: string }): JournalEntry {
+  if (entry.type !== 'inject-intent' || entry.revert === null || 'channel' in entry.revert) return entry;
+  const old = entry.revert as unknown as { executor: unknown; script: string };
+  return { ...entry, revert: { channel: 'shell', where: entry.node ?? '', executor: old.executor, script: old.script } as RevertRecipe };
 }

@@ -1,3 +1,4 @@
+import '../kinds';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -69,12 +70,12 @@ describe('loadEnvironment', () => {
     const withCeph = (lines: string[]): string => minimal(['ceph:', ...lines.map((line) => `  ${line}`)].join('\n'));
 
     it('is optional', () => {
-      assert.equal(parseEnvironment(minimal(), 'env.yaml').ceph, undefined);
+      assert.equal(parseEnvironment(minimal(), 'env.yaml').sections.ceph, undefined);
     });
 
     it('reads access options and the backend; lab gets its supervisor defaults', () => {
       const env = parseEnvironment(withCeph(['executorNode: node-1', 'conf: /etc/ceph/ceph.conf', 'keyring: /etc/ceph/ceph.client.chaos.keyring', 'user: chaos', 'backend: lab']), 'env.yaml');
-      assert.deepEqual(env.ceph, {
+      assert.deepEqual(env.sections.ceph, {
         executorNode: 'node-1',
         conf: '/etc/ceph/ceph.conf',
         keyring: '/etc/ceph/ceph.client.chaos.keyring',
@@ -94,7 +95,7 @@ describe('loadEnvironment', () => {
           },
         },
       });
-      assert.deepEqual(parseEnvironment(withCeph(['executorNode: local', 'backend: systemd', 'cluster: prod']), 'env.yaml').ceph, { executorNode: 'local', backend: 'systemd', cluster: 'prod' });
+      assert.deepEqual(parseEnvironment(withCeph(['executorNode: local', 'backend: systemd', 'cluster: prod']), 'env.yaml').sections.ceph, { executorNode: 'local', backend: 'systemd', cluster: 'prod' });
     });
 
     it('reads the lab cluster\'s pool and timings, keeping defaults for what is left out', () => {
@@ -102,7 +103,7 @@ describe('loadEnvironment', () => {
         withCeph(['executorNode: local', 'backend: lab', 'lab:', '  monitors: 3', '  managers: 2', '  pool: { name: lab-pool, pgs: 8 }', '  timings: { osdHeartbeatGrace: 3s, monOsdDownOutInterval: 1m, osdRecoverySleep: 100ms, monMgrBeaconGrace: 5s }']),
         'env.yaml',
       );
-      assert.deepEqual(env.ceph?.lab?.cluster, {
+      assert.deepEqual(env.sections.ceph?.lab?.cluster, {
         monitors: 3,
         managers: 2,
         pool: { name: 'lab-pool', size: 3, minSize: 2, pgs: 8 },
@@ -124,7 +125,7 @@ describe('loadEnvironment', () => {
 
     it('reads the rook section', () => {
       const env = parseEnvironment(withCeph(['executorNode: local', 'backend: rook', 'rook: { namespace: rook-ceph, kubeconfigContext: scs-prod }']), 'env.yaml');
-      assert.deepEqual(env.ceph?.rook, { namespace: 'rook-ceph', kubeconfigContext: 'scs-prod' });
+      assert.deepEqual(env.sections.ceph?.rook, { namespace: 'rook-ceph', kubeconfigContext: 'scs-prod' });
     });
 
     it('names the line of a bad ceph section and says how to fix it', () => {

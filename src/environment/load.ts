@@ -3,12 +3,15 @@
  * Every problem is a BadInput naming the file, the line and the fix; nothing is touched before this passes.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
-import { registerSecret } from '../kernel/secrets';
-import { BadInput, SourceLocation } from '../kernel/errors';
-import { parseDuration } from '../kernel/duration';
-import type { CephBackend, CephSpec, Defaults, Environment, ExecutorSpec, LabCephCluster, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from '../model/environment';
+import { resolve } from 'node:path';
+import { isScalar, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
+import { BadInput } from '../kernel/errors';
+import type { Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from '../model/environment';
+import { environmentSections } from '../core/kinds';
+import { EnvironmentReader } from './reader';
+
+/** The keys the base file has; every other top-level key is a target kind's section (src/core/kinds.ts). */
+const BASE_KEYS = ['name', 'description', 'nodes', 'services', 'scope', 'defaults', 'prometheus', 'lab'];
 
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -44,7 +47,7 @@ export function parseEnvironment(text: string, sourcePath: string): Environment 
       'fix the YAML syntax (indentation, a missing colon or quote)',
     );
   }
-  const r = new Reader(sourcePath, lines);
+  const r = new EnvironmentReader(sourcePath, lines);
   const root = r.map(doc.contents, 'the document', 'the file must be a mapping with name, nodes, services and scope');
 
   const name = r.string(root, 'name', 'the environment');
@@ -67,7 +70,7 @@ export function parseEnvironment(text: string, sourcePath: string): Environment 
   const scope = readScope(r, r.map(r.get(root, 'scope', true), 'scope', 'scope lists the nodes that may be touched'), nodeNames);
   const defaults = readDefaults(r, r.get(root, 'defaults', false));
   const labNode = r.get(root, 'lab', false);
-  const environment: Environment = { name, sourcePath, nodes, services, scope, defaults };
+  const environment: Environment = { name, sourcePath, nodes, services, scope, defaults, sections: {} };
   const prometheusNode = r.get(root, 'prometheus', false);
   if (prometheusNode) {
     const map = r.map(prometheusNode, 'prometheus', 'prometheus is a mapping with url');
@@ -75,13 +78,30 @@ export function parseEnvironment(text: string, sourcePath: string): Environment 
     if (!/^https?:\/\//.test(url)) throw r.error(r.get(map, 'url', true), `prometheus url "${url}" is not an http(s) URL`, 'write e.g. url: http://198.18.0.10:9090');
     environment.prometheus = { url: url.replace(/\/+$/, '') };
   }
-  const cephNode = r.get(root, 'ceph', false);
-  if (cephNode) environment.ceph = readCeph(r, r.map(cephNode, 'ceph', 'ceph is a mapping with executorNode and backend'), nodeNames);
   if (labNode) environment.lab = readLab(r, r.map(labNode, 'lab', 'lab is a mapping'));
+  readKindSections(r, root, environment);
   return environment;
 }
 
-function readNode(r: Reader, item: unknown, index: number): NodeSpec {
+/**
+ * readKindSections: every top-level key beyond the base is the section of a registered target kind, read by the
+ * kind itself after the base (it may refer to nodes). An unknown key is refused: a typo would otherwise pass.
+ */
+function readKindSections(r: EnvironmentReader, root: YAMLMap, environment: Environment): void {
+  const sections = environmentSections();
+  for (const pair of root.items) {
+    const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+    if (BASE_KEYS.includes(key)) continue;
+    const section = sections.get(key);
+    if (!section) {
+      throw r.error(pair.key, `unknown section "${key}"`, `use one of: ${[...BASE_KEYS, ...sections.keys()].join(', ')}`);
+    }
+    const value = r.get(root, key, false);
+    if (value) environment.sections[key] = section.read(r, value, environment);
+  }
+}
+
+function readNode(r: EnvironmentReader, item: unknown, index: number): NodeSpec {
   const map = r.map(item, `nodes[${index}]`, 'each node has name, address, roles and executor');
   const name = r.string(map, 'name', `nodes[${index}]`);
   if (!NAME.test(name)) throw r.error(r.get(map, 'name', true), `node name "${name}" is not valid`, 'use lower-case letters, digits and dashes');
@@ -93,7 +113,7 @@ function readNode(r: Reader, item: unknown, index: number): NodeSpec {
   return { name, address, roles, executor };
 }
 
-function readExecutor(r: Reader, map: YAMLMap, nodeName: string): ExecutorSpec {
+function readExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: string): ExecutorSpec {
   const kind = r.string(map, 'kind', `node ${nodeName} executor`);
   switch (kind) {
     case 'local':
@@ -124,7 +144,7 @@ function readExecutor(r: Reader, map: YAMLMap, nodeName: string): ExecutorSpec {
   }
 }
 
-function readService(r: Reader, name: string, node: YamlNode): ServiceSpec {
+function readService(r: EnvironmentReader, name: string, node: YamlNode): ServiceSpec {
   const map = r.map(node, `service ${name}`, 'a service has roles and port');
   const port = r.number(map, 'port', `service ${name}`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, 'port', true), `service ${name}: port ${port} is out of range`, 'use a TCP port between 1 and 65535');
@@ -152,7 +172,7 @@ function readService(r: Reader, name: string, node: YamlNode): ServiceSpec {
   return service;
 }
 
-function readScope(r: Reader, map: YAMLMap, nodeNames: Set<string>): ScopeSpec {
+function readScope(r: EnvironmentReader, map: YAMLMap, nodeNames: Set<string>): ScopeSpec {
   const nodesNode = r.get(map, 'nodes', true);
   const nodes = r.stringList(nodesNode, 'scope nodes');
   for (const node of nodes) {
@@ -163,7 +183,7 @@ function readScope(r: Reader, map: YAMLMap, nodeNames: Set<string>): ScopeSpec {
   return { nodes, maxNodesAtOnce, allowDestructive: r.optionalBoolean(map, 'allowDestructive') ?? false };
 }
 
-function readDefaults(r: Reader, node: unknown): Defaults {
+function readDefaults(r: EnvironmentReader, node: unknown): Defaults {
   const defaults: Defaults = { faultTtlGraceMs: 15_000, probeRateHz: 10, probeTimeoutMs: 1000, stabilizationMs: 2000 };
   if (!node) return defaults;
   const map = r.map(node, 'defaults', 'defaults is a mapping');
@@ -181,130 +201,7 @@ function readDefaults(r: Reader, node: unknown): Defaults {
   return defaults;
 }
 
-const CEPH_BACKENDS: readonly CephBackend[] = ['lab', 'systemd', 'cephadm', 'rook'];
-// The lab's default OSD programs: one supervisord per node, as for the web service.
-const LAB_OSD_DEFAULTS = { supervisorConfig: '/run/scs-chaos-lab/{node}/supervisord.conf', program: 'ceph-osd-{id}' };
-// The lab's monitors and managers: programs of the control namespace's supervisord (lab/layout.ts names its directory "control").
-const LAB_CONTROL_DEFAULTS = { controlSupervisorConfig: '/run/scs-chaos-lab/control/supervisord.conf', monProgram: 'ceph-mon-{id}', mgrProgram: 'ceph-mgr-{id}' };
-// The lab cluster's defaults (lab/ceph/, docs/decisions/0091): 3 copies that survive one node, failures seen in
-// seconds rather than Ceph's 20 s grace and 10 min auto-out, fresh statistics, unthrottled recovery.
-const LAB_CEPH_DEFAULTS: LabCephCluster = {
-  monitors: 1,
-  managers: 1,
-  pool: { name: 'scs-chaos-lab', size: 3, minSize: 2, pgs: 16 },
-  timings: { osdHeartbeatIntervalMs: 1000, osdHeartbeatGraceMs: 5000, monOsdDownOutIntervalMs: 30_000, mgrStatsPeriodMs: 1000, monMgrDigestPeriodMs: 1000, osdRecoverySleepMs: 0, monLeaseMs: 2000, monElectionTimeoutMs: 2000, monMgrBeaconGraceMs: 8000 },
-};
-const POOL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-function readCeph(r: Reader, map: YAMLMap, nodeNames: Set<string>): CephSpec {
-  const executorNode = r.string(map, 'executorNode', 'ceph');
-  if (executorNode !== 'local' && !nodeNames.has(executorNode)) {
-    throw r.error(r.get(map, 'executorNode', true), `ceph executorNode "${executorNode}" is neither "local" nor a node of this environment`, `write local or one of: ${[...nodeNames].join(', ')}`);
-  }
-  const backend = r.string(map, 'backend', 'ceph');
-  if (!(CEPH_BACKENDS as readonly string[]).includes(backend)) {
-    throw r.error(r.get(map, 'backend', true), `ceph backend "${backend}" is unknown`, `write one of ${CEPH_BACKENDS.join(', ')} (how the OSD daemons are deployed)`);
-  }
-  const spec: CephSpec = { executorNode, backend: backend as CephBackend };
-  for (const key of ['conf', 'keyring', 'user', 'cluster'] as const) {
-    const value = r.optionalString(map, key);
-    if (value === '') throw r.error(r.get(map, key, true), `ceph ${key} is empty`, `remove ${key}: to use the ceph CLI's default, or write a value`);
-    if (value !== undefined) spec[key] = value;
-  }
-  const labNode = r.get(map, 'lab', false);
-  const rookNode = r.get(map, 'rook', false);
-  if (spec.backend === 'lab') {
-    const lab = labNode ? r.map(labNode, 'ceph lab', 'lab has supervisorConfig and program') : undefined;
-    spec.lab = {
-      supervisorConfig: (lab && r.optionalString(lab, 'supervisorConfig')) || LAB_OSD_DEFAULTS.supervisorConfig,
-      program: (lab && r.optionalString(lab, 'program')) || LAB_OSD_DEFAULTS.program,
-      controlSupervisorConfig: (lab && r.optionalString(lab, 'controlSupervisorConfig')) || LAB_CONTROL_DEFAULTS.controlSupervisorConfig,
-      monProgram: (lab && r.optionalString(lab, 'monProgram')) || LAB_CONTROL_DEFAULTS.monProgram,
-      mgrProgram: (lab && r.optionalString(lab, 'mgrProgram')) || LAB_CONTROL_DEFAULTS.mgrProgram,
-      cluster: readLabCephCluster(r, lab),
-    };
-  } else if (labNode) {
-    throw r.error(labNode, `ceph lab: is only read with backend: lab (this one is ${spec.backend})`, 'remove lab: or set backend: lab');
-  }
-  if (spec.backend === 'rook') {
-    if (!rookNode) throw r.error(map, 'ceph backend rook needs a rook: section', 'add rook: { namespace: rook-ceph, kubeconfigContext: <context> }');
-    const rook = r.map(rookNode, 'ceph rook', 'rook has namespace and kubeconfigContext');
-    const namespace = r.string(rook, 'namespace', 'ceph rook');
-    if (!NAME.test(namespace)) throw r.error(r.get(rook, 'namespace', true), `ceph rook namespace "${namespace}" is not a Kubernetes namespace name`, 'use lower-case letters, digits and dashes, e.g. rook-ceph');
-    const kubeconfigContext = r.optionalString(rook, 'kubeconfigContext');
-    spec.rook = kubeconfigContext ? { namespace, kubeconfigContext } : { namespace };
-  } else if (rookNode) {
-    throw r.error(rookNode, `ceph rook: is only read with backend: rook (this one is ${spec.backend})`, 'remove rook: or set backend: rook');
-  }
-  return spec;
-}
-
-/** The lab cluster's pool and timings (`ceph.lab.pool`, `ceph.lab.timings`); every key is optional. */
-function readLabCephCluster(r: Reader, lab: YAMLMap | undefined): LabCephCluster {
-  const cluster = structuredClone(LAB_CEPH_DEFAULTS);
-  // Monitors: 1 or 3 (2 would lose quorum with either one, more is beyond a lab); managers: 1 or a pair.
-  const monitors = lab && r.optionalNumber(lab, 'monitors');
-  if (monitors !== undefined) {
-    if (monitors !== 1 && monitors !== 3) throw r.error(r.get(lab as YAMLMap, 'monitors', true), `ceph lab monitors must be 1 or 3, got ${monitors}`, 'write monitors: 3 for a quorum that survives one monitor, or 1');
-    cluster.monitors = monitors as 1 | 3;
-  }
-  const managers = lab && r.optionalNumber(lab, 'managers');
-  if (managers !== undefined) {
-    if (managers !== 1 && managers !== 2) throw r.error(r.get(lab as YAMLMap, 'managers', true), `ceph lab managers must be 1 or 2, got ${managers}`, 'write managers: 2 for an active manager and a standby, or 1');
-    cluster.managers = managers as 1 | 2;
-  }
-  const poolNode = lab && r.get(lab, 'pool', false);
-  if (poolNode) {
-    const pool = r.map(poolNode, 'ceph lab pool', 'pool has name, size, minSize and pgs');
-    const name = r.optionalString(pool, 'name');
-    if (name !== undefined) {
-      if (!POOL_NAME.test(name)) throw r.error(r.get(pool, 'name', true), `ceph lab pool name "${name}" is not a plain pool name`, 'use letters, digits, "-", "_" and ".", e.g. scs-chaos-lab');
-      cluster.pool.name = name;
-    }
-    for (const key of ['size', 'minSize', 'pgs'] as const) {
-      const value = r.optionalNumber(pool, key);
-      if (value === undefined) continue;
-      if (!Number.isInteger(value) || value < 1) throw r.error(r.get(pool, key, true), `ceph lab pool ${key} must be a positive integer, got ${value}`, `write e.g. ${key}: ${LAB_CEPH_DEFAULTS.pool[key]}`);
-      cluster.pool[key] = value;
-    }
-    if (cluster.pool.minSize > cluster.pool.size) throw r.error(pool, `ceph lab pool minSize ${cluster.pool.minSize} exceeds size ${cluster.pool.size}`, 'min_size is at most size, e.g. size: 3, minSize: 2');
-  }
-  const timingsNode = lab && r.get(lab, 'timings', false);
-  if (timingsNode) {
-    const timings = r.map(timingsNode, 'ceph lab timings', 'timings maps Ceph options to durations, e.g. osdHeartbeatGrace: 5s');
-    const keys = {
-      osdHeartbeatInterval: 'osdHeartbeatIntervalMs',
-      osdHeartbeatGrace: 'osdHeartbeatGraceMs',
-      monOsdDownOutInterval: 'monOsdDownOutIntervalMs',
-      mgrStatsPeriod: 'mgrStatsPeriodMs',
-      monMgrDigestPeriod: 'monMgrDigestPeriodMs',
-      osdRecoverySleep: 'osdRecoverySleepMs',
-      monLease: 'monLeaseMs',
-      monElectionTimeout: 'monElectionTimeoutMs',
-      monMgrBeaconGrace: 'monMgrBeaconGraceMs',
-    } as const;
-    for (const pair of timings.items) {
-      const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
-      if (!(key in keys)) throw r.error(pair.key, `ceph lab timings: unknown key "${key}"`, `use ${Object.keys(keys).join(', ')}`);
-    }
-    for (const [key, field] of Object.entries(keys) as Array<[keyof typeof keys, (typeof keys)[keyof typeof keys]]>) {
-      const ms = r.optionalDuration(timings, key);
-      if (ms === undefined) continue;
-      // Ceph takes these options in whole seconds (the recovery sleep is a float and may be 0).
-      const fractionOk = field === 'osdRecoverySleepMs';
-      if (ms < 0 || (!fractionOk && (ms < 1000 || ms % 1000 !== 0))) {
-        throw r.error(r.get(timings, key, true), `ceph lab timings ${key} must be ${fractionOk ? 'zero or more' : 'a whole number of seconds, at least 1s'}`, `write e.g. ${key}: ${fractionOk ? '0s' : '5s'}`);
-      }
-      cluster.timings[field] = ms;
-    }
-    if (cluster.timings.osdHeartbeatGraceMs <= cluster.timings.osdHeartbeatIntervalMs) {
-      throw r.error(timings, 'ceph lab timings: osdHeartbeatGrace must be longer than osdHeartbeatInterval', 'a grace of several intervals, e.g. interval 1s, grace 5s');
-    }
-  }
-  return cluster;
-}
-
-function readLab(r: Reader, map: YAMLMap): LabSpec {
+function readLab(r: EnvironmentReader, map: YAMLMap): LabSpec {
   const cidr = (key: string): string => {
     const value = r.string(map, key, 'lab');
     if (!CIDR.test(value)) throw r.error(r.get(map, key, true), `lab ${key} "${value}" is not a CIDR range`, 'write a range like 198.18.0.0/24');
@@ -337,120 +234,3 @@ function isIpv4(text: string): boolean {
   return !!match && match.slice(1).every((part) => Number(part) <= 255);
 }
 
-/** Reads typed values out of YAML nodes and builds BadInput errors that point at the node's line. */
-class Reader {
-  constructor(
-    private readonly file: string,
-    private readonly lines: LineCounter,
-  ) {}
-
-  /** path: a path from the file, resolved against the file's own directory. */
-  path(text: string): string {
-    return resolve(dirname(this.file), text);
-  }
-
-  location(node: unknown): SourceLocation {
-    const range = (node as YamlNode | undefined)?.range;
-    if (!range) return { file: this.file };
-    const pos = this.lines.linePos(range[0]);
-    return { file: this.file, line: pos.line, column: pos.col };
-  }
-
-  error(node: unknown, message: string, hint: string): BadInput {
-    return new BadInput(message, this.location(node), hint);
-  }
-
-  map(node: unknown, what: string, hint: string): YAMLMap {
-    if (!isMap(node)) throw this.error(node, `${what} must be a mapping`, hint);
-    return node;
-  }
-
-  get(map: YAMLMap, key: string, required: true): YamlNode;
-  get(map: YAMLMap, key: string, required: boolean): YamlNode | undefined;
-  get(map: YAMLMap, key: string, required: boolean): YamlNode | undefined {
-    const value = map.get(key, true) as YamlNode | undefined;
-    if (value === undefined || value === null || (isScalar(value) && value.value === null)) {
-      if (required) throw this.error(map, `missing "${key}"`, `add "${key}:" here`);
-      return undefined;
-    }
-    return value;
-  }
-
-  seq(map: YAMLMap, key: string): unknown[] {
-    const node = this.get(map, key, true);
-    if (!isSeq(node)) throw this.error(node, `"${key}" must be a list`, `write ${key} as a list of "- " items`);
-    return node.items;
-  }
-
-  /**
-   * secretCapable: a URL-like value with `${env:NAME}` references replaced by the variables' values, each of which
-   * is registered as a secret, as is a password in the URL's userinfo. An unset variable is a BadInput here.
-   */
-  secretCapable<T extends string | undefined>(node: unknown, value: T): T {
-    if (value === undefined) return value;
-    const resolved = value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, name: string) => {
-      const secret = process.env[name];
-      if (secret === undefined || secret === '') {
-        throw this.error(node, `environment variable ${name} is not set (referenced as \${env:${name}})`, `export ${name}=... before running, or write the value into the file`);
-      }
-      if (secret.length < 4) throw this.error(node, `environment variable ${name} is shorter than 4 characters`, 'use a longer secret: shorter ones cannot be redacted from reports safely');
-      registerSecret(secret);
-      return secret;
-    });
-    const password = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^@\s/]+)@/i.exec(resolved)?.[1];
-    if (password !== undefined) {
-      if (decodeURIComponent(password).length < 4) throw this.error(node, 'the password in this URL is shorter than 4 characters', 'use a longer password: shorter ones cannot be redacted from reports safely');
-      registerSecret(decodeURIComponent(password));
-    }
-    return resolved as T;
-  }
-
-  string(map: YAMLMap, key: string, owner: string): string {
-    const node = this.get(map, key, false);
-    if (!node) throw this.error(map, `${owner} is missing "${key}"`, `add "${key}:" to ${owner}`);
-    if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') throw this.error(node, `${owner}: "${key}" must be a non-empty string`, `write ${key}: <text>`);
-    return node.value;
-  }
-
-  optionalString(map: YAMLMap, key: string): string | undefined {
-    const node = this.get(map, key, false);
-    if (!node) return undefined;
-    if (!isScalar(node) || typeof node.value !== 'string') throw this.error(node, `"${key}" must be a string`, `write ${key}: <text>`);
-    return node.value;
-  }
-
-  number(map: YAMLMap, key: string, owner: string): number {
-    const value = this.optionalNumber(map, key);
-    if (value === undefined) throw this.error(map, `${owner} is missing "${key}"`, `add "${key}:" with a number`);
-    return value;
-  }
-
-  optionalNumber(map: YAMLMap, key: string): number | undefined {
-    const node = this.get(map, key, false);
-    if (!node) return undefined;
-    if (!isScalar(node) || typeof node.value !== 'number') throw this.error(node, `"${key}" must be a number`, `write ${key}: <number>`);
-    return node.value;
-  }
-
-  optionalBoolean(map: YAMLMap, key: string): boolean | undefined {
-    const node = this.get(map, key, false);
-    if (!node) return undefined;
-    if (!isScalar(node) || typeof node.value !== 'boolean') throw this.error(node, `"${key}" must be true or false`, `write ${key}: true or ${key}: false`);
-    return node.value;
-  }
-
-  optionalDuration(map: YAMLMap, key: string): number | undefined {
-    const node = this.get(map, key, false);
-    if (!node) return undefined;
-    const text = isScalar(node) ? String(node.value) : '';
-    return parseDuration(text, this.location(node));
-  }
-
-  stringList(node: unknown, what: string): string[] {
-    if (!isSeq(node)) throw this.error(node, `${what} must be a list`, 'write a list like [web, storage]');
-    return node.items.map((item) => {
-      if (!isScalar(item) || typeof item.value !== 'string') throw this.error(item, `${what}: every entry must be a string`, 'write plain names');
-      return item.value;
-    });
-  }
-}

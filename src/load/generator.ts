@@ -21,7 +21,7 @@ import { classifyError } from '../probes/http-probe';
 import { LeanHttpError, leanHttpGet } from '../probes/lean-http';
 import type { Sample } from '../model/sample';
 import { LatencyHistogram } from './latency-histogram';
-import type { BuiltinLoadReport } from './load-report';
+import type { BuiltinLoadReport } from '../model/load';
 
 /** LoadOptions: one constant-rate load against one URL (GET). */
 export interface LoadOptions {

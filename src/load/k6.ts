@@ -9,7 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BadInput, ExperimentCompromised } from '../kernel/errors';
-import { emptyLatencySummary, type LatencySummary, type LoadReport } from './load-report';
+import { emptyLatencySummary, type LatencySummary, type LoadReport } from '../model/load';
 
 /** K6_NOT_FOUND: the reason given when no k6 binary is found and the built-in generator is used. */
 export const K6_NOT_FOUND = 'k6 not found on PATH; using the built-in generator';

@@ -5,7 +5,7 @@
  * These figures describe the load; SLO verdicts are still computed exactly from samples (src/slo).
  */
 import * as hdr from 'hdr-histogram-js';
-import { emptyLatencySummary, type LatencySummary } from './load-report';
+import { emptyLatencySummary, type LatencySummary } from '../model/load';
 
 /** Values are recorded in microseconds: 1 µs resolution is far below what an HTTP request can resolve. */
 const MICROS_PER_MS = 1000;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BadInput } from '../kernel/errors';
 import { parseSlo } from '../slo/expression';
 import { parseK6Summary } from './k6';
-import { emptyLatencySummary, LoadReport } from './load-report';
+import { emptyLatencySummary, LoadReport } from '../model/load';
 import { evaluateSloOnLoadReport } from './report-slo';
 
 const report: LoadReport = {

@@ -8,7 +8,7 @@ import { BadInput } from '../kernel/errors';
 import type { SloResult } from '../model/summary';
 import { compareSlo } from '../slo/evaluate';
 import { formatSloValue, SloExpression } from '../slo/expression';
-import type { LoadReport } from './load-report';
+import type { LoadReport } from '../model/load';
 
 export function evaluateSloOnLoadReport(expr: SloExpression, report: LoadReport, probeName: string): SloResult {
   const value = observedOnReport(expr, report);

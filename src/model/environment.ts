@@ -82,72 +82,13 @@ export interface LabSpec {
   vethPrefix?: string;
 }
 
-/** The deployment that runs the OSD daemons: how an OSD daemon is stopped and started (src/kinds/ceph/client/osd-daemon.ts). */
-export type CephBackend = 'lab' | 'systemd' | 'cephadm' | 'rook';
-
-/** The environment's Ceph cluster: where the `ceph` CLI runs, its access options, and the OSD deployment. */
-export interface CephSpec {
-  /** The node whose executor runs the `ceph` CLI, or "local" for the runner's own host. */
-  executorNode: string;
-  /** Paths on that node; the CLI's defaults (/etc/ceph/<cluster>.conf, client.admin) when absent. */
-  conf?: string;
-  keyring?: string;
-  /** Client id ("admin") or name ("client.chaos"). */
-  user?: string;
-  /** Cluster name, when not "ceph". */
-  cluster?: string;
-  backend: CephBackend;
-  /** backend lab: the supervisor program per OSD (`{node}` and `{id}` are replaced) and how `lab up --with ceph` builds the cluster. */
-  lab?: LabCephSettings;
-  /** backend rook: the CephCluster's namespace and the kubeconfig context. */
-  rook?: { namespace: string; kubeconfigContext?: string };
-}
-
 /**
- * LabCephSettings: the lab backend. OSDs run as `program` of each node's supervisord (`supervisorConfig`); monitors
- * and managers as `monProgram` / `mgrProgram` of the control namespace's supervisord (`controlSupervisorConfig`);
- * `{node}` and `{id}` are replaced.
+ * EnvironmentSections: the target kinds' sections by key. Each kind declares its own key by module augmentation
+ * (`declare module '.../model/environment' { interface EnvironmentSections { ceph?: CephSpec } }`), so the model
+ * names no kind and every kind's section is still typed where it is used.
  */
-export interface LabCephSettings {
-  supervisorConfig: string;
-  program: string;
-  controlSupervisorConfig: string;
-  monProgram: string;
-  mgrProgram: string;
-  cluster: LabCephCluster;
-}
-
-/**
- * LabCephCluster: the built-in lab's Ceph cluster as `lab up --with ceph` builds it (lab/ceph/). The timings go
- * into the generated ceph.conf; they are here, in the environment file, so experiments can read what detection
- * and auto-out times to expect. All durations in milliseconds, whole seconds except the recovery sleep.
- */
-export interface LabCephCluster {
-  /** How many monitors (1 or 3: ids a, b, c) and managers (1 or 2: ids x, y) run in the control namespace. */
-  monitors: 1 | 3;
-  managers: 1 | 2;
-  /** The replicated pool the lab creates (failure domain host: every OSD runs on its own node). */
-  pool: { name: string; size: number; minSize: number; pgs: number };
-  timings: {
-    /** osd_heartbeat_interval: how often OSDs ping their peers. */
-    osdHeartbeatIntervalMs: number;
-    /** osd_heartbeat_grace: silence after which peers report an OSD failed (and the monitor marks it down). */
-    osdHeartbeatGraceMs: number;
-    /** mon_osd_down_out_interval: how long an OSD stays down before the monitor marks it out. */
-    monOsdDownOutIntervalMs: number;
-    /** mgr_stats_period: how often daemons send PG and OSD statistics to the manager. */
-    mgrStatsPeriodMs: number;
-    /** mon_mgr_digest_period: how often the manager sends its digest (what `ceph status` shows) to the monitor. */
-    monMgrDigestPeriodMs: number;
-    /** osd_recovery_sleep (hdd, ssd, hybrid): pause between recovery operations; 0 = not throttled. */
-    osdRecoverySleepMs: number;
-    /** mon_lease: how long a peon's lease lasts; a silent monitor is noticed after about twice this. */
-    monLeaseMs: number;
-    /** mon_election_timeout: how long an election waits for the monitors that do not answer. */
-    monElectionTimeoutMs: number;
-    /** mon_mgr_beacon_grace: silence after which the monitors replace the active manager with a standby. */
-    monMgrBeaconGraceMs: number;
-  };
+export interface EnvironmentSections {
+  [key: string]: unknown;
 }
 
 export interface Environment {
@@ -160,7 +101,10 @@ export interface Environment {
   defaults: Defaults;
   /** The Prometheus that PromQL probes and SLOs query (in the lab: on the edge). */
   prometheus?: { url: string };
-  /** The Ceph cluster OSD faults act on (optional: environments without Ceph leave it out). */
-  ceph?: CephSpec;
+  /**
+   * The target kinds' own sections of the file (ceph:, ...), read and validated by each kind (src/core/kinds.ts);
+   * a kind types its key by augmenting EnvironmentSections.
+   */
+  sections: EnvironmentSections;
   lab?: LabSpec;
 }

@@ -3,7 +3,7 @@
  * later Allure and HTML) is derived from these values, never from Cucumber's own results.
  */
 
-import type { LoadReport } from '../load/load-report';
+import type { LoadReport } from './load';
 
 export type Verdict = 'passed' | 'failed' | 'not-steady' | 'aborted' | 'compromised';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import type { BuiltinLoadReport } from '../load/load-report';
+import type { BuiltinLoadReport } from '../model/load';
 import type { RunSummary } from '../model/summary';
 import { writeRunReports } from './write-run';
 import { evaluateGate } from '../gate/evaluate';

@@ -6,7 +6,7 @@ import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { expiryTimerName, expiryTimerScript } from '../core/injection';
+import { expiryTimerName, expiryTimerScript } from './shell-channel';
 import { listArtefactsScript, revertMarkerPath, sweepScript } from './shell-markers';
 import { waitUntil } from '../../test/support/wait-until';
 

@@ -5,6 +5,7 @@
  * pgmap lines report recovery I/O after the out), that the test data is removed again, and that the timed events
  * agree with their cluster-log lines within 1 s.
  */
+import '../../src/kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

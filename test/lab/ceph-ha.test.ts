@@ -7,6 +7,7 @@
  * Environment files: SCS_CHAOS_LAB_ENV (the one-monitor lab, default lab.yaml) and SCS_CHAOS_LAB_HA_ENV (default
  * lab-ceph-ha.yaml), so a second lab on the machine can run this with its own names.
  */
+import '../../src/kinds';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';

@@ -7,6 +7,7 @@
  * The environment file comes from SCS_CHAOS_CEPH_TEST_ENV (default experiments/environments/lab.yaml), so the test
  * can run against a second lab with its own names while the standard lab is in use.
  */
+import '../../src/kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ import { loadEnvironment } from '../../src/environment/load';
 import { Injection } from '../../src/core/injection';
 import { Journal } from '../../src/core/journal';
 import { isolateNode } from '../../src/kinds/hosts/network/isolate';
-import { faultTarget } from '../../src/environment/inventory';
+import { faultTarget } from '../../src/kinds/hosts/target';
 import { instantQuery, waitForTargetsUp } from '../../src/prometheus/client';
 import { REPO, waitFor } from './helpers';
 
@@ -31,7 +32,7 @@ const ENV_PATH = resolve(process.env.SCS_CHAOS_CEPH_TEST_ENV ?? join(REPO, 'expe
 const env = loadEnvironment(ENV_PATH);
 const layout = labLayout(env);
 const ceph = cephClientFor(env, { timeoutMs: 10_000 });
-const cluster = env.ceph?.lab?.cluster;
+const cluster = env.sections.ceph?.lab?.cluster;
 /** The acceptance: the lab with Ceph is up within this on a 2-core machine. */
 const UP_WITHIN_MS = 60_000;
 /**

@@ -3,6 +3,8 @@
  * DOWN, requests fail, the process is stopped) and gone after revert; revert must also happen when the
  * scenario ends with an exception.
  */
+import '../../src/kinds';
+import { probeService } from '../../src/probes/attach';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { isolateNode } from '../../src/kinds/hosts/network/isolate';
 import { killProcess } from '../../src/kinds/hosts/process/kill';
 import { pauseProcess } from '../../src/kinds/hosts/process/pause';
 import { findServicePid } from '../../src/kinds/hosts/process/find-process';
-import { faultTarget } from '../../src/environment/inventory';
+import { faultTarget } from '../../src/kinds/hosts/target';
 import { chaosTablesOnLab, labEnv, nftTables, processStateOf, REPO, waitFor } from './helpers';
 import { loadEnvironment } from '../../src/environment/load';
 import { closeSshMasters } from '../../src/executors/ssh';
@@ -123,10 +125,10 @@ for (const { label, env } of ENVIRONMENTS) describe(`faults against the lab, thr
       scenarios: [], planned: [], plannedScenarios: [], log: quiet, seed: 1,
     };
     const experiment = new Experiment(ctx, { id: 'test:1', name: 'exception', feature: 'test', line: 1, tags: [] });
-    experiment.probeService('web', 10);
+    probeService(experiment.handle, 'web', 10);
     // Interrupt the fault's wait from outside, as a thrown error would end a step early.
     const fault = isolateNode(faultTarget(env, 'node-2'));
-    const running = experiment.injectFor(fault, 20_000, undefined);
+    const running = experiment.injectFor(fault, 20_000);
     await waitFor(async () => (await chaosTablesOnLab(lab)).length === 1, 5000, 'the isolation to be in place');
     const summary = await experiment.finish(new TypeError('boom in a step'));
     assert.ok(summary);

@@ -2,6 +2,7 @@
  * Helpers for the lab integration tests: run the real `scs-chaos` command, look at what is on the lab's
  * nodes (nft tables, process states), and wait for conditions with a bound.
  */
+import '../../src/kinds';
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,6 +3,7 @@
  * loss: share of UDP datagrams lost; bandwidth: TCP throughput; blackhole: haproxy marks the node DOWN) and the
  * node is clean after revert (no nft table, no tc qdisc of ours, no marker, no expiry timer).
  */
+import '../../src/kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
@@ -22,7 +23,7 @@ import { partition } from '../../src/kinds/hosts/network/partition';
 import { portBlackhole } from '../../src/kinds/hosts/network/port-blackhole';
 import { dnsFailure } from '../../src/kinds/hosts/network/dns-failure';
 import { listArtefactsScript } from '../../src/revert/shell-markers';
-import { faultTarget } from '../../src/environment/inventory';
+import { faultTarget } from '../../src/kinds/hosts/target';
 import { labEnv, REPO, runCli, waitFor } from './helpers';
 import { loadEnvironment } from '../../src/environment/load';
 import { closeSshMasters } from '../../src/executors/ssh';
@@ -59,9 +60,9 @@ async function withFault(fault: Fault, during: (evidence: string) => Promise<voi
   } finally {
     await injection.revert('test over');
   }
-  const labNode = lab.nodes.find((n) => n.name === fault.target.node.name);
+  const labNode = lab.nodes.find((n) => n.name === fault.harms[0]?.name);
   const namespace = labNode?.executor.kind === 'netns' ? labNode.executor.namespace : '';
-  assert.deepEqual(await artefactsOn(namespace, fault.target.node.name), [], `${fault.kind}: nothing left on the node after revert`);
+  assert.deepEqual(await artefactsOn(namespace, fault.harms[0]?.name), [], `${fault.kind}: nothing left on the node after revert`);
 }
 
 for (const { label, env } of ENVIRONMENTS) describe(`network faults against the lab, through the ${label} executor`, () => {

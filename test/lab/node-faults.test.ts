@@ -5,6 +5,7 @@
  * memory stress takes the memory it was asked for; I/O stress writes into the directory it was given. Each fault
  * is observable while active and leaves nothing (file, process, temp directory) after revert.
  */
+import '../../src/kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { diskFill, fillFileName, parseDf, usagePercent } from '../../src/kinds/h
 import { stressNode, stressMarker, stressProcessesOf } from '../../src/kinds/hosts/node/stress';
 import { parseSupervisorState, serviceManagerOf, statusCommand, stopService } from '../../src/kinds/hosts/service/stop';
 import type { PlanCheckedFault } from '../../src/kinds/hosts/node/node-fault';
-import { faultTarget } from '../../src/environment/inventory';
+import { faultTarget } from '../../src/kinds/hosts/target';
 import { loadEnvironment } from '../../src/environment/load';
 import { closeSshMasters } from '../../src/executors/ssh';
 import { labEnv, REPO, waitFor } from './helpers';

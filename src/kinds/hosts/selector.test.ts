@@ -16,6 +16,7 @@ function environment(maxNodesAtOnce = 3): Environment {
     services: {},
     scope: { nodes: ['web-1', 'web-2', 'web-3', 'store-1', 'store-2'], maxNodesAtOnce, allowDestructive: false },
     defaults: { faultTtlGraceMs: 10_000, probeRateHz: 10, probeTimeoutMs: 500, stabilizationMs: 2000 },
+    sections: {},
   };
 }
 

@@ -9,6 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { BadInput } from '../../kernel/errors';
 import type { Environment, NodeSpec } from '../../model/environment';
+import { requireBlastRadius, requireNodesInScope } from '../../core/scope';
 
 /** Selector: a parsed selector; `role: null` means every node in scope. */
 export type Selector =
@@ -97,13 +98,7 @@ export function resolveSelector(env: Environment, selector: Selector, seed?: num
         `use one of: ${env.nodes.map((n) => n.name).join(', ')} (defined in ${env.sourcePath})`,
       );
     }
-    if (!env.scope.nodes.includes(node.name)) {
-      throw new BadInput(
-        `node ${node.name} is out of scope for environment ${env.name}: faults may only touch ${env.scope.nodes.join(', ')}`,
-        undefined,
-        `add ${node.name} to scope.nodes in ${env.sourcePath} if it may be harmed, or pick another node`,
-      );
-    }
+    requireNodesInScope(env, [node.name], `selector ${quoted}`);
     nodes = [node];
   } else {
     const { all, inScope } = candidates(env, selector.role, quoted);
@@ -133,13 +128,7 @@ export function resolveSelector(env: Environment, selector: Selector, seed?: num
       if (selector.kind === 'percent') note = `; ${selector.percent}% of ${inScope.length} rounded down, at least 1${note}`;
     }
   }
-  if (nodes.length > env.scope.maxNodesAtOnce) {
-    throw new BadInput(
-      `selector ${quoted} picks ${nodes.length} nodes (${nodes.map((n) => n.name).join(', ')}), more than scope.maxNodesAtOnce = ${env.scope.maxNodesAtOnce} of environment ${env.name}`,
-      undefined,
-      `select at most ${env.scope.maxNodesAtOnce}, or raise scope.maxNodesAtOnce in ${env.sourcePath} if that blast radius is intended`,
-    );
-  }
+  requireBlastRadius(env, nodes.map((n) => n.name), `selector ${quoted}`);
   return { nodes, seed: usedSeed, description: `${quoted} → ${nodes.map((n) => n.name).join(', ')}${note ? ` (${note.slice(2)})` : ''}` };
 }
 

@@ -8,6 +8,7 @@
  * them with Allure 3 after each of two runs, and the shared history file must have grown by one line per run.
  * Where Debian's chromium is installed, the report is opened headless from file:// and must log nothing.
  */
+import '../../kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';

@@ -7,7 +7,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordingExecutorDouble } from '../../hosts/network/testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import { CephClient } from './client';
 import { parseClusterLogFile, firstEvent } from './cluster-log';
 import { checkManagerLoss, checkMonitorLoss } from './control-safety';

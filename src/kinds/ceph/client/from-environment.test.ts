@@ -1,8 +1,9 @@
+import '../..';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadInput } from '../../../kernel/errors';
 import { parseEnvironment } from '../../../environment/load';
-import { RecordingExecutorDouble } from '../../hosts/network/testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import { CephClient } from './client';
 import { fixture } from './fixtures';
 import { cephAccessOf, cephClientFor, cephSpecOf, osdDaemonControlFor } from './from-environment';

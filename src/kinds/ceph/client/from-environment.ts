@@ -4,7 +4,8 @@
  * be named like an environment node (Ceph names host buckets after the short hostname).
  */
 import { BadInput } from '../../../kernel/errors';
-import type { CephSpec, Environment, NodeSpec } from '../../../model/environment';
+import type { Environment, NodeSpec } from '../../../model/environment';
+import type { CephSpec } from '../environment';
 import { executorFor } from '../../../executors';
 import type { Executor } from '../../../executors/executor';
 import { CephAccess, CephClient } from './client';
@@ -15,14 +16,14 @@ import type { OsdTree } from './types';
 
 /** cephSpecOf: the environment's ceph section, or BadInput saying how to add one. */
 export function cephSpecOf(environment: Environment): CephSpec {
-  if (!environment.ceph) {
+  if (!environment.sections.ceph) {
     throw new BadInput(
       `environment ${environment.name} has no ceph: section, so OSD faults cannot reach a Ceph cluster`,
       { file: environment.sourcePath },
       'add ceph: { executorNode: <node or local>, backend: lab|systemd|cephadm|rook } (conf, keyring, user and cluster are optional)',
     );
   }
-  return environment.ceph;
+  return environment.sections.ceph;
 }
 
 /** cephAccessOf: the CLI options of a ceph section. */
@@ -99,7 +100,7 @@ export async function osdDaemonControlFor(environment: Environment, ceph: CephCl
  */
 export function labControlNode(environment: Environment): NodeSpec | null {
   const control = environment.lab?.control;
-  if (environment.ceph?.backend !== 'lab' || !control) return null;
+  if (environment.sections.ceph?.backend !== 'lab' || !control) return null;
   return { name: control.namespace, address: control.address, roles: [], executor: { kind: 'netns', namespace: control.namespace } };
 }
 

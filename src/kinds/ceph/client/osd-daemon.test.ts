@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../executors/command';
 import { LocalExecutor } from '../../../executors/local';
-import { RecordingExecutorDouble } from '../../hosts/network/testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import { CephClient } from './client';
 import { fixture } from './fixtures';
 import { osdHostName } from './from-environment';

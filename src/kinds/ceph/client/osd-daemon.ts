@@ -8,7 +8,7 @@
  * This file holds the three shell backends (command lines, state parsing) and the common interface; the
  * fault that uses them (journal, expiry timer, verification) is built on top.
  */
-import { parseSupervisorState } from '../../hosts/service/stop';
+import { parseSupervisorState } from '../../../executors/service-manager';
 import type { Executor } from '../../../executors/executor';
 import { shellQuote } from '../../../executors/executor';
 import type { CephClient } from './client';

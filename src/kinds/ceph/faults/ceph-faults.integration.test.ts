@@ -6,6 +6,7 @@
  * (acceptance: within 1 s). Skipped with the reason when not root, Ceph is not installed, or CI=true; the
  * cluster is stopped and its directory removed on every path. About 1.5-2 minutes on 2 cores.
  */
+import '../..';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';

@@ -4,6 +4,7 @@
  * answer is a captured output of a real Ceph 16.2.15 cluster (src/kinds/ceph/client/fixtures). Revert scripts are
  * checked by the real `sh -n`. The real-cluster test is ceph-faults.integration.test.ts.
  */
+import '../..';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -18,8 +19,8 @@ import type { Environment } from '../../../model/environment';
 import { CephClient } from '../client/client';
 import { fixture } from '../client/fixtures';
 import { HostShellOsdControl } from '../client/osd-daemon';
-import { RecordingExecutorDouble } from '../../hosts/network/testing-double';
-import { cephFaultContext, CephFaultContext, isCephFault, osdsOfHost } from './context';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
+import { cephFaultContext, CephFaultContext, osdsOfHost } from './context';
 import { parseClusterFlags, setClusterFlags, unsetFlagsScript } from './cluster-flags';
 import { markOsdOut, osdInScript } from './osd-out';
 import { addressNonce, findOsdPid, killOsd, osdProcessPattern, pauseOsd } from './osd-process';
@@ -93,7 +94,7 @@ describe('the safety refusal touches nothing', () => {
     const node1 = new RecordingExecutorDouble('double of node-1').on(/supervisorctl .* status ceph-osd-[01]$/, (call) => ({ stdout: `${/ceph-osd-\d/.exec(call.text)?.[0]}  RUNNING   pid 4242, uptime 0:10:00\n` }));
     const ctx = contextWith(cli, { 'node-1': node1 });
     const fault = await loseHost(ctx, 'node-1');
-    assert.equal(isCephFault(fault), true);
+    assert.deepEqual(fault.harms, [{ unit: 'node', name: 'node-1' }]);
     assert.deepEqual(fault.harmedNodes, ['node-1']);
     await assert.rejects(fault.planCheck(), (error: unknown) => error instanceof BadInput && /pool "lab" \(size 3, min_size 2\) tolerates 1 osd bucket\(s\) down \(failure domain "osd"\), and this would hit 2: osd\.0, osd\.1/.test(error.message) && /@destructive/.test(error.message));
 

@@ -9,7 +9,7 @@
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import { shellQuote } from '../../../executors/executor';
 import type { CephClient } from '../client/client';
-import type { PreparedFault } from '../../../core/fault';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import type { CephFault, CephFaultContext } from './context';
 import { sleep } from '../../../kernel/clock';
 
@@ -59,7 +59,7 @@ async function waitForFlags(ceph: CephClient, wanted: (flags: string[]) => boole
 export function setClusterFlags(context: CephFaultContext, flags: readonly ClusterFlag[]): CephFault {
   const { ceph } = context;
   const names = flags.join(', ');
-  return {
+  return shellFault({
     kind: FLAGS_KIND,
     reversible: true,
     target: context.cliTarget,
@@ -70,7 +70,7 @@ export function setClusterFlags(context: CephFaultContext, flags: readonly Clust
       const already = flags.filter((f) => before.includes(f));
       return `cluster flags now: ${before.join(',') || '(none)'}${already.length ? `; ${already.join(', ')} already set and left as it is` : ''}`;
     },
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const before = await currentFlags(ceph);
       const toSet = flags.filter((f) => !before.includes(f));
       return {
@@ -95,5 +95,5 @@ export function setClusterFlags(context: CephFaultContext, flags: readonly Clust
         },
       };
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@
  * Targets. An OSD fault harms the OSD's host node: that node is what scope and blast radius count
  * (`harmedNodes`). Where the fault's undo runs depends on the fault: kill/pause/stop act on the OSD's node
  * (its executor runs the revert), out/in and flags act through the ceph CLI (the revert runs where the CLI
- * runs, the executorNode, which is then the FaultTarget and holds the revert marker).
+ * runs, the executorNode, which is then the ShellTarget and holds the revert marker).
  *
  * Safety (DESIGN.md section 7). Before any OSD fault, at plan time and again right before the injection:
  * HEALTH_OK (allow-listed checks tolerated), every PG active+clean, distinct failure-domain buckets hit ≤ the
@@ -24,26 +24,26 @@ import type { ControlDaemonControl } from '../client/control-daemon';
 import type { OsdDaemonControl } from '../client/osd-daemon';
 import { checkOsdFaultSafety, OsdFaultSafety } from '../client/safety';
 import type { OsdTree } from '../client/types';
-import type { FaultTarget } from '../../../core/fault';
-import type { PlanCheckedFault } from '../../hosts/node/node-fault';
+import type { ShellFault, ShellFaultSpec, ShellTarget } from '../../../revert/shell-fault';
+import { requireNodesInScope } from '../../../core/scope';
 
-/** CephFault: a plan-checked fault that names the environment nodes it harms (scope and blast radius count these). */
-export interface CephFault extends PlanCheckedFault {
-  /** The OSD hosts the fault harms; empty for cluster-wide faults (flags) that take no node down. */
+/**
+ * CephFaultSpec: a plan-checked shell fault that names the environment nodes it harms (scope and blast radius count
+ * these): the OSD hosts, none for cluster-wide faults (flags) that take no node down.
+ */
+export interface CephFaultSpec extends ShellFaultSpec {
   readonly harmedNodes: readonly string[];
+  planCheck(): Promise<string>;
 }
 
-/** isCephFault: whether a fault declares its harmed nodes itself (the Experiment's blast-radius check asks). */
-export function isCephFault(fault: unknown): fault is CephFault {
-  return typeof fault === 'object' && fault !== null && Array.isArray((fault as Partial<CephFault>).harmedNodes);
-}
+export type CephFault = ShellFault<CephFaultSpec>;
 
 /** CephFaultContext: how Ceph faults reach the cluster and the nodes; tests hand in doubles. */
 export interface CephFaultContext {
   env: Environment;
   ceph: CephClient;
-  /** The node (or "local") the ceph CLI runs on, as a FaultTarget: out/in and flag faults revert there. */
-  cliTarget: FaultTarget;
+  /** The node (or "local") the ceph CLI runs on, as a ShellTarget: out/in and flag faults revert there. */
+  cliTarget: ShellTarget;
   /** The executor of an environment node. */
   executorOf(node: string): Executor;
   /** The OSD daemon backend of the environment (created on first use: Rook loads its client lazily). */
@@ -100,9 +100,7 @@ export function requireInScope(env: Environment, node: string, what: string): No
       `name the node like its CRUSH host (ceph osd tree), or add node "${node}" with its executor`,
     );
   }
-  if (!env.scope.nodes.includes(node)) {
-    throw new BadInput(`${what} runs on ${node}, which is out of scope for environment ${env.name}`, { file: env.sourcePath }, `add ${node} to scope.nodes if its OSDs may be harmed`);
-  }
+  requireNodesInScope(env, [node], what);
   return spec;
 }
 

@@ -5,6 +5,7 @@
  * refusal sends nothing but reads, the revert target and script, "the active manager" resolved at injection,
  * and Rook refused for want of a shell revert.
  */
+import '../..';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import { parseEnvironment } from '../../../environment/load';
 import { CephClient } from '../client/client';
 import { fixture } from '../client/fixtures';
 import { HostShellControl } from '../client/control-daemon';
-import { RecordingExecutorDouble } from '../../hosts/network/testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import type { CephFaultContext } from './context';
 import { stopActiveManager, stopMonitor } from './control-stop';
 
@@ -65,7 +66,7 @@ function control(states: Record<string, string> = {}): RecordingExecutorDouble {
 
 function contextWith(cliDouble: RecordingExecutorDouble, controlDouble: RecordingExecutorDouble, options: { destructive?: boolean; backend?: string } = {}): CephFaultContext {
   const env = parseEnvironment(ENV_YAML(options.destructive ? ['destructive'] : [], options.backend), '/tmp/t.yaml');
-  const lab = env.ceph?.lab ?? { controlSupervisorConfig: '', monProgram: '', mgrProgram: '' };
+  const lab = env.sections.ceph?.lab ?? { controlSupervisorConfig: '', monProgram: '', mgrProgram: '' };
   const daemons = new HostShellControl('lab', () => ({ node: 't-ctl', executor: controlDouble }), lab);
   return {
     env,

@@ -21,8 +21,8 @@ import { cephSpecOf, controlHostOf, labControlNode } from '../client/from-enviro
 import { cephadmCommands, OsdDaemonState } from '../client/osd-daemon';
 import { ControlDaemon, controlDaemonName, labControlProgram } from '../client/control-daemon';
 import { checkManagerLoss, checkMonitorLoss, ControlSafety } from '../client/control-safety';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
-import { serviceRevertScript } from '../../hosts/service/stop';
+import { PreparedShellFault, ShellTarget, shellFault } from '../../../revert/shell-fault';
+import { serviceRevertScript } from '../../../executors/service-manager';
 import { CephFault, CephFaultContext, requireInScope } from './context';
 
 export const MON_STOP_KIND = 'ceph-mon-stop';
@@ -60,7 +60,7 @@ export function controlStartScript(context: CephFaultContext, daemon: ControlDae
  * name, not an environment node: nothing in scope is harmed); systemd: the node named like the daemon (in scope);
  * cephadm: where the ceph CLI runs.
  */
-export function controlTarget(context: CephFaultContext, daemon: ControlDaemon): { target: FaultTarget; harmedNodes: string[] } {
+export function controlTarget(context: CephFaultContext, daemon: ControlDaemon): { target: ShellTarget; harmedNodes: string[] } {
   const spec = cephSpecOf(context.env);
   if (spec.backend === 'systemd') {
     const node = requireInScope(context.env, controlHostOf(context.env, daemon).node, controlDaemonName(daemon));
@@ -116,7 +116,7 @@ function stopControlDaemon(context: CephFaultContext, kind: string, initial: Con
     }
   };
 
-  return {
+  return shellFault({
     kind,
     reversible: true,
     target,
@@ -127,7 +127,7 @@ function stopControlDaemon(context: CephFaultContext, kind: string, initial: Con
       const { safety: line, describe } = await inspect('plan');
       return `${describe}: running; ${line}`;
     },
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const resolved = await resolve();
       if (resolved.id !== daemon.id && controlTarget(context, resolved).target.node.name !== target.node.name) {
         throw new ExperimentCompromised(`the active manager changed from mgr.${daemon.id} to mgr.${resolved.id}, which runs elsewhere, between building and injecting the fault; nothing was touched`);
@@ -160,7 +160,7 @@ function stopControlDaemon(context: CephFaultContext, kind: string, initial: Con
         },
       };
     },
-  };
+  });
 }
 
 /** stopMonitor: stops mon.<id> for the fault's duration (refused unless the rest keep a majority). */

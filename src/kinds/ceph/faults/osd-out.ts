@@ -9,7 +9,7 @@ import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import { shellQuote } from '../../../executors/executor';
 import type { CephClient } from '../client/client';
 import type { OsdState } from '../client/types';
-import type { PreparedFault } from '../../../core/fault';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { assertSafe, CephFault, CephFaultContext, hostOfOsd } from './context';
 
 export const OSD_OUT_KIND = 'ceph-osd-out';
@@ -47,7 +47,7 @@ export async function markOsdOut(context: CephFaultContext, osd: number): Promis
     return assertSafe(context, [osd], when);
   };
 
-  return {
+  return shellFault({
     kind: OSD_OUT_KIND,
     reversible: true,
     target: context.cliTarget,
@@ -56,7 +56,7 @@ export async function markOsdOut(context: CephFaultContext, osd: number): Promis
     async planCheck() {
       return `osd.${osd} on ${host.name}: ${await inspect('plan')}`;
     },
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const safety = await inspect('inject');
       return {
         kind: OSD_OUT_KIND,
@@ -78,5 +78,5 @@ export async function markOsdOut(context: CephFaultContext, osd: number): Promis
         },
       };
     },
-  };
+  });
 }

@@ -10,12 +10,12 @@
  * that nonce. In a container the nonce is random; then exactly one candidate must be found, or nothing is done.
  */
 import { sleep } from '../../../kernel/clock';
-import { ExperimentCompromised } from '../../../kernel/errors';
+import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { Executor } from '../../../executors/executor';
 import type { CephClient } from '../client/client';
-import type { PreparedFault } from '../../../core/fault';
-import { processState } from '../../hosts/process/find-process';
-import { assertSafe, CephFault, CephFaultContext, hostOfOsd } from './context';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
+import { processState } from '../../../executors/process-state';
+import { assertSafe, CephFault, CephFaultContext, hostOfOsd, osdsOfHost, requireInScope } from './context';
 
 export const OSD_KILL_KIND = 'ceph-osd-kill';
 export const OSD_PAUSE_KIND = 'ceph-osd-pause';
@@ -68,7 +68,7 @@ async function signalOsd(context: CephFaultContext, osd: number, mode: 'kill' | 
     return state;
   };
 
-  return {
+  return shellFault({
     kind,
     reversible: mode === 'pause',
     target: { node: host, executor },
@@ -78,7 +78,7 @@ async function signalOsd(context: CephFaultContext, osd: number, mode: 'kill' | 
       const { pid, how, safety } = await inspect('plan');
       return `osd.${osd} on ${host.name}: pid ${pid} (${how}); ${safety}`;
     },
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const { pid, how, safety } = await inspect('inject');
       const common = { kind, target: `osd.${osd} on ${host.name}`, preState: { osd, host: host.name, pid, found: how, safety } };
       if (mode === 'kill') {
@@ -121,7 +121,7 @@ async function signalOsd(context: CephFaultContext, osd: number, mode: 'kill' | 
         },
       };
     },
-  };
+  });
 }
 
 /** killOsd: SIGKILL to osd.N's ceph-osd (one-shot). */
@@ -132,4 +132,16 @@ export function killOsd(context: CephFaultContext, osd: number): Promise<CephFau
 /** pauseOsd: SIGSTOP to osd.N's ceph-osd for the fault's duration, SIGCONT to undo. */
 export function pauseOsd(context: CephFaultContext, osd: number): Promise<CephFault> {
   return signalOsd(context, osd, 'pause');
+}
+
+/**
+ * killOneOsdOn: kills the lowest-numbered OSD under the node's CRUSH host — a repeatable choice (a scenario that
+ * must vary it names the OSD). The node must be in scope and hold OSDs.
+ */
+export async function killOneOsdOn(context: CephFaultContext, node: string): Promise<CephFault> {
+  requireInScope(context.env, node, `the OSDs of ${node}`);
+  const osds = osdsOfHost(await context.ceph.osdTree(), node);
+  const first = osds[0];
+  if (first === undefined) throw new BadInput(`CRUSH host "${node}" has no OSDs (ceph osd tree)`, undefined, 'name a storage node whose host bucket holds OSDs');
+  return killOsd(context, first);
 }

@@ -13,8 +13,8 @@ import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { OsdDaemonState } from '../client/osd-daemon';
 import { cephSpecOf } from '../client/from-environment';
 import { shellQuote } from '../../../executors/executor';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
-import { serviceRevertScript } from '../../hosts/service/stop';
+import { PreparedShellFault, ShellTarget, shellFault } from '../../../revert/shell-fault';
+import { serviceRevertScript } from '../../../executors/service-manager';
 import { assertSafe, CephFault, CephFaultContext, hostOfOsd, osdsOfHost, requireInScope } from './context';
 
 export const OSD_STOP_KIND = 'ceph-osd-stop';
@@ -52,7 +52,7 @@ export function startAllScript(scripts: readonly string[]): string {
 }
 
 /** targetOfStop: lab and systemd revert on the OSD's node; cephadm where the ceph CLI runs. */
-function targetOfStop(context: CephFaultContext, node: string): FaultTarget {
+function targetOfStop(context: CephFaultContext, node: string): ShellTarget {
   const backend = cephSpecOf(context.env).backend;
   if (backend === 'cephadm') return context.cliTarget;
   const spec = requireInScope(context.env, node, `the OSDs of ${node}`);
@@ -91,7 +91,7 @@ async function stopOsds(context: CephFaultContext, osds: number[], node: string,
   };
   const listStates = (states: Map<number, OsdDaemonState>): string => [...states].map(([osd, s]) => `osd.${osd} ${stateWord(s)}`).join(', ');
 
-  return {
+  return shellFault({
     kind,
     reversible: true,
     target,
@@ -101,7 +101,7 @@ async function stopOsds(context: CephFaultContext, osds: number[], node: string,
       const { safety, describe } = await inspect('plan');
       return `${describe}: running; ${safety}`;
     },
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const { safety, describe } = await inspect('inject');
       return {
         kind,
@@ -126,7 +126,7 @@ async function stopOsds(context: CephFaultContext, osds: number[], node: string,
         },
       };
     },
-  };
+  });
 }
 
 /** stopOsd: stops one OSD daemon for the fault's duration. */

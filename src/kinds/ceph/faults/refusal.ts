@@ -7,10 +7,10 @@
  * by @destructive) refutes the hypothesis.
  */
 import { ExperimentCompromised, HypothesisRefuted } from '../../../kernel/errors';
-import type { ExperimentExtension } from '../../../core/experiment';
+import type { ScenarioHandle } from '../../../core/scenario-handle';
 import { CephFaultContext, readSafety } from './context';
 
-export async function expectRefusal(x: ExperimentExtension, context: CephFaultContext, osds: readonly number[]): Promise<string> {
+export async function expectRefusal(x: ScenarioHandle, context: CephFaultContext, osds: readonly number[]): Promise<string> {
   const names = osds.map((o) => `osd.${o}`).join(', ');
   if (x.planning) {
     x.plan(`judge: the safety check refuses stopping ${names} at once (real reads: status, osd tree, pool ls detail, crush rules, ok-to-stop; nothing is touched)`);

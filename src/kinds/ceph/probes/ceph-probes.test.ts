@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { CephClient } from '../client/client';
 import { fixture } from '../client/fixtures';
 import { parseOsdDump, parseStatus } from '../client/parse';
-import { RecordingExecutorDouble } from '../../hosts/network/testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import type { Sample } from '../../../model/sample';
 import { eventFromSamples, progressOf } from './observe';
 import { radosArgv, RadosIoProbe } from './io-probe';

@@ -9,7 +9,7 @@
 import { now, wallClockAt } from '../../../kernel/clock';
 import { BadInput, ExperimentCompromised, HypothesisRefuted } from '../../../kernel/errors';
 import { formatDuration } from '../../../kernel/duration';
-import type { ExperimentExtension } from '../../../core/experiment';
+import type { ScenarioHandle } from '../../../core/scenario-handle';
 import type { Environment } from '../../../model/environment';
 import { round3 } from '../../../core/scenario-files';
 import { cephClientFor, cephSpecOf } from '../client/from-environment';
@@ -17,13 +17,13 @@ import type { ClusterLogEvent } from '../client/cluster-log';
 import { CEPH_CONTROL_PROBE, CephControlProbe, CephControlSample } from './control-probe';
 
 /** probeControl: samples `quorum_status` + `mgr stat` at `rateHz` (probe ceph-control). */
-export function probeControl(x: ExperimentExtension, env: Environment, rateHz: number): void {
+export function probeControl(x: ScenarioHandle, env: Environment, rateHz: number): void {
   if (!(rateHz > 0 && rateHz <= 2)) throw new BadInput(`probing the Ceph monitors and managers at ${rateHz} Hz is out of range`, undefined, 'use every 1s or slower (at most 2 Hz): each reading starts the ceph CLI');
   const spec = cephSpecOf(env);
   x.addProbe([CEPH_CONTROL_PROBE], rateHz, (onSample) => new CephControlProbe({ ceph: cephClientFor(env), rateHz, onSample }), `ceph quorum_status + mgr stat on ${spec.executorNode}; probe ceph-control (every monitor in quorum, a manager active)`);
 }
 
-const controlSamples = (x: ExperimentExtension): CephControlSample[] =>
+const controlSamples = (x: ScenarioHandle): CephControlSample[] =>
   (x.timeline.samplesOf(CEPH_CONTROL_PROBE) as CephControlSample[]).filter((s) => !s.measurementProblem && s.quorum !== undefined).sort((a, b) => a.t - b.t);
 
 /**
@@ -64,7 +64,7 @@ interface ControlJudgement {
   logged: (events: readonly ClusterLogEvent[], injectedMs: number) => ClusterLogEvent | undefined;
 }
 
-async function clusterLog(x: ExperimentExtension, env: Environment): Promise<ClusterLogEvent[] | null> {
+async function clusterLog(x: ScenarioHandle, env: Environment): Promise<ClusterLogEvent[] | null> {
   try {
     return await cephClientFor(env).clusterLog(50);
   } catch (error) {
@@ -74,7 +74,7 @@ async function clusterLog(x: ExperimentExtension, env: Environment): Promise<Clu
 }
 
 /** controlEventWithin: waits for the event in the probe's readings (at most the bound plus a few readings), then judges. */
-async function controlEventWithin(x: ExperimentExtension, env: Environment, judgement: ControlJudgement): Promise<ControlEventTiming> {
+async function controlEventWithin(x: ScenarioHandle, env: Environment, judgement: ControlJudgement): Promise<ControlEventTiming> {
   const { what, from, boundMs } = judgement;
   if (!x.hasProbe(CEPH_CONTROL_PROBE)) throw new BadInput('the Ceph monitors and managers are not probed in this scenario, so there is nothing to judge', undefined, 'add "Given the Ceph monitors and managers are probed every 1s" before the fault');
   if (x.planning) {
@@ -119,7 +119,7 @@ const firstAfter = (events: readonly ClusterLogEvent[], sinceMs: number, match: 
   events.filter((event) => event.epochMs >= sinceMs && match(event)).sort((a, b) => a.epochMs - b.epochMs)[0];
 
 /** monitorOutOfQuorumWithin: mon.<id> left the quorum within the bound of the injection. */
-export function monitorOutOfQuorumWithin(x: ExperimentExtension, env: Environment, id: string, boundMs: number): Promise<ControlEventTiming> {
+export function monitorOutOfQuorumWithin(x: ScenarioHandle, env: Environment, id: string, boundMs: number): Promise<ControlEventTiming> {
   return controlEventWithin(x, env, {
     what: `mon.${id} out of quorum`,
     from: 'injection',
@@ -136,7 +136,7 @@ export function monitorOutOfQuorumWithin(x: ExperimentExtension, env: Environmen
 }
 
 /** monitorsHaveQuorumWithin: every monitor of the monmap is in quorum again within the bound of the revert. */
-export function monitorsHaveQuorumWithin(x: ExperimentExtension, env: Environment, boundMs: number): Promise<ControlEventTiming> {
+export function monitorsHaveQuorumWithin(x: ScenarioHandle, env: Environment, boundMs: number): Promise<ControlEventTiming> {
   const all = (s: CephControlSample): boolean => (s.monitors ?? []).length > 0 && (s.monitors ?? []).every((m) => (s.quorum ?? []).includes(m));
   const monitors = (): string[] => controlSamples(x).at(-1)?.monitors ?? [];
   return controlEventWithin(x, env, {
@@ -154,7 +154,7 @@ export function monitorsHaveQuorumWithin(x: ExperimentExtension, env: Environmen
 }
 
 /** standbyManagerActiveWithin: a manager other than `stopped` is active and available within the bound of the injection. */
-export function standbyManagerActiveWithin(x: ExperimentExtension, env: Environment, stopped: string | null, boundMs: number): Promise<ControlEventTiming> {
+export function standbyManagerActiveWithin(x: ScenarioHandle, env: Environment, stopped: string | null, boundMs: number): Promise<ControlEventTiming> {
   const other = (name: string | undefined): boolean => !!name && (stopped === null || name !== stopped);
   return controlEventWithin(x, env, {
     what: `a standby manager active${stopped ? ` instead of mgr.${stopped}` : ''}`,

@@ -9,7 +9,7 @@
 import { now, wallClockAt } from '../../../kernel/clock';
 import { BadInput, ExperimentCompromised, HypothesisRefuted } from '../../../kernel/errors';
 import { formatDuration } from '../../../kernel/duration';
-import type { ExperimentExtension } from '../../../core/experiment';
+import type { ScenarioHandle } from '../../../core/scenario-handle';
 import { waitWithProgress, WaitStalled } from '../../../kernel/wait';
 import type { Environment } from '../../../model/environment';
 import { cephAccessOf, cephClientFor, cephSpecOf, executorOfNode } from '../client/from-environment';
@@ -26,7 +26,7 @@ import { RadosIoProbe, readProbeName, writeProbeName } from './io-probe';
 import { CEPH_CONTROL_PROBE } from './control-probe';
 
 /** probeCluster: samples `ceph status` + `osd dump` at `rateHz` (probes ceph, ceph-health, ceph-pgs). */
-export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: number, allowedChecks: readonly string[] = [], withControl = false): void {
+export function probeCluster(x: ScenarioHandle, env: Environment, rateHz: number, allowedChecks: readonly string[] = [], withControl = false): void {
   if (!(rateHz > 0 && rateHz <= 2)) throw new BadInput(`probing the Ceph cluster at ${rateHz} Hz is out of range`, undefined, 'use every 1s or slower (at most 2 Hz): where the librados session cannot start, each reading starts the ceph CLI');
   const spec = cephSpecOf(env);
   const allowed = allowedChecks.length ? ` (allowed checks: ${allowedChecks.join(', ')})` : '';
@@ -39,7 +39,7 @@ export function probeCluster(x: ExperimentExtension, env: Environment, rateHz: n
 }
 
 /** probeClientIo: writes and reads small objects in `pool` with rados (probes rados-write:<pool>, rados-read:<pool>). */
-export function probeClientIo(x: ExperimentExtension, env: Environment, pool: string, rateHz: number, timeoutMs: number): string {
+export function probeClientIo(x: ScenarioHandle, env: Environment, pool: string, rateHz: number, timeoutMs: number): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(pool)) throw new BadInput(`"${pool}" is not a plain pool name`, undefined, 'name an existing pool, e.g. "scs-chaos-lab"');
   if (!(rateHz > 0 && rateHz <= 10)) throw new BadInput(`client I/O at ${rateHz} Hz is out of range`, undefined, 'use 0.1 to 10 Hz');
   const spec = cephSpecOf(env);
@@ -58,7 +58,7 @@ export function probeClientIo(x: ExperimentExtension, env: Environment, pool: st
  * count and the objects left to heal, progress lines go to the run log. A stall or the cap is returned, not thrown
  * (the caller judges); an interruption is thrown.
  */
-async function waitOnCluster(x: ExperimentExtension, what: string, stallMs: number, capMs: number, done: () => boolean): Promise<WaitStalled | null> {
+async function waitOnCluster(x: ScenarioHandle, what: string, stallMs: number, capMs: number, done: () => boolean): Promise<WaitStalled | null> {
   try {
     await waitWithProgress({
       what,
@@ -80,11 +80,11 @@ async function waitOnCluster(x: ExperimentExtension, what: string, stallMs: numb
   }
 }
 
-function requireClusterProbe(x: ExperimentExtension): void {
+function requireClusterProbe(x: ScenarioHandle): void {
   if (!x.hasProbe(CEPH_PROBE)) throw new BadInput('the Ceph cluster is not probed in this scenario, so there is nothing to judge', undefined, 'add "Given the Ceph cluster is probed every 1s" before the fault');
 }
 
-const cephSamples = (x: ExperimentExtension): CephSample[] => x.timeline.samplesOf(CEPH_PROBE) as CephSample[];
+const cephSamples = (x: ScenarioHandle): CephSample[] => x.timeline.samplesOf(CEPH_PROBE) as CephSample[];
 
 /** progressOf: what moves while Ceph heals — the active+clean count, and the degraded + misplaced objects left. */
 export function progressOf(sample: CephSample | undefined): string {
@@ -106,7 +106,7 @@ export function describeSample(sample: CephSample | undefined): string {
  * latest at the bound. Recovery counts from the revert (or the injection of a one-shot fault) and lands in the
  * summary as the recovery of probe "ceph".
  */
-export async function waitForClean(x: ExperimentExtension, env: Environment, boundMs: number, stallMs: number, options: { whileFaultLasts?: boolean } = {}): Promise<void> {
+export async function waitForClean(x: ScenarioHandle, env: Environment, boundMs: number, stallMs: number, options: { whileFaultLasts?: boolean } = {}): Promise<void> {
   requireClusterProbe(x);
   const whileFaultLasts = options.whileFaultLasts ?? false;
   if (x.planning) {
@@ -169,7 +169,7 @@ export async function waitForClean(x: ExperimentExtension, env: Environment, bou
 }
 
 /** monitorSaysHealthy: the monitor's "Cluster is now healthy" after `from`, as a line (or '' when not logged). */
-async function monitorSaysHealthy(x: ExperimentExtension, env: Environment, from: number): Promise<string> {
+async function monitorSaysHealthy(x: ScenarioHandle, env: Environment, from: number): Promise<string> {
   const events = await clusterLog(x, env);
   const healthy = events ? firstEvent(events, 'cluster-healthy', { sinceMs: Date.parse(wallClockAt(from)) }) : undefined;
   if (!healthy) return '';
@@ -180,7 +180,7 @@ async function monitorSaysHealthy(x: ExperimentExtension, env: Environment, from
  * recordStampedEvent: adds an event timed by Ceph's stamp to the summary, with the probe's and the log's figure
  * (both in ms after `fromWall`, the injection or revert on the wall clock).
  */
-function recordStampedEvent(x: ExperimentExtension, what: { kind: string; event: string }, stamped: StampedEvent, fromWall: number, from: 'injection' | 'revert', probeMs: number | null, logMs: number | null): void {
+function recordStampedEvent(x: ScenarioHandle, what: { kind: string; event: string }, stamped: StampedEvent, fromWall: number, from: 'injection' | 'revert', probeMs: number | null, logMs: number | null): void {
   const seconds = (ms: number | null): number | null => (ms === null ? null : round3(ms / 1000));
   const event: MeasuredEvent = {
     ...what,
@@ -197,7 +197,7 @@ function recordStampedEvent(x: ExperimentExtension, what: { kind: string; event:
 }
 
 /** clusterLog: the monitor's recent cluster log (`ceph log last`), or null (said once) when it cannot be read. */
-async function clusterLog(x: ExperimentExtension, env: Environment, level: 'debug' | 'info' = 'info'): Promise<ClusterLogEvent[] | null> {
+async function clusterLog(x: ScenarioHandle, env: Environment, level: 'debug' | 'info' = 'info'): Promise<ClusterLogEvent[] | null> {
   try {
     return await cephClientFor(env).clusterLog(50, level);
   } catch (error) {
@@ -237,7 +237,7 @@ export function eventFromSamples(samples: readonly CephSample[], osd: number, ev
  * (plus one reading), then judges the bound on the monitor's stamp when the cluster log has the event, else
  * on the probe's interpolated time. Not seen within the bound → HypothesisRefuted.
  */
-export async function osdEventWithin(x: ExperimentExtension, env: Environment, osd: number, event: OsdEvent, boundMs: number): Promise<OsdEventTiming> {
+export async function osdEventWithin(x: ScenarioHandle, env: Environment, osd: number, event: OsdEvent, boundMs: number): Promise<OsdEventTiming> {
   requireClusterProbe(x);
   const what = event === 'down' ? 'seen down' : 'marked out';
   if (x.planning) {
@@ -288,7 +288,7 @@ export const SETTLE_CAP_MS = 180_000;
  * scenario must not inherit the recovery of the one before it (the lab's scenarios run back to back); a cluster
  * that does not settle is left as it is, and the steady-state judgement then says "not steady", as it should.
  */
-export async function settleBeforeSteadyState(x: ExperimentExtension): Promise<void> {
+export async function settleBeforeSteadyState(x: ScenarioHandle): Promise<void> {
   requireClusterProbe(x);
   if (x.planning) return;
   const settledFor = Math.max(x.stabilizationMs, 3000);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { now } from '../../../kernel/clock';
 import { formatDuration } from '../../../kernel/duration';
 import { BadInput } from '../../../kernel/errors';
-import type { ExperimentExtension } from '../../../core/experiment';
+import type { ScenarioHandle } from '../../../core/scenario-handle';
 import type { Environment } from '../../../model/environment';
 import type { Executor } from '../../../executors/executor';
 import { shellQuote } from '../../../executors/executor';
@@ -67,7 +67,7 @@ export class CephTestData {
  * writeTestData: writes `mib` MiB of test data into `pool` before the fault and removes it when the scenario ends
  * (every path). The pool's data is what recovery has to move; an empty lab pool heals by peering alone.
  */
-export async function writeTestData(x: ExperimentExtension, env: Environment, pool: string, mib: number): Promise<void> {
+export async function writeTestData(x: ScenarioHandle, env: Environment, pool: string, mib: number): Promise<void> {
   if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(pool)) throw new BadInput(`"${pool}" is not a plain pool name`, undefined, 'name an existing pool, e.g. "scs-chaos-lab"');
   if (!(Number.isInteger(mib) && mib >= 1 && mib <= MAX_TEST_DATA_MIB)) throw new BadInput(`${mib} MiB of test data is out of range`, undefined, `use 1 to ${MAX_TEST_DATA_MIB} MiB`);
   const spec = cephSpecOf(env);

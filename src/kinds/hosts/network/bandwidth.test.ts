@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadInput } from '../../../kernel/errors';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import { bandwidthLimit, formatRate, parseRate, policeArgs, policeBurstBytes, tbfArgs, tbfBurstBytes, tbfLatencyMs } from './bandwidth';
-import { RecordingExecutorDouble } from './testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 
 const target = (double: RecordingExecutorDouble): FaultTarget => ({ node: { name: 'node-1', address: '198.18.0.11', roles: ['web'], executor: double.spec }, executor: double });
 

@@ -11,7 +11,7 @@
  * Undo: delete the 5c5: root, the ingress filters (pref 1477/1478) and the ifb; the marker goes last.
  */
 import { BadInput } from '../../../kernel/errors';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import { NodeInterface, validateInterfaceName } from './interface';
 import type { Direction, NetworkFault } from './network-fault';
 import { describeTraffic, noPeers, validateDirection, validatePeers } from './network-fault';

@@ -10,7 +10,7 @@
  * while its upstream lookups fail, as in a real upstream outage. Undo: delete the table.
  */
 import { BadInput } from '../../../kernel/errors';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import type { NetworkFault } from './network-fault';
 import { managementPortOf, noPeers, validatePeers } from './network-fault';
 import { makeNftFault, NftFaultSpec, nftRuleset } from './nft';

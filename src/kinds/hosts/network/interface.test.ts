@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExperimentCompromised } from '../../../kernel/errors';
 import { nodeInterface } from './interface';
-import { RecordingExecutorDouble } from './testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 
 const LINKS = (...up: string[]): string =>
   JSON.stringify([

@@ -4,7 +4,9 @@
  * The table's counters show that packets were really dropped.
  */
 import { ExperimentCompromised } from '../../../kernel/errors';
-import { artefactName, Fault, FaultTarget, PreparedFault } from '../../../core/fault';
+import { artefactName } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, ShellFault, shellFault } from '../../../revert/shell-fault';
 
 export const ISOLATE_KIND = 'network-isolate';
 
@@ -35,13 +37,13 @@ export function isolationRuleset(table: string, managementPort?: number): string
   ].join('\n');
 }
 
-export function isolateNode(target: FaultTarget): Fault {
-  return {
+export function isolateNode(target: FaultTarget): ShellFault {
+  return shellFault({
     kind: ISOLATE_KIND,
     reversible: true,
     target,
     describe: () => `isolate ${target.node.name} from the network (nft table, both directions)`,
-    async prepare(injectionId: string): Promise<PreparedFault> {
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
       const table = artefactName(injectionId);
       const exec = target.executor;
       const tablePresent = async (): Promise<boolean> =>
@@ -74,5 +76,5 @@ export function isolateNode(target: FaultTarget): Fault {
         },
       };
     },
-  };
+  });
 }

@@ -4,10 +4,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInput } from '../../../kernel/errors';
 import { runCommand } from '../../../executors/command';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import { kernelFeatureScript, parseKernelReport } from './kernel-features';
 import { detectNetem, interpretNetemProbe, netemArgs, netemFault, netemProbeScript, planCheck } from './netem';
-import { RecordingExecutorDouble, stubNodeCommands } from './testing-double';
+import { RecordingExecutorDouble, stubNodeCommands } from '../../../executors/testing-double';
 
 const KERNEL = '6.18.44-fc-v782';
 const target = (double: RecordingExecutorDouble): FaultTarget => ({ node: { name: 'node-1', address: '198.18.0.11', roles: ['web'], executor: double.spec }, executor: double });

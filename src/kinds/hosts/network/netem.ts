@@ -7,7 +7,7 @@
  */
 import { BadInput } from '../../../kernel/errors';
 import type { Executor } from '../../../executors/executor';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import { detectKernelFeatures } from './kernel-features';
 import { validateInterfaceName } from './interface';
 import type { Direction, NetworkFault } from './network-fault';

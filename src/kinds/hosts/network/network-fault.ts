@@ -6,7 +6,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { BadInput } from '../../../kernel/errors';
 import type { Executor } from '../../../executors/executor';
-import type { Fault } from '../../../core/fault';
+import type { ShellFault, ShellFaultSpec } from '../../../revert/shell-fault';
 
 /** Direction: which traffic of the target node a fault acts on — arriving (ingress), leaving (egress) or both. */
 export type Direction = 'ingress' | 'egress' | 'both';
@@ -37,22 +37,18 @@ export interface TrafficFilter {
 }
 
 /**
- * NetworkFault: a Fault with the plan-time knowledge the Experiment needs before any injection (fault.ts is
- * shared, so the extension lives here). planCheck only reads the node — except the netem probe, which adds and
- * deletes a throwaway device in one script (see netem.ts) — and throws BadInput when the fault cannot work there.
+ * NetworkFault: a shell fault that knows whether it needs sch_netem. planCheck only reads the node — except the
+ * netem probe, which adds and deletes a throwaway device in one script (see netem.ts) — and throws BadInput when
+ * the fault cannot work there.
  */
-export interface NetworkFault extends Fault {
+export interface NetworkFaultSpec extends ShellFaultSpec {
   /** requiresNetem: the fault needs sch_netem in the node's kernel; planCheck refuses without it. */
   readonly requiresNetem: boolean;
   /** planCheck: read-only checks on the node before any injection; resolves with one line for the plan. */
   planCheck(): Promise<string>;
 }
 
-/** isNetworkFault: whether a Fault carries the plan-time extension (the Experiment calls planCheck on those). */
-export function isNetworkFault(fault: Fault): fault is NetworkFault {
-  const candidate = fault as Partial<NetworkFault>;
-  return typeof candidate.planCheck === 'function' && typeof candidate.requiresNetem === 'boolean';
-}
+export type NetworkFault = ShellFault<NetworkFaultSpec>;
 
 /** Peers: validated peer CIDRs split by address family (nft sets and tc filters are per family). */
 export interface Peers {

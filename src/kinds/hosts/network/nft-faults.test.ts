@@ -4,15 +4,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import { runCommand } from '../../../executors/command';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import { dnsFailure, dnsFailureRuleset } from './dns-failure';
 import { nftRevertScript, parseNftListing } from './nft';
-import { isNetworkFault } from './network-fault';
 import { lossCondition, lossNftSpec } from './packet-loss';
 import { nftRuleset } from './nft';
 import { partition, partitionRuleset, peerAddresses } from './partition';
 import { portBlackhole, portBlackholeRuleset } from './port-blackhole';
-import { RecordingExecutorDouble, stubNodeCommands } from './testing-double';
+import { RecordingExecutorDouble, stubNodeCommands } from '../../../executors/testing-double';
 
 const T = 'scs_chaos_ab12cd34';
 
@@ -78,10 +77,11 @@ describe('partition ruleset', () => {
     assert.throws(() => partitionRuleset(T, { peers: ['198.18.0.12'], port: 70000 }), /port 70000 is not a TCP\/UDP port/);
   });
 
-  it('is recognisably a NetworkFault, which the process faults are not', () => {
+  it('declares its abilities: a plan-time check, and the node it harms', () => {
     const double = new RecordingExecutorDouble();
-    assert.equal(isNetworkFault(partition(targetOn(double), { peers: ['198.18.0.12'] })), true);
-    assert.equal(isNetworkFault({ kind: 'process-kill', reversible: false, target: targetOn(double), describe: () => '', prepare: () => Promise.reject(new Error('unused')) }), false);
+    const fault = partition(targetOn(double), { peers: ['198.18.0.12'] });
+    assert.equal(typeof fault.planCheck, 'function');
+    assert.deepEqual(fault.harms, [{ unit: 'node', name: fault.target.node.name }]);
   });
 
   it('turns a group of nodes into peers', () => {

@@ -6,7 +6,8 @@
  * `scs-chaos <kind>`, which verifyActive counts. Undo: delete the table — one command, idempotent.
  */
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { artefactName } from '../../../core/fault';
 import { defaultPortOf } from './network-fault';
 import type { Direction, NetworkFault, Peers, TransportProtocol } from './network-fault';
@@ -107,8 +108,8 @@ export function parseNftListing(stdout: string, kind: string): NftListing {
   return { present: true, rules, packets };
 }
 
-/** nftPrepared: the PreparedFault of an nft fault — apply the ruleset, verify its rules, delete the table. */
-export function nftPrepared(target: FaultTarget, injectionId: string, spec: NftFaultSpec, preState: Record<string, unknown> = {}): PreparedFault {
+/** nftPrepared: the PreparedShellFault of an nft fault — apply the ruleset, verify its rules, delete the table. */
+export function nftPrepared(target: FaultTarget, injectionId: string, spec: NftFaultSpec, preState: Record<string, unknown> = {}): PreparedShellFault {
   const table = artefactName(injectionId);
   const exec = target.executor;
   const ruleset = nftRuleset(table, spec);
@@ -177,7 +178,7 @@ export async function nftPlanCheck(target: FaultTarget, spec: NftFaultSpec): Pro
 
 /** makeNftFault: a NetworkFault made of one nft spec: plan check with `nft --check`, apply, verify, delete the table. */
 export function makeNftFault(target: FaultTarget, spec: NftFaultSpec, describe: string, preState: Record<string, unknown> = {}): NetworkFault {
-  return {
+  return shellFault({
     kind: spec.kind,
     reversible: true,
     target,
@@ -185,7 +186,7 @@ export function makeNftFault(target: FaultTarget, spec: NftFaultSpec, describe: 
     describe: () => describe,
     planCheck: () => nftPlanCheck(target, spec),
     prepare: async (injectionId: string) => nftPrepared(target, injectionId, spec, preState),
-  };
+  });
 }
 
 function setLines(name: string, type: string, elements: string[]): string[] {

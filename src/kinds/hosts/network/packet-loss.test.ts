@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import { packetLoss } from './packet-loss';
-import { RecordingExecutorDouble } from './testing-double';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 
 const target = (double: RecordingExecutorDouble): FaultTarget => ({ node: { name: 'node-1', address: '198.18.0.11', roles: ['web'], executor: double.spec }, executor: double });
 const NO_NETEM = 'kernel 6.18.44-fc-v782\nfeature netem no /proc/config.gz: # CONFIG_NET_SCH_NETEM is not set\n';

@@ -12,7 +12,8 @@
  * with EPERM; TCP keeps the segment and resends it on its timer). Ingress loss is faithful with both.
  */
 import { BadInput } from '../../../kernel/errors';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { validateInterfaceName } from './interface';
 import type { Direction, NetworkFault, TrafficFilter } from './network-fault';
 import { defaultPortOf, describeTraffic, managementPortOf, validateDirection, validateFilter, validatePercent } from './network-fault';
@@ -105,7 +106,7 @@ export function packetLoss(target: FaultTarget, options: PacketLossOptions): Net
     })();
     return chosen;
   };
-  return {
+  return shellFault({
     kind: PACKET_LOSS_KIND,
     reversible: true,
     target,
@@ -116,17 +117,17 @@ export function packetLoss(target: FaultTarget, options: PacketLossOptions): Net
       const line = how === 'netem' ? await netemLoss.planCheck() : await nftPlanCheck(target, nftSpec);
       return `${line}; loss by ${how} (${why})`;
     },
-    async prepare(injectionId: string): Promise<PreparedFault> {
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
       const { method: how } = await choose();
       if (how === 'nft') return nftPrepared(target, injectionId, nftSpec, { method: 'nft', percent: options.percent });
       const prepared = await netemLoss.prepare(injectionId);
       return { ...bind(prepared), preState: { ...prepared.preState, method: 'netem', percent: options.percent } };
     },
-  };
+  });
 }
 
-/** A PreparedFault's methods keep working when the object is spread into a new one. */
-function bind(prepared: PreparedFault): PreparedFault {
+/** A PreparedShellFault's methods keep working when the object is spread into a new one. */
+function bind(prepared: PreparedShellFault): PreparedShellFault {
   return {
     kind: prepared.kind,
     target: prepared.target,

@@ -10,7 +10,7 @@
  * silence, as in a real partition.
  */
 import type { NodeSpec } from '../../../model/environment';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import type { Direction, NetworkFault, TrafficFilter } from './network-fault';
 import { defaultPortOf, describeTraffic, managementPortOf, validateDirection, validateFilter } from './network-fault';
 import { makeNftFault, NftFaultSpec, nftRuleset } from './nft';

@@ -6,7 +6,7 @@
  * replies out). Undo: delete the table.
  */
 import { BadInput } from '../../../kernel/errors';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import type { Direction, NetworkFault, TransportProtocol } from './network-fault';
 import { defaultPortOf, managementPortOf, noPeers, validateDirection, validatePeers, validatePort } from './network-fault';
 import { makeNftFault, NftFaultSpec, nftRuleset } from './nft';

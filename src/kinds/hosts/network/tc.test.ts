@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ExperimentCompromised } from '../../../kernel/errors';
 import { runCommand } from '../../../executors/command';
 import { bandwidthLimit, tbfArgs } from './bandwidth';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 import {
   activeProblems,
   ifbName,
@@ -22,7 +22,7 @@ import {
   tcRevertScript,
   TcState,
 } from './tc';
-import { RecordingExecutorDouble, stubNodeCommands } from './testing-double';
+import { RecordingExecutorDouble, stubNodeCommands } from '../../../executors/testing-double';
 
 const TBF = tbfArgs(1_000_000, 1500);
 const none = { v4: [], v6: [] };

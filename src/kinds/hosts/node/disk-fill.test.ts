@@ -9,12 +9,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadInput } from '../../../kernel/errors';
-import { expiryTimerName, expiryTimerScript, Injection } from '../../../core/injection';
+import { expiryTimerName, expiryTimerScript } from '../../../revert/shell-channel';
+import { Injection } from '../../../core/injection';
 import { Journal } from '../../../core/journal';
 import { runChecked, runCommand } from '../../../executors/command';
 import { LocalExecutor } from '../../../executors/local';
-import type { FaultTarget } from '../../../core/fault';
-import { RecordingExecutorDouble } from '../network/testing-double';
+import type { FaultTarget } from '../target';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import { diskFill, DfUsage, fillBytes, fillFileName, fillScript, parseDf, usagePercent } from './disk-fill';
 import { waitUntil } from '../../../../test/support/wait-until';
 

@@ -9,7 +9,8 @@
  */
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import { shellQuote } from '../../../executors/executor';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { absolutePath, formatBytes, PlanCheckedFault } from './node-fault';
 
 /** DISK_FILL_KIND: the kind of the disk-fill fault, as journal and reports name it. */
@@ -164,7 +165,7 @@ export function diskFill(target: FaultTarget, options: DiskFillOptions): PlanChe
     return { usage, bytes: fillBytes(usage, targetPercent, directory) };
   };
 
-  return {
+  return shellFault({
     kind: DISK_FILL_KIND,
     reversible: true,
     target,
@@ -173,7 +174,7 @@ export function diskFill(target: FaultTarget, options: DiskFillOptions): PlanChe
       const { usage, bytes } = await inspect();
       return `${nodeName}: ${usage.mountPoint} at ${usagePercent(usage).toFixed(1)}%, +${formatBytes(bytes)} to reach ${targetPercent}%`;
     },
-    async prepare(injectionId: string): Promise<PreparedFault> {
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
       const { usage, bytes } = await inspect();
       const file = `${directory === '/' ? '' : directory}/${fillFileName(injectionId)}`;
       let used = { method: 'none', bytes: 0 };
@@ -219,5 +220,5 @@ export function diskFill(target: FaultTarget, options: DiskFillOptions): PlanChe
         },
       };
     },
-  };
+  });
 }

@@ -3,7 +3,7 @@
  * flag), the directory for their marker files on the node, and the validation of paths given in steps.
  */
 import { BadInput } from '../../../kernel/errors';
-import type { Fault } from '../../../core/fault';
+import type { ShellFault, ShellFaultSpec } from '../../../revert/shell-fault';
 
 /**
  * NODE_RUN_DIR: where node faults keep their pid and log files on the node (`/run/scs-chaos/<id>.*`, the
@@ -12,19 +12,16 @@ import type { Fault } from '../../../core/fault';
 export const NODE_RUN_DIR = '/run/scs-chaos';
 
 /**
- * PlanCheckedFault: a Fault with read-only checks on the node that can run at plan time, before any injection.
- * planCheck touches nothing, throws BadInput when the fault cannot work there (a missing binary, a filesystem
- * already past the target, a unit that does not exist) and otherwise resolves with one line for the plan.
- * prepare() runs the same checks again, so a fault is safe whether or not the Experiment calls planCheck.
+ * PlanCheckedFault: a shell fault with read-only checks on the node that can run at plan time, before any
+ * injection. planCheck touches nothing, throws BadInput when the fault cannot work there (a missing binary, a
+ * filesystem already past the target, a unit that does not exist) and otherwise resolves with one line for the
+ * plan. prepare() runs the same checks again, so a fault is safe whether or not the Experiment calls planCheck.
  */
-export interface PlanCheckedFault extends Fault {
+export interface PlanCheckedFaultSpec extends ShellFaultSpec {
   planCheck(): Promise<string>;
 }
 
-/** isPlanCheckedFault: whether a Fault carries planCheck (node, service and network faults do). */
-export function isPlanCheckedFault(fault: Fault): fault is PlanCheckedFault {
-  return typeof (fault as Partial<PlanCheckedFault>).planCheck === 'function';
-}
+export type PlanCheckedFault = ShellFault<PlanCheckedFaultSpec>;
 
 /**
  * absolutePath: a path from a step, refused unless absolute and free of `..`, newlines and NULs — relative to

@@ -10,12 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadInput } from '../../../kernel/errors';
-import { expiryTimerName, expiryTimerScript, Injection } from '../../../core/injection';
+import { expiryTimerName, expiryTimerScript } from '../../../revert/shell-channel';
+import { Injection } from '../../../core/injection';
 import { Journal } from '../../../core/journal';
 import { runCommand } from '../../../executors/command';
 import { LocalExecutor } from '../../../executors/local';
-import type { FaultTarget } from '../../../core/fault';
-import { RecordingExecutorDouble } from '../network/testing-double';
+import type { FaultTarget } from '../target';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import {
   findStress,
   parseMeminfo,

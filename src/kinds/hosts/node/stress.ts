@@ -15,7 +15,8 @@ import { sleep } from '../../../kernel/clock';
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { Executor } from '../../../executors/executor';
 import { shellQuote } from '../../../executors/executor';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { absolutePath, formatBytes, NODE_RUN_DIR, PlanCheckedFault } from './node-fault';
 
 /** STRESS_KIND: the kind of the stress fault, as journal and reports name it. */
@@ -269,7 +270,7 @@ export function stressNode(target: FaultTarget, options: StressOptions): PlanChe
     return { version, memInfo };
   };
 
-  return {
+  return shellFault({
     kind: STRESS_KIND,
     reversible: true,
     target,
@@ -279,7 +280,7 @@ export function stressNode(target: FaultTarget, options: StressOptions): PlanChe
       const memory = memInfo && options.memory ? `; ${options.memory.percent}% of ${formatBytes(memInfo.totalBytes)} memory` : '';
       return `${nodeName}: stress-ng ${version}${memory}`;
     },
-    async prepare(injectionId: string): Promise<PreparedFault> {
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
       const { version, memInfo } = await inspect();
       const marker = stressMarker(injectionId);
       const tempDir = stressTempDir(injectionId, options);
@@ -352,7 +353,7 @@ export function stressNode(target: FaultTarget, options: StressOptions): PlanChe
         },
       };
     },
-  };
+  });
 }
 
 /** stressProcessesOf: this injection's live stress-ng processes on a node (for sweep and tests). */

@@ -4,8 +4,7 @@
  * anyone can reason about.
  */
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
-import type { Executor } from '../../../executors/executor';
-import type { FaultTarget } from '../../../core/fault';
+import type { FaultTarget } from '../target';
 
 export async function findServicePid(target: FaultTarget): Promise<number> {
   const service = target.service;
@@ -28,11 +27,4 @@ export async function findServicePid(target: FaultTarget): Promise<number> {
   return pids[0] as number;
 }
 
-/** processState: the one-letter state of a process from /proc/<pid>/stat (R, S, T, Z ...), or null when gone. */
-export async function processState(executor: Executor, pid: number): Promise<string | null> {
-  const result = await executor.run(['cat', `/proc/${pid}/stat`], { timeoutMs: 5000 });
-  if (result.code !== 0) return null;
-  // Format: "pid (comm) S ..."; comm may contain spaces and parentheses, so read after the last ')'.
-  const afterComm = result.stdout.slice(result.stdout.lastIndexOf(')') + 1).trim();
-  return afterComm.charAt(0) || null;
-}
+export { processState } from '../../../executors/process-state';

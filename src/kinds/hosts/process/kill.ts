@@ -4,19 +4,20 @@
  */
 import { sleep } from '../../../kernel/clock';
 import { ExperimentCompromised } from '../../../kernel/errors';
-import type { Fault, FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, ShellFault, shellFault } from '../../../revert/shell-fault';
 import { findServicePid, processState } from './find-process';
 
 export const KILL_KIND = 'process-kill';
 
-export function killProcess(target: FaultTarget): Fault {
+export function killProcess(target: FaultTarget): ShellFault {
   const serviceName = target.service?.name ?? 'process';
-  return {
+  return shellFault({
     kind: KILL_KIND,
     reversible: false,
     target,
     describe: () => `kill the ${serviceName} process on ${target.node.name} (SIGKILL, one-shot)`,
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const pid = await findServicePid(target);
       return {
         kind: KILL_KIND,
@@ -42,5 +43,5 @@ export function killProcess(target: FaultTarget): Fault {
         },
       };
     },
-  };
+  });
 }

@@ -4,19 +4,20 @@
  */
 import { sleep } from '../../../kernel/clock';
 import { ExperimentCompromised } from '../../../kernel/errors';
-import type { Fault, FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, ShellFault, shellFault } from '../../../revert/shell-fault';
 import { findServicePid, processState } from './find-process';
 
 export const PAUSE_KIND = 'process-pause';
 
-export function pauseProcess(target: FaultTarget): Fault {
+export function pauseProcess(target: FaultTarget): ShellFault {
   const serviceName = target.service?.name ?? 'process';
-  return {
+  return shellFault({
     kind: PAUSE_KIND,
     reversible: true,
     target,
     describe: () => `pause the ${serviceName} process on ${target.node.name} (SIGSTOP, revert SIGCONT)`,
-    async prepare(): Promise<PreparedFault> {
+    async prepare(): Promise<PreparedShellFault> {
       const pid = await findServicePid(target);
       const waitForState = async (wanted: (state: string | null) => boolean): Promise<string | null> => {
         let state: string | null = null;
@@ -49,5 +50,5 @@ export function pauseProcess(target: FaultTarget): Fault {
         },
       };
     },
-  };
+  });
 }

@@ -4,6 +4,7 @@
  * cannot run here (PID 1 is not systemd), so RecordingExecutorDouble (a test double) stands in for a systemd
  * node: those tests check the command text and how answers are read, not systemd itself.
  */
+import '../..';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -11,14 +12,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
-import { expiryTimerName, expiryTimerScript, Injection } from '../../../core/injection';
+import { expiryTimerName, expiryTimerScript } from '../../../revert/shell-channel';
+import { Injection } from '../../../core/injection';
 import { Journal } from '../../../core/journal';
 import { parseEnvironment } from '../../../environment/load';
 import type { ServiceSpec } from '../../../model/environment';
 import { runCommand } from '../../../executors/command';
 import { LocalExecutor } from '../../../executors/local';
-import type { FaultTarget } from '../../../core/fault';
-import { RecordingExecutorDouble } from '../network/testing-double';
+import type { FaultTarget } from '../target';
+import { RecordingExecutorDouble } from '../../../executors/testing-double';
 import { parseSupervisorState, serviceManagerOf, serviceRevertScript, serviceStopMarker, stopService } from './stop';
 
 const nodeSpec = { name: 'node-2', address: '198.18.0.12', roles: ['web'], executor: { kind: 'local' as const } };

@@ -8,15 +8,18 @@
 import { sleep } from '../../../kernel/clock';
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { ServiceSpec } from '../../../model/environment';
+
 import { shellQuote } from '../../../executors/executor';
-import type { FaultTarget, PreparedFault } from '../../../core/fault';
+import type { FaultTarget } from '../target';
+import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { NODE_RUN_DIR, PlanCheckedFault } from '../node/node-fault';
+import { describeManager, parseSupervisorState, ServiceManager, serviceRevertScript, statusCommand, stopCommand } from '../../../executors/service-manager';
+
+export { describeManager, parseSupervisorState, serviceRevertScript, statusCommand, stopCommand };
+export type { ServiceManager };
 
 /** SERVICE_STOP_KIND: the kind of the service-stop fault, as journal and reports name it. */
 export const SERVICE_STOP_KIND = 'service-stop';
-
-/** ServiceManager: the process manager unit of one service on one node ({node} already replaced). */
-export type ServiceManager = { kind: 'supervisor'; program: string; config: string } | { kind: 'systemd'; unit: string };
 
 /** serviceManagerOf: supervisor if the service has one, else its systemd unit, else BadInput naming the fix. */
 export function serviceManagerOf(service: ServiceSpec | undefined, nodeName: string): ServiceManager {
@@ -32,77 +35,6 @@ export function serviceManagerOf(service: ServiceSpec | undefined, nodeName: str
     undefined,
     `add systemdUnit: <unit> (e.g. systemdUnit: ${service.name}.service) or supervisor: { program, config } to service ${service.name}`,
   );
-}
-
-/** describeManager: the unit as people know it, e.g. "supervisor program web (/run/…/supervisord.conf)". */
-export function describeManager(manager: ServiceManager): string {
-  return manager.kind === 'supervisor' ? `supervisor program ${manager.program} (${manager.config})` : `systemd unit ${manager.unit}`;
-}
-
-/** stopCommand: the argv that stops the unit. */
-export function stopCommand(manager: ServiceManager): string[] {
-  return manager.kind === 'supervisor' ? ['supervisorctl', '-c', manager.config, 'stop', manager.program] : ['systemctl', 'stop', manager.unit];
-}
-
-/** statusCommand: the argv whose output stateOf() reads; its exit code is not used (supervisorctl exits 3 for STOPPED). */
-export function statusCommand(manager: ServiceManager): string[] {
-  return manager.kind === 'supervisor' ? ['supervisorctl', '-c', manager.config, 'status', manager.program] : ['systemctl', 'is-active', manager.unit];
-}
-
-/**
- * parseSupervisorState: the state word of `supervisorctl status <program>` ("web  RUNNING  pid 12, uptime …"
- * → RUNNING), or null when the output is an error ("ERROR (no such process)", a refused socket).
- */
-export function parseSupervisorState(output: string, program: string): string | null {
-  for (const line of output.split('\n')) {
-    const words = line.trim().split(/\s+/);
-    if (words[0] === program && /^[A-Z]+$/.test(words[1] ?? '')) return words[1] as string;
-  }
-  return null;
-}
-
-/**
- * serviceRevertScript: starts the unit and waits up to 10 s until it runs; idempotent. "Already started"
- * exits 0 or 1 depending on the supervisor version, so only the status afterwards decides. A unit that is
- * still starting is waited for; one that fell back to stopped (a crash during start) is started again every
- * ~3 s; one the manager does not know fails at once (it cannot come back). Once it runs, the marker file
- * (serviceStopMarker) is removed.
- */
-export function serviceRevertScript(manager: ServiceManager, markerFile?: string): string {
-  const done = markerFile ? `{ rm -f ${shellQuote(markerFile)}; exit 0; }` : 'exit 0';
-  const quoted = (text: string): string => text.replace(/["$`\\]/g, '\\$&');
-  const loop = (status: string, up: string, retryStates: string, unknown: string, name: string): string[] => [
-    'end=$(( $(date +%s) + 10 )); n=0',
-    'while :; do',
-    `  ${status}`,
-    `  [ "$s" = ${up} ] && ${done}`,
-    `  case "$o" in ${unknown}) echo "${name} does not exist: $o" >&2; exit 1 ;; esac`,
-    `  [ "$(date +%s)" -ge "$end" ] && { echo "${name} is \${s:-unknown}, not ${up}, 10s after start: $o" >&2; exit 1; }`,
-    `  case "$s" in ${retryStates}) n=$((n + 1)); [ $((n % 10)) -eq 0 ] && start ;; esac`,
-    '  sleep 0.1',
-    'done',
-  ];
-  if (manager.kind === 'supervisor') {
-    const ctl = `supervisorctl -c ${shellQuote(manager.config)}`;
-    const p = shellQuote(manager.program);
-    return [
-      `start() { ${ctl} start ${p} >/dev/null 2>&1; }`,
-      'start',
-      ...loop(
-        `o=$(${ctl} status ${p} 2>&1); s=$(printf '%s\\n' "$o" | awk -v p=${p} '$1 == p { print $2; exit }')`,
-        'RUNNING',
-        'STOPPED|EXITED|FATAL|BACKOFF',
-        '*"no such process"*|*"no such group"*',
-        `supervisor program ${quoted(manager.program)}`,
-      ),
-    ].join('\n');
-  }
-  const u = shellQuote(manager.unit);
-  return [
-    `start() { systemctl start ${u} >/dev/null 2>&1; }`,
-    'start',
-    ...loop(`s=$(systemctl is-active ${u} 2>/dev/null); o=$(systemctl show -p LoadState --value ${u} 2>&1)`, 'active', 'inactive|failed', 'not-found*', `systemd unit ${quoted(manager.unit)}`),
-  ].join('\n');
 }
 
 /**
@@ -192,7 +124,7 @@ export function stopService(target: FaultTarget): PlanCheckedFault {
     }
   };
 
-  return {
+  return shellFault({
     kind: SERVICE_STOP_KIND,
     reversible: true,
     target,
@@ -201,7 +133,7 @@ export function stopService(target: FaultTarget): PlanCheckedFault {
       const { before } = await inspect();
       return `${nodeName}: ${unit} is ${before}`;
     },
-    async prepare(injectionId: string): Promise<PreparedFault> {
+    async prepare(injectionId: string): Promise<PreparedShellFault> {
       const { before, detail } = await inspect();
       const marker = serviceStopMarker(injectionId);
       return {
@@ -234,5 +166,5 @@ export function stopService(target: FaultTarget): PlanCheckedFault {
         },
       };
     },
-  };
+  });
 }

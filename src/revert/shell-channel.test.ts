@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalExecutor } from '../executors/local';
 import { runCommand } from '../executors/command';
-import { expiryTimerName, expiryTimerScript, newInjectionId } from './injection';
+import { expiryTimerName, expiryTimerScript } from './shell-channel';
+import { newInjectionId } from '../core/injection';
 import { waitUntil } from '../../test/support/wait-until';
 
 describe('on-node expiry timer', () => {

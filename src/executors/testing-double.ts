@@ -6,11 +6,11 @@
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutorSpec } from '../../../model/environment';
-import type { CommandOptions, CommandResult } from '../../../executors/command';
-import type { Executor } from '../../../executors/executor';
-import { shellQuote } from '../../../executors/executor';
-import type { LineProcess } from '../../../executors/line-process';
+import type { ExecutorSpec } from '../model/environment';
+import type { CommandOptions, CommandResult } from './command';
+import type { Executor } from './executor';
+import { shellQuote } from './executor';
+import type { LineProcess } from './line-process';
 
 /** RecordedCall: one command the double received, with its text as a node's shell would read it. */
 export interface RecordedCall {
