@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import '../../src/kinds'; // registers the target kinds' environment sections (lab.yaml has some)
 import { loadEnvironment } from '../../src/environment/load';
 import { labLayout } from '../layout';
 import { cloudsYamlText, configFiles, iniText, labOpenstackPlan, OpenstackSecrets, PASTE_DIR, PORTS, SERVICE_TYPES } from './config';

@@ -21,6 +21,7 @@ import { listProcesses, namespacePids } from '../../lab/processes';
 import { labOpenstackProcesses } from '../../lab/openstack/control-plane';
 import { AMQP_PORT, openstackDirOf, PORTS } from '../../lab/openstack/config';
 import type { LabCloud } from '../../lab/openstack/resources';
+import '../../src/kinds'; // registers the target kinds' environment sections (lab.yaml has some)
 import { loadEnvironment } from '../../src/environment/load';
 import { runCommand } from '../../src/executors/command';
 import { REPO, waitFor } from './helpers';
