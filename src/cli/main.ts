@@ -6,15 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { redact } from '../kernel/secrets';
 import { BadInput } from '../kernel/errors';
-import { closeSshMasters } from '../executors/ssh';
-import '../kinds';
-import { labCommand } from './lab';
-import { reportCommand } from './report';
-import { rollbackCommand } from './rollback';
-import { sweepCommand } from './sweep';
-import { demoCommand } from './demo';
-import { gateCommand } from '../gate/command';
-import { planCommand, runCommand, RunOptions } from './run';
+import type { RunOptions } from './run';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
 const USAGE = `usage: scs-chaos <command> [options]
@@ -48,26 +40,40 @@ const log = (line: string): void => {
   process.stderr.write(`${redact(line)}\n`);
 };
 
+/**
+ * main: runs one command. Each command's modules are loaded only when it runs (docs/decisions/0103): `--help`
+ * loads nothing but this file, `plan` never loads the report renderers, so a call pays only for what it uses.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'run':
-        return await runCommand(runOptions(rest));
-      case 'plan':
-        return await planCommand(runOptions(rest));
+      case 'run': {
+        const options = runOptions(rest);
+        await import('../kinds');
+        return await (await import('./run')).runCommand(options);
+      }
+      case 'plan': {
+        const options = runOptions(rest);
+        await import('../kinds');
+        return await (await import('./run')).planCommand(options);
+      }
       case 'lab':
-        return await labCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./lab')).labCommand(rest, log);
       case 'demo':
-        return await demoCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./demo')).demoCommand(rest, log);
       case 'sweep':
-        return await sweepCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./sweep')).sweepCommand(rest, log);
       case 'rollback':
-        return await rollbackCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./rollback')).rollbackCommand(rest, log);
       case 'gate':
-        return await gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
+        return await (await import('../gate/command')).gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
       case 'report':
-        return await reportCommand(rest, log);
+        return await (await import('./report')).reportCommand(rest, log);
       case undefined:
       case '-h':
       case '--help':
@@ -84,8 +90,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    // Shared ssh connections end with the command, so no ssh process outlives it.
-    await closeSshMasters();
+    // Shared ssh connections end with the command, so no ssh process outlives it (only a command that loaded
+    // the ssh executor can have opened one).
+    const ssh = require.cache[require.resolve('../executors/ssh')];
+    if (ssh) await (ssh.exports as typeof import('../executors/ssh')).closeSshMasters();
   }
 }
 
