@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TS_NODE_TRANSPILE_ONLY=true
-mapfile -t files < <(find src steps lab test/kinds -name '*.test.ts' | sort)
+mapfile -t files < <(find src steps lab test/kinds test/cli test/fuzz -name '*.test.ts' | sort)
 exec node --require ts-node/register --test --test-reporter=spec "${files[@]}"

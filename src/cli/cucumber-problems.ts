@@ -26,7 +26,7 @@ export class CucumberProblems {
     if (envelope.testCaseStarted) this.startedCases.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
     if (envelope.parseError) {
       const { source, message } = envelope.parseError;
-      this.problems.push({ uri: source.uri ?? '?', line: source.location?.line ?? 0, message: `cannot parse the feature file: ${message}` });
+      this.problems.push({ uri: source.uri ?? '?', line: source.location?.line ?? 0, message: describeParseError(message) });
     }
     if (envelope.undefinedParameterType) {
       const { name, expression } = envelope.undefinedParameterType;
@@ -78,6 +78,39 @@ export class CucumberProblems {
       this.problems.push({ ...where, message: `${stepText}: ${text}` });
     }
   }
+}
+
+/** What Gherkin's parser tokens mean, in the words of a feature file. */
+const TOKEN_WORDS: Record<string, string> = {
+  '#StepLine': 'a step (Given/When/Then/And/But …)',
+  '#ScenarioLine': 'Scenario: (or Scenario Outline:)',
+  '#ExamplesLine': 'Examples:',
+  '#RuleLine': 'Rule:',
+  '#FeatureLine': 'Feature:',
+  '#BackgroundLine': 'Background:',
+  '#TagLine': 'a tag line (@name)',
+  '#TableRow': 'a table row (| a | b |)',
+  '#DocStringSeparator': 'a doc string (""")',
+  '#Comment': 'a comment (# …)',
+  '#Language': 'a language line (# language: en)',
+  '#Other': 'free text (a description)',
+};
+
+/**
+ * describeParseError: Gherkin's "(4:4): expected: #EOF, #StepLine, …, got 'text'" as a person reads it: what
+ * line could not be read and what may stand there instead, as the fix line.
+ */
+export function describeParseError(message: string): string {
+  const body = message.replace(/^\(\d+:\d+\):\s*/, '');
+  const expected = /expected:\s*([^,]*(?:,\s*#\w+)*)\s*,\s*got\s*'(.*)'\s*$/s.exec(body);
+  if (!expected?.[1]) return `cannot parse the feature file: ${body}\n  fix: check the Gherkin syntax of this line (Feature:, Scenario:, Given/When/Then steps, tags, tables)`;
+  const got = expected[2] ?? '';
+  const tokens = expected[1].split(',').map((token) => token.trim()).filter((token) => token !== '#EOF' && token !== '#Empty');
+  const words = [...new Set(tokens.map((token) => TOKEN_WORDS[token] ?? token))];
+  return (
+    `cannot parse the feature file: "${got.trim()}" cannot stand here` +
+    `\n  fix: write ${words.join(', ')} on this line; free text belongs in a description right under Feature:/Scenario:, or after # as a comment`
+  );
 }
 
 /** closestPatterns: the step patterns sharing the most words with the text, best first (at most three). */

@@ -8,16 +8,18 @@ import { redact } from '../kernel/secrets';
 import { BadInput } from '../kernel/errors';
 import type { RunOptions } from './run';
 import { DEFAULT_ENV, parseFlags } from './flags';
+import { requireFeaturePaths, requireProfile, requireWritableReports } from './input-checks';
 
 const USAGE = `usage: scs-chaos <command> [options]
 
 commands:
   run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [--seed N]
-       [--baseline RUN_DIR] [--pushgateway URL [--cloud NAME]] [FEATURE...]
+       [--baseline RUN_DIR] [--pushgateway URL [--cloud NAME]] [--allow-empty] [FEATURE...]
                      plan, check, then run the scenarios; write reports/<run-id>/ (summary page index.html
                      compares recovery with --baseline; metrics pushed to a Pushgateway as job scs-chaos)
-  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [FEATURE...]
-                     resolve targets and validate every step; touch nothing
+  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [--allow-empty] [FEATURE...]
+                     resolve targets and validate every step; touch nothing. A selection of no scenario is
+                     bad input (exit 2) unless --allow-empty
   lab up [--with ceph]|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
   demo [--with ceph] install the lab's packages, bring the lab up, run features/lab (and features/ceph), bring it
@@ -49,12 +51,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'run': {
-        const options = runOptions(rest);
+        const options = runOptions('run', rest);
         await import('../kinds');
         return await (await import('./run')).runCommand(options);
       }
       case 'plan': {
-        const options = runOptions(rest);
+        const options = runOptions('plan', rest);
         await import('../kinds');
         return await (await import('./run')).planCommand(options);
       }
@@ -106,7 +108,7 @@ function baselineRunDirectory(path: string): string {
   return realpathSync(dir);
 }
 
-function runOptions(args: string[]): RunOptions {
+function runOptions(command: 'run' | 'plan', args: string[]): RunOptions {
   const { values, positionals } = parseFlags(args, {
     env: { type: 'string' },
     profile: { type: 'string' },
@@ -117,14 +119,22 @@ function runOptions(args: string[]): RunOptions {
     baseline: { type: 'string' },
     pushgateway: { type: 'string' },
     cloud: { type: 'string' },
+    'allow-empty': { type: 'boolean' },
   });
+  // Checked before anything else, in this order: the profile, the feature paths, the reports directory (run only).
+  const cwd = process.cwd();
+  const profile = values.profile ?? 'default';
+  requireProfile(cwd, profile);
+  requireFeaturePaths(cwd, positionals);
   const options: RunOptions = {
     envPath: resolve(values.env ?? DEFAULT_ENV),
-    profile: values.profile ?? 'default',
+    profile,
     paths: positionals,
     reportsDir: resolve(values.reports ?? 'reports'),
+    allowEmpty: values['allow-empty'] === true,
     log,
   };
+  if (command === 'run') requireWritableReports(options.reportsDir);
   if (values.tags) options.tags = values.tags;
   if (values.name) options.name = values.name;
   if (values.seed !== undefined) {

@@ -7,7 +7,6 @@ import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { resolve } from 'node:path';
 import { loadConfiguration, loadSupport, runCucumber, IRunConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { BadInput } from '../kernel/errors';
 import { Journal } from '../core/journal';
 import { revertAllLive } from '../core/injection';
 import { PlannedAction, RunContext, RunMode, setRunContext } from '../core/run-context';
@@ -24,6 +23,7 @@ import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
 import { preflight } from './preflight';
 import { createRunDirectory, newRunId, pointLatestAt } from './run-directory';
+import { requireScenarios } from './input-checks';
 
 export interface RunOptions {
   envPath: string;
@@ -40,6 +40,8 @@ export interface RunOptions {
   baselineRunDir?: string;
   /** Push the run's metrics to this Pushgateway (job "scs-chaos"; cloud label: the environment name unless given). */
   pushgateway?: { url: string; cloud?: string };
+  /** A selection of no scenario is fine (exit 0, nothing run); otherwise it is bad input (exit 2). */
+  allowEmpty?: boolean;
 }
 
 /** The names Cucumber sees as its run's cwd-relative feature paths. */
@@ -51,6 +53,7 @@ export async function planCommand(options: RunOptions): Promise<number> {
   const env = loadEnvironment(options.envPath);
   const { problems, planned, scenarioCount } = await planPass(env, options);
   if (problems.length) return reportProblems(problems, options.log);
+  requireScenarios(scenarioCount, options, options.allowEmpty === true);
   printPlan(env, planned, scenarioCount, options.log);
   return 0;
 }
@@ -59,8 +62,10 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const env = loadEnvironment(options.envPath);
   const plan = await planPass(env, options);
   if (plan.problems.length) return reportProblems(plan.problems, options.log);
+  requireScenarios(plan.scenarioCount, options, options.allowEmpty === true);
   if (plan.scenarioCount === 0) {
-    throw new BadInput('no scenario matches the given paths and tags', undefined, 'check the feature paths, --tags and --name');
+    options.log('no scenario selected (--allow-empty): nothing to run, nothing touched');
+    return 0;
   }
   const checked = await preflight(env);
   if (checked.unreachable.length || checked.leftovers.length) {
@@ -137,11 +142,16 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
   const seed = options.seed ?? randomInt(0, 2 ** 32);
   const ctx = newContext(env, 'plan', () => undefined, null, seed);
   const collector = new CucumberProblems();
+  // Cucumber's own stderr (its "Parse error in ..." lines) is held back: the collector reports every problem
+  // once, with its fix. What Cucumber says beyond those problems is passed on.
+  let cucumberSaid = '';
+  const heldBack = new Writable({ write: (chunk, _encoding, callback) => void ((cucumberSaid += String(chunk)), callback()) });
   try {
-    await runCucumber({ ...runConfiguration, support }, { cwd: CWD, stdout: discard, stderr: process.stderr }, collector.onMessage);
+    await runCucumber({ ...runConfiguration, support }, { cwd: CWD, stdout: discard, stderr: heldBack }, collector.onMessage);
   } finally {
     setRunContext(null);
   }
+  if (collector.problems.length === 0 && cucumberSaid.trim()) process.stderr.write(cucumberSaid);
   const scenarioIds = ctx.plannedScenarios;
   return {
     problems: collector.problems.map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),

@@ -20,7 +20,7 @@ import type { ScenarioHandle } from './scenario-handle';
 import { Measurements } from './measurements';
 import { writeScenarioFiles } from './scenario-files';
 import { scenarioSummary } from './scenario-summary';
-import { checkHarms } from './scope';
+import { checkFaultTime, checkHarms, checkObserveTime } from './scope';
 import { Timeline } from './timeline';
 
 export type { ScenarioMeta } from '../model/scenario';
@@ -181,10 +181,8 @@ export class Experiment {
    */
   async injectForEach(faults: readonly Fault[], durationMs: number, ttlMs?: number): Promise<void> {
     const ttl = ttlMs ?? durationMs + this.env.defaults.faultTtlGraceMs;
-    if (ttl < durationMs) {
-      throw new BadInput(`the TTL ${formatDuration(ttl)} is shorter than the fault's duration ${formatDuration(durationMs)}`, undefined, 'give a TTL longer than the duration, or leave it out (default: duration + faultTtlGrace)');
-    }
     const what = faults.map((f) => f.describe()).join('; ');
+    checkFaultTime(this.env, durationMs, ttl, faults.length === 1 ? what : `${faults.length} faults at once`);
     checkHarms(this.env, faults.flatMap((f) => f.harms), faults.length === 1 ? what : `${faults.length} faults at once`);
     if (!this.executing) {
       this.plannedFault = true;
@@ -219,6 +217,7 @@ export class Experiment {
 
   /** observe: keeps the probes sampling for `durationMs` while the fault (if any) is active. */
   async observe(durationMs: number): Promise<void> {
+    checkObserveTime(this.env, durationMs);
     if (!this.executing) {
       this.plan(`observe for ${formatDuration(durationMs)}`);
       return;
