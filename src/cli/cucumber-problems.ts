@@ -8,7 +8,12 @@ export interface Problem {
   uri: string;
   line: number;
   message: string;
+  /** A step failed with an error that is not BadInput: no input explains it, it is a bug. */
+  internal?: boolean;
 }
+
+/** The error types a step may refuse its input with (src/kernel/errors.ts); anything else failing at plan time is a bug. */
+const BAD_INPUT_TYPES = new Set(['BadInput']);
 
 export class CucumberProblems {
   readonly problems: Problem[] = [];
@@ -68,14 +73,20 @@ export class CucumberProblems {
       const suggestions = closestPatterns(pickleStep?.text ?? '', this.stepPatterns);
       this.problems.push({
         ...where,
-        message: `no step matches ${stepText}` + (suggestions.length ? `\n  fix: write it like one of:\n${suggestions.map((s) => `    ${s}`).join('\n')}` : ''),
+        message:
+          `no step matches ${stepText}` +
+          (suggestions.length
+            ? `\n  fix: write it like one of:\n${suggestions.map((s) => `    ${s}`).join('\n')}`
+            : '\n  fix: write one of the steps listed under "Steps available" in README.md'),
       });
     } else if (status === 'AMBIGUOUS') {
-      this.problems.push({ ...where, message: `${stepText} matches more than one step definition; make it more specific` });
+      this.problems.push({ ...where, message: `${stepText} matches more than one step definition\n  fix: make it more specific (README.md lists the steps)` });
     } else {
       const result = finished.testStepResult;
       const text = result.exception?.message ?? result.message ?? 'failed';
-      this.problems.push({ ...where, message: `${stepText}: ${text}` });
+      const type = result.exception?.type;
+      const internal = type !== undefined && !BAD_INPUT_TYPES.has(type);
+      this.problems.push({ ...where, message: internal ? `${stepText}: ${type}: ${result.exception?.stackTrace ?? text}` : `${stepText}: ${text}`, ...(internal ? { internal } : {}) });
     }
   }
 }

@@ -51,7 +51,8 @@ const discard = new Writable({ write: (_chunk, _encoding, callback) => callback(
 
 export async function planCommand(options: RunOptions): Promise<number> {
   const env = loadEnvironment(options.envPath);
-  const { problems, planned, scenarioCount } = await planPass(env, options);
+  const { problems, internal, planned, scenarioCount } = await planPass(env, options);
+  if (internal.length) return reportInternal(internal, options.log);
   if (problems.length) return reportProblems(problems, options.log);
   requireScenarios(scenarioCount, options, options.allowEmpty === true);
   printPlan(env, planned, scenarioCount, options.log);
@@ -61,6 +62,7 @@ export async function planCommand(options: RunOptions): Promise<number> {
 export async function runCommand(options: RunOptions): Promise<number> {
   const env = loadEnvironment(options.envPath);
   const plan = await planPass(env, options);
+  if (plan.internal.length) return reportInternal(plan.internal, options.log);
   if (plan.problems.length) return reportProblems(plan.problems, options.log);
   requireScenarios(plan.scenarioCount, options, options.allowEmpty === true);
   if (plan.scenarioCount === 0) {
@@ -124,6 +126,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
 export interface PlanResult {
   problems: string[];
+  /** Problems that are not bad input: a step failed with an error no input explains (a bug). */
+  internal: string[];
   planned: PlannedAction[];
   scenarioCount: number;
   scenarioIds: { id: string; name: string; feature: string; line: number; tags: string[] }[];
@@ -138,7 +142,7 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
   if (options.tags) runConfiguration.sources.tagExpression = options.tags;
   if (options.name) runConfiguration.sources.names = [options.name];
-  const support = await loadSupport(runConfiguration, { cwd: CWD, stderr: process.stderr });
+  const support = await supportFor(runConfiguration);
   const seed = options.seed ?? randomInt(0, 2 ** 32);
   const ctx = newContext(env, 'plan', () => undefined, null, seed);
   const collector = new CucumberProblems();
@@ -154,7 +158,8 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
   if (collector.problems.length === 0 && cucumberSaid.trim()) process.stderr.write(cucumberSaid);
   const scenarioIds = ctx.plannedScenarios;
   return {
-    problems: collector.problems.map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+    problems: collector.problems.filter((p) => !p.internal).map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+    internal: collector.problems.filter((p) => p.internal).map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
     planned: ctx.planned,
     scenarioCount: scenarioIds.length,
     scenarioIds,
@@ -162,6 +167,23 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
     support,
     seed,
   };
+}
+
+/**
+ * Support code (the steps) is loaded once per process and reused: Cucumber registers steps as files are required,
+ * and a second loadSupport of the same files finds them in Node's require cache and registers nothing, so a
+ * second plan in one process (tests, the fuzz suite) would see every step as undefined.
+ */
+const supportLibraries = new Map<string, Promise<ISupportCodeLibrary>>();
+
+function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLibrary> {
+  const key = JSON.stringify(runConfiguration.support);
+  let library = supportLibraries.get(key);
+  if (!library) {
+    library = loadSupport(runConfiguration, { cwd: CWD, stderr: process.stderr });
+    supportLibraries.set(key, library);
+  }
+  return library;
 }
 
 export async function runCucumberPass(runConfiguration: IRunConfiguration, support: ISupportCodeLibrary, ctx: RunContext): Promise<void> {
@@ -227,6 +249,13 @@ function notStarted(planned: PlanResult['scenarioIds'], ctx: RunContext): Scenar
       finishedAt: at,
       durationSeconds: 0,
     }));
+}
+
+/** reportInternal: a step failed while planning with an error that is not bad input — a bug, exit 3 like any internal error. */
+function reportInternal(problems: string[], log: (line: string) => void): number {
+  log(`internal error: ${problems.length} step(s) failed while planning with an error that is not bad input; nothing was touched. Please report it:`);
+  for (const problem of problems) log(problem);
+  return 3;
 }
 
 function reportProblems(problems: string[], log: (line: string) => void): number {
