@@ -12,8 +12,12 @@ export interface Problem {
   internal?: boolean;
 }
 
-/** The error types a step may refuse its input with (src/kernel/errors.ts); anything else failing at plan time is a bug. */
-const BAD_INPUT_TYPES = new Set(['BadInput']);
+/**
+ * The error types that are bugs when a step throws them at plan time: the language's own (a property of undefined,
+ * a bad array length, an assertion). Anything else — BadInput, a node that did not answer, a command that failed
+ * — is about the input or the environment: bad input, exit 2.
+ */
+const INTERNAL_TYPES = new Set(['TypeError', 'ReferenceError', 'RangeError', 'EvalError', 'URIError', 'AssertionError']);
 
 export class CucumberProblems {
   readonly problems: Problem[] = [];
@@ -85,8 +89,9 @@ export class CucumberProblems {
       const result = finished.testStepResult;
       const text = result.exception?.message ?? result.message ?? 'failed';
       const type = result.exception?.type;
-      const internal = type !== undefined && !BAD_INPUT_TYPES.has(type);
-      this.problems.push({ ...where, message: internal ? `${stepText}: ${type}: ${result.exception?.stackTrace ?? text}` : `${stepText}: ${text}`, ...(internal ? { internal } : {}) });
+      const internal = type !== undefined && INTERNAL_TYPES.has(type);
+      const fix = /\n\s*fix: /.test(text) ? '' : '\n  fix: the environment answered this step unexpectedly while planning: check that its nodes and services are reachable (plan touches nothing)';
+      this.problems.push({ ...where, message: internal ? `${stepText}: ${type}: ${result.exception?.stackTrace ?? text}` : `${stepText}: ${text}${fix}`, ...(internal ? { internal } : {}) });
     }
   }
 }

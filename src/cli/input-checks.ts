@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import parseTagExpression from '@cucumber/tag-expressions';
 import { BadInput, errorMessage } from '../kernel/errors';
 
 /** cucumberProfiles: the profile names cucumber.js in `cwd` defines (none when there is no cucumber.js). */
@@ -81,6 +82,24 @@ export function requireFeaturePaths(cwd: string, paths: readonly string[]): void
     undefined,
     'give existing .feature files or directories, e.g. features/lab or features/lab/isolate-node.feature',
   );
+}
+
+/** requireSelection: --tags is a tag expression Cucumber can read and --name a regular expression (checked before Cucumber runs). */
+export function requireSelection(tags: string | undefined, name: string | undefined): void {
+  if (tags !== undefined) {
+    try {
+      parseTagExpression(tags);
+    } catch (error) {
+      throw new BadInput(`--tags "${tags}" is not a tag expression: ${errorMessage(error)}`, undefined, 'write tags joined by and/or/not with balanced parentheses, e.g. --tags "@lab and not @wip"');
+    }
+  }
+  if (name !== undefined) {
+    try {
+      new RegExp(name);
+    } catch (error) {
+      throw new BadInput(`--name "${name}" is not a regular expression: ${errorMessage(error)}`, undefined, 'give part of a scenario name, e.g. --name isolat (regular-expression characters like ( [ * need a backslash)');
+    }
+  }
 }
 
 /** requireScenarios: a selection of no scenario is refused (a typo in a tag or path must not pass as "all passed"), unless allowed. */

@@ -8,7 +8,7 @@ import { redact } from '../kernel/secrets';
 import { BadInput } from '../kernel/errors';
 import type { RunOptions } from './run';
 import { DEFAULT_ENV, parseFlags } from './flags';
-import { requireFeaturePaths, requireProfile, requireWritableReports } from './input-checks';
+import { requireFeaturePaths, requireProfile, requireSelection, requireWritableReports } from './input-checks';
 
 const USAGE = `usage: scs-chaos <command> [options]
 
@@ -77,11 +77,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'report':
         return await (await import('./report')).reportCommand(rest, log);
       case undefined:
+        process.stdout.write(`${USAGE}\n`);
+        throw new BadInput('no command given', undefined, 'name a command, e.g. scs-chaos plan features/lab (scs-chaos --help lists them)');
       case '-h':
       case '--help':
       case 'help':
         process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
+        return 0;
       default:
         throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report (scs-chaos --help)');
     }
@@ -126,6 +128,7 @@ function runOptions(command: 'run' | 'plan', args: string[]): RunOptions {
   const profile = values.profile ?? 'default';
   requireProfile(cwd, profile);
   requireFeaturePaths(cwd, positionals);
+  requireSelection(values.tags, values.name);
   const options: RunOptions = {
     envPath: resolve(values.env ?? DEFAULT_ENV),
     profile,
