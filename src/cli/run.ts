@@ -12,12 +12,8 @@ import { revertAllLive } from '../core/injection';
 import { PlannedAction, RunContext, RunMode, setRunContext } from '../core/run-context';
 import type { Environment } from '../model/environment';
 import { loadEnvironment } from '../environment/load';
-import { finishRunReports } from '../report/finish-run';
-import { allureFormatterFiles, allureFormatterOptions } from '../report/allure/formatter';
-import { formatConsoleSummary } from '../report/console-summary';
 import { redact } from '../kernel/secrets';
 import type { ScenarioSummary } from '../model/summary';
-import { buildRunSummary } from '../report/write-run';
 import type { RunProgress } from '../core/progress';
 import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
@@ -112,6 +108,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
     setRunContext(null);
   }
 
+  // The report writers load only once a run has something to report (plan never pays for them; decision 0103).
+  const [{ buildRunSummary }, { finishRunReports }, { formatConsoleSummary }] = await Promise.all([
+    import('../report/write-run'),
+    import('../report/finish-run'),
+    import('../report/console-summary'),
+  ]);
   const scenarios = [...ctx.scenarios, ...notStarted(plan.scenarioIds, ctx)];
   const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios, seed: plan.seed });
   await finishRunReports(runDir, summary, {
@@ -187,6 +189,7 @@ function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLi
 }
 
 export async function runCucumberPass(runConfiguration: IRunConfiguration, support: ISupportCodeLibrary, ctx: RunContext): Promise<void> {
+  const { allureFormatterFiles, allureFormatterOptions } = await import('../report/allure/formatter');
   setRunContext(ctx);
   // Cucumber's own verdicts are not ours (an expected failure is fine): its output goes to the run's
   // message file for the record, and our console summary speaks for the run.
