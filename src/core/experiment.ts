@@ -332,7 +332,7 @@ export class Experiment {
     }
     const summary = scenarioSummary({
       meta: this.meta,
-      ending: revertProblem ?? scenarioError,
+      ending: endingOf(scenarioError, revertProblem),
       injections: this.injections,
       slos: this.slos,
       recoveries: this.recoveries,
@@ -345,4 +345,15 @@ export class Experiment {
     writeScenarioFiles(this.ctx.runDir, this.meta.id, this.startedAtWall, this.startedAt, this.timeline);
     return summary;
   }
+}
+
+/**
+ * endingOf: what the scenario ended with. A failed revert makes it compromised, but the error that ended the
+ * scenario first (a fault "not observed", a refuted SLO) stays the first words of the reason: it is why the
+ * scenario stopped, and the revert failure is what happened after.
+ */
+function endingOf(scenarioError: unknown, revertProblem: unknown): unknown {
+  if (!revertProblem) return scenarioError;
+  if (!scenarioError) return revertProblem;
+  return new ExperimentCompromised(`${errorMessage(scenarioError)}; then ${errorMessage(revertProblem)}`, { cause: revertProblem });
 }
