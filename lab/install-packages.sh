@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
-#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--reinstall]
-#   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install)
+#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--reinstall]
+#   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install;
+#   --with-kubernetes also builds the lab's Kubernetes into the user's cache, lab/kubernetes/build.sh)
 # The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
 # prometheus-node-exporter; the lab runs its own instances (inside its namespaces, on lab addresses), so this
 # script keeps them from starting and stops any that started anyway.
@@ -22,10 +23,15 @@ TEST_PACKAGES=(prometheus-pushgateway libxml2-utils python3-yaml chromium)
 # `ceph` CLI the framework drives with `-f json` (src/kinds/ceph/client). Debian 12 ships 16.2.15 "pacific" (~250 MB).
 # Their packages start no daemon: Ceph's systemd units are templates (ceph-osd@ID) that need a cluster config.
 CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common)
+# --with-kubernetes (and --for-tests) add what the lab's Kubernetes nodes run besides the binaries built from
+# source (lab/kubernetes/build.sh): containerd (one per node namespace, with its `ctr`), runc, the CNI bridge and
+# host-local plugins (/usr/lib/cni), busybox-static (the lab's busybox image), openssl (the cluster's
+# certificates), iptables (kube-proxy's and the kubelet's rules, inside each node namespace). Debian's containerd package would start a system-wide containerd: it is kept from starting.
+KUBERNETES_PACKAGES=(containerd runc containernetworking-plugins busybox-static openssl iptables)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
-SYSTEM_DAEMONS='^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
+SYSTEM_DAEMONS='^/usr/bin/containerd *$|^/usr/sbin/haproxy .*/etc/haproxy/|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
 
 # Prints the pids of running system-wide daemons (SYSTEM_DAEMONS), one a line (reads /proc: pgrep may not be installed yet).
 system_daemons() {
@@ -37,14 +43,21 @@ system_daemons() {
 }
 
 reinstall=false
+build_kubernetes=false
 for argument in "$@"; do
   case "$argument" in
     --reinstall) reinstall=true ;;
-    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${CEPH_PACKAGES[@]}") ;;
+    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" "${KUBERNETES_PACKAGES[@]}") ;;
     --with-ceph) PACKAGES+=("${CEPH_PACKAGES[@]}") ;;
-    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--reinstall])" >&2; exit 2 ;;
+    --with-kubernetes) PACKAGES+=("${KUBERNETES_PACKAGES[@]}"); build_kubernetes=true ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--reinstall])" >&2; exit 2 ;;
   esac
 done
+
+# build_kubernetes_when_asked: --with-kubernetes also builds the binaries and images (cached: seconds when present).
+build_kubernetes_when_asked() {
+  if [ "$build_kubernetes" = true ]; then bash "$(dirname "$0")/kubernetes/build.sh"; fi
+}
 
 if [ "$(id -u)" != 0 ]; then
   echo "lab/install-packages.sh must run as root: it installs Debian packages (${PACKAGES[*]}) with apt-get; try: sudo bash lab/install-packages.sh" >&2
@@ -63,6 +76,7 @@ for package in "${PACKAGES[@]}"; do
 done
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "lab packages already installed: ${PACKAGES[*]}"
+  build_kubernetes_when_asked
   exit 0
 fi
 
@@ -96,3 +110,4 @@ if [ -n "$started" ]; then
   kill $started 2>/dev/null || true
 fi
 echo "lab packages installed: ${missing[*]}"
+build_kubernetes_when_asked

@@ -25,6 +25,10 @@ import { waitForTargetsUp } from '../src/prometheus/client';
 import type { LabCephPlan } from './ceph/config';
 import { labCeph, labCephPresent, labCephProcesses, prepareLabCeph, waitLabCephHealthy } from './ceph/cluster';
 import { ensureResolvConfs, labDnsProgram, removeResolvConfs } from './dns';
+import type { LabKubernetesPlan } from './kubernetes/plan';
+import { downLabKubernetes, ensureKubernetesBuilt, labKubernetesPlanOf, labKubernetesPresent, upLabKubernetes } from './kubernetes/cluster';
+import { kubernetesHaproxyText } from './kubernetes/haproxy';
+import { kubernetesPlanIfDerivable, kubernetesPidsOf } from './kubernetes/lab-hooks';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -36,9 +40,13 @@ const READY_TIMEOUT_MS = 20_000;
 /** How long `labUp` waits for the lab's Ceph to be HEALTH_OK with every PG active+clean (about 20 s here). */
 const CEPH_READY_TIMEOUT_MS = 120_000;
 
-/** LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/); a lab that already runs Ceph keeps it either way. */
+/**
+ * LabUpOptions: `withCeph` adds the Ceph cluster (lab/ceph/), `withKubernetes` a Kubernetes cluster
+ * (lab/kubernetes/); a lab that already runs either keeps it either way.
+ */
 export interface LabUpOptions {
   withCeph?: boolean;
+  withKubernetes?: boolean;
 }
 
 /** labUp builds or repairs the lab described by `env`, reporting progress through `log`; throws when it cannot. */
@@ -50,15 +58,20 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   const keepCeph = !options.withCeph && labCephPresent(layout);
   const ceph = options.withCeph || keepCeph ? labCeph(layout, env) : undefined; // finds its binaries and checks the ceph: section first
   const prometheus = labPrometheus(layout, ceph); // finds its binaries: a missing one stops here, before anything is touched
+  const keepKubernetes = !options.withKubernetes && labKubernetesPresent(layout);
+  const kubernetes = options.withKubernetes || keepKubernetes ? labKubernetesPlanOf(layout) : undefined;
+  if (kubernetes) await ensureKubernetesBuilt(kubernetes, log); // a cold build takes many minutes: before the lab exists
   const { spec } = layout;
-  log(`lab up: ${layout.nodes.length} nodes and an edge${ceph ? ', Ceph in a control namespace' : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
+  const extras = [...(ceph ? ['Ceph'] : []), ...(kubernetes ? [`Kubernetes ${kubernetes.versions.kubernetes}`] : [])];
+  log(`lab up: ${layout.nodes.length} nodes and an edge${extras.length ? `, ${extras.join(' and ')} (control namespace)` : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
   if (keepCeph) log('ceph: the lab runs Ceph from an earlier lab up --with ceph; kept (lab down removes it)');
+  if (keepKubernetes) log('kubernetes: the lab runs Kubernetes from an earlier lab up --with kubernetes; kept (lab down removes it)');
 
   await ensureBridge(layout);
   await ensureUnreachableRoute(layout);
   log(`network: bridge ${spec.bridge} at ${spec.hostAddress}, unreachable route for ${spec.unreachableRange}`);
-  // The control namespace exists only while the lab runs Ceph.
-  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || target !== layout.control);
+  // The control namespace exists only while the lab runs Ceph or Kubernetes.
+  const targets = allNamespaces(layout).filter((target) => ceph !== undefined || kubernetes !== undefined || target !== layout.control);
   const recreated: LabNamespace[] = [];
   for (const target of targets) if (await ensureNamespace(layout, target)) recreated.push(target);
   for (const target of recreated) {
@@ -66,7 +79,7 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   }
   log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
 
-  const plans = namespacePlans(layout, prometheus, ceph);
+  const plans = namespacePlans(layout, prometheus, ceph, kubernetes);
   const changed = await writeFiles(layout, plans);
   await ensureResolvConfs(layout); // before any process starts in a namespace: every lookup goes to the lab's DNS
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
@@ -79,6 +92,8 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   if (ceph) await prepareLabCeph(layout, ceph, log); // before supervisord runs any Ceph daemon
   await Promise.all(plans.map(async (plan) => log(`${plan.target.name}: ${await ensureSupervisord(plan, changed.has(plan.target.name))}`)));
 
+  // Kubernetes comes up while the rest of the lab gets ready; its outcome is awaited (and thrown) below.
+  const kubernetesUp = kubernetes ? upLabKubernetes(layout, kubernetes, log, layout.edge.statsSocket).then(() => undefined, (error: Error) => error) : undefined;
   await waitUntilServing(env, layout);
   if (ceph) {
     const status = await waitLabCephHealthy(ceph, log, CEPH_READY_TIMEOUT_MS);
@@ -87,6 +102,8 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   // Prometheus 2.42 applies new scrape targets only every 5 s, so this wait is mostly that interval.
   const scraping = await waitForTargetsUp(prometheus.url, prometheus.expectedTargets, READY_TIMEOUT_MS);
   log(`prometheus: ${prometheus.url} scrapes ${scraping.targets.length} targets every second (all up after ${formatDuration(scraping.elapsedMs)})`);
+  const kubernetesError = await kubernetesUp;
+  if (kubernetesError) throw kubernetesError;
   const serviceNodes = layout.nodes.filter((n) => n.runsService).map((n) => n.name);
   log(`${layout.service.spec.name}: ${serviceNodes.join(', ')} UP behind haproxy at http://${layout.edge.address}:${layout.edge.httpPort}/ (metrics at :${layout.edge.metricsPort}/metrics)`);
   log(`lab up in ${formatDuration(now() - started)}`);
@@ -101,6 +118,9 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 
   // A test may have SIGSTOPped a process: a stopped process cannot act on TERM, so continue everything first.
   signal(await everyLabPid(layout), 'SIGCONT');
+  // Kubernetes first, while the node namespaces (its kubelets' home) still exist.
+  const kubernetes = kubernetesPlanIfDerivable(layout);
+  if (kubernetes) await downLabKubernetes(layout, kubernetes, log);
   const outcomes = await Promise.all(targets.map(async (target) => ({ target, outcome: await stopSupervisord(target) })));
   const stopped = outcomes.filter((o) => o.outcome === 'stopped').map((o) => o.target.name);
   if (stopped.length > 0) log(`processes: stopped supervisord and its programs in ${stopped.join(', ')}`);
@@ -134,7 +154,7 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
 /** Every pid that belongs to the lab: whatever runs in its namespaces, and its programs wherever they run. */
 async function everyLabPid(layout: LabLayout): Promise<number[]> {
   const namespaces = await listNamespaces();
-  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout)].map((p) => p.pid));
+  const pids = new Set([...labProcesses(layout), ...labCephProcesses(layout)].map((p) => p.pid).concat(kubernetesPidsOf(layout)));
   for (const target of allNamespaces(layout)) {
     if (namespaces.has(target.namespace)) for (const pid of await namespacePids(target.namespace)) pids.add(pid);
   }
@@ -156,7 +176,7 @@ export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometh
   return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}) });
 }
 
-function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined): NamespacePlan[] {
+function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: LabCephPlan | undefined, kubernetes: LabKubernetesPlan | undefined): NamespacePlan[] {
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
   const plans = layout.nodes.map((node): NamespacePlan => {
@@ -182,7 +202,8 @@ function namespacePlans(layout: LabLayout, prometheus: LabPrometheusPlan, ceph: 
     target: edge,
     programs: edgePrograms,
     files: [
-      { path: edge.haproxyConfig, text: haproxyConfigText(layout) },
+      // with Kubernetes, a second frontend and backend: the web Service through every node's NodePort
+      { path: edge.haproxyConfig, text: haproxyConfigText(layout) + (kubernetes ? kubernetesHaproxyText(layout) : '') },
       { path: prometheus.configPath, text: prometheus.configText },
       { path: edge.supervisorConfig, text: supervisorConfigText(edge, edgePrograms) },
     ],

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, normalize, resolve } from 'node:path';
 import type { Environment, LabSpec, ServiceSpec } from '../src/model/environment';
-import { Cidr, cidrContains, parseCidr } from './ipv4';
+import { Cidr, cidrContains, ipv4ToNumber, numberToIpv4, parseCidr } from './ipv4';
+import { KUBERNETES_BLOCK_OFFSET, KUBERNETES_BLOCK_PREFIX, POD_CIDR_PREFIX } from './kubernetes/settings';
 
 /** Linux limits interface names to 15 characters (IFNAMSIZ - 1). */
 const MAX_INTERFACE_NAME = 15;
@@ -123,6 +124,52 @@ export function labLayout(env: Environment): LabLayout {
  */
 export function allNamespaces(layout: LabLayout): LabNamespace[] {
   return [...layout.nodes, layout.edge, ...(layout.control ? [layout.control] : [])];
+}
+
+/** LabKubernetesNetwork: the address ranges of the lab's Kubernetes (lab up --with kubernetes), derived from the lab subnet. */
+export interface LabKubernetesNetwork {
+  /** The whole block: Services and every node's pods (kube-proxy's --cluster-cidr). */
+  block: string;
+  /** The Service range (kube-apiserver --service-cluster-ip-range); its first address is the `kubernetes` Service. */
+  serviceCidr: string;
+  apiServiceAddress: string;
+  /** One pod range per lab node, in the environment's order (the node's CNI bridge has the first address). */
+  pods: Array<{ node: string; cidr: string; gateway: string }>;
+}
+
+/**
+ * labKubernetesNetwork: the /20 `KUBERNETES_BLOCK_OFFSET` /20-blocks after the lab subnet's, wrapping inside its
+ * /16 (lab/kubernetes/settings.ts): Services in its first /24, node i's pods in the i-th /24 after that. Two labs
+ * whose subnets differ get different blocks unless one's subnet lies in the other's block. Throws naming the
+ * setting when the block leaves the unreachable range, meets the lab subnet, or has too few /24s for the nodes.
+ */
+export function labKubernetesNetwork(layout: LabLayout): LabKubernetesNetwork {
+  const { spec } = layout;
+  const subnet = parseCidr(spec.subnet);
+  const blockSize = 2 ** (32 - KUBERNETES_BLOCK_PREFIX);
+  const sixteen = Math.floor(ipv4ToNumber(subnet.network) / 65536) * 65536;
+  const blocksPer16 = 65536 / blockSize;
+  const index = (Math.floor((ipv4ToNumber(subnet.network) - sixteen) / blockSize) + KUBERNETES_BLOCK_OFFSET) % blocksPer16;
+  const start = sixteen + index * blockSize;
+  const block = parseCidr(`${numberToIpv4(start)}/${KUBERNETES_BLOCK_PREFIX}`);
+  const range = parseCidr(spec.unreachableRange);
+  const last = numberToIpv4(start + blockSize - 1);
+  if (!cidrContains(range, block.network) || !cidrContains(range, last)) {
+    throw new Error(`the lab's Kubernetes block ${block.text} (derived from lab subnet ${spec.subnet}) lies outside lab unreachableRange ${spec.unreachableRange}: widen the range to the subnet's /16`);
+  }
+  if (subnet.prefixLength < KUBERNETES_BLOCK_PREFIX || cidrContains(block, subnet.network)) {
+    throw new Error(`the lab's Kubernetes needs a lab subnet of /${KUBERNETES_BLOCK_PREFIX} or smaller outside its block ${block.text}; lab subnet is ${spec.subnet}`);
+  }
+  const podSize = 2 ** (32 - POD_CIDR_PREFIX);
+  if (layout.nodes.length + 1 > blockSize / podSize) {
+    throw new Error(`the lab's Kubernetes block ${block.text} holds pod ranges for ${blockSize / podSize - 1} nodes; the lab has ${layout.nodes.length}`);
+  }
+  return {
+    block: block.text,
+    serviceCidr: `${block.network}/${POD_CIDR_PREFIX}`,
+    apiServiceAddress: numberToIpv4(start + 1),
+    pods: layout.nodes.map((node, i) => ({ node: node.name, cidr: `${numberToIpv4(start + (i + 1) * podSize)}/${POD_CIDR_PREFIX}`, gateway: numberToIpv4(start + (i + 1) * podSize + 1) })),
+  };
 }
 
 /** vethName is the root-namespace end of a lab veth: `<prefix><name>`, or a hash when that exceeds 15 characters. */

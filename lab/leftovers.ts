@@ -10,6 +10,7 @@ import { labProcesses } from './processes';
 import { mountedDataVolumes } from './data-volumes';
 import { labCephProcesses } from './ceph/cluster';
 import { resolvConfLeftovers } from './dns';
+import { kubernetesLeftovers } from './kubernetes/lab-hooks';
 
 /** findLabLeftovers lists what of the lab described by `env` still exists; an empty array means clean. */
 export async function findLabLeftovers(env: Environment): Promise<string[]> {
@@ -31,5 +32,6 @@ export async function findLabLeftovers(env: Environment): Promise<string[]> {
   leftovers.push(...resolvConfLeftovers(layout));
   for (const process of labProcesses(layout)) leftovers.push(`process ${process.pid}: ${process.argv.join(' ')}`);
   for (const process of labCephProcesses(layout)) leftovers.push(`Ceph process ${process.pid}: ${process.argv.join(' ')}`);
+  leftovers.push(...(await kubernetesLeftovers(layout)));
   return leftovers;
 }

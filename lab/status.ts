@@ -9,6 +9,9 @@ import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
 import { findSupervisord, listProcesses, namespacePids, ProcessInfo } from './processes';
 import { requireRoot, toolPath } from './tools';
 import { judgeStatus, labCeph, labCephClient, labCephPresent, labCephProcesses } from './ceph/cluster';
+import { labKubernetesPresent } from './kubernetes/cluster';
+import { kubernetesPlanIfDerivable } from './kubernetes/lab-hooks';
+import { kubernetesStatus, LabKubernetesStatus } from './kubernetes/status';
 
 /** LabNodeStatus: one node's namespace, supervisord and service backend. */
 export interface LabNodeStatus {
@@ -50,6 +53,8 @@ export interface LabStatus {
   edge: LabEdgeStatus;
   /** The lab's Ceph, when it runs one (lab up --with ceph); null otherwise. */
   ceph: LabCephStatus | null;
+  /** The lab's Kubernetes, when it runs one (lab up --with kubernetes); null otherwise. */
+  kubernetes: LabKubernetesStatus | null;
   /** haproxy's status per backend node ("UP", "DOWN", "UP 1/2", "MAINT", ...); empty when haproxy cannot be asked. */
   backends: Record<string, string>;
   /** One human line per thing that keeps the lab from being up. */
@@ -106,7 +111,9 @@ export async function labStatus(env: Environment): Promise<LabStatus> {
     }
   }
   const ceph = labCephPresent(layout) ? await cephState(env, layout, namespaces, processes, problems) : null;
-  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, backends, problems };
+  const kubernetesPlan = labKubernetesPresent(layout) ? kubernetesPlanIfDerivable(layout) : undefined;
+  const kubernetes = kubernetesPlan ? await kubernetesStatus(layout, kubernetesPlan, problems, processes) : null;
+  return { up: problems.length === 0, bridgePresent, unreachableRoutePresent: routePresent, nodes, edge, ceph, kubernetes, backends, problems };
 }
 
 /** The lab's Ceph daemons (found by their command line) and one `ceph status` when the monitor runs. */

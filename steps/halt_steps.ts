@@ -10,6 +10,6 @@ Given('the scenario halts if availability of {word} on {node} over {duration} dr
   this.experiment.haltWhen(`${service}@${node}`, `availability >= ${percent}`, windowMs);
 });
 
-Given('the scenario halts if the SLO {string} fails for {word} over {duration}', function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
+Given('the scenario halts if the SLO {slo} fails for {word} over {duration}', function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
   this.experiment.haltWhen(service, slo, windowMs);
 });

@@ -13,7 +13,7 @@ Then('availability of the load on {word} stays at or above {percentage} {phase}'
   await assertSlo(this.scenario, `load:${service}`, `availability >= ${percent}`, phase);
 });
 
-Then('the SLO {string} holds for the load on {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
+Then('the SLO {slo} holds for the load on {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
   await assertSlo(this.scenario, `load:${service}`, slo, phase);
 });
 
@@ -21,6 +21,6 @@ Given('the k6 script {string} loads {word} at {int} requests per second for {dur
   await loadWithScript(this.scenario, script, service, rate, durationMs);
 });
 
-Then('the load summary of {word} meets {string}', async function (this: ChaosWorld, service: string, slo: string) {
+Then('the load summary of {word} meets {slo}', async function (this: ChaosWorld, service: string, slo: string) {
   await assertLoadSummary(this.scenario, service, slo);
 });

@@ -6,6 +6,8 @@ import { defineParameterType } from '@cucumber/cucumber';
 import { parseDuration } from '../src/kernel/duration';
 import { BadInput } from '../src/kernel/errors';
 import type { Phase } from '../src/model/summary';
+import { parseSlo } from '../src/slo/expression';
+import { parsePromqlSlo } from '../src/prometheus/promql-slo';
 
 /** {duration}: "500ms", "30s", "2m" → milliseconds. */
 defineParameterType({
@@ -67,4 +69,28 @@ defineParameterType({
   name: 'osds',
   regexp: /osd\.\d+(?:(?:, | and )osd\.\d+)+/,
   transformer: (text: string): number[] => [...text.matchAll(/osd\.(\d+)/g)].map((m) => Number(m[1])),
+});
+
+/** The text between the quotes of a quoted parameter ("..." or '...'). */
+const quoted = (double: string | undefined, single: string | undefined): string => double ?? single ?? '';
+
+/** {slo}: a quoted SLO, "p(95) < 300ms" — checked by the SLO language when the step is matched (plan time). */
+defineParameterType({
+  name: 'slo',
+  regexp: /"([^"]*)"|'([^']*)'/,
+  transformer: (double?: string, single?: string): string => {
+    const text = quoted(double, single);
+    parseSlo(text);
+    return text;
+  },
+});
+
+/** {promql-slo}: a quoted PromQL SLO, "promql(up{job='x'}) >= 1" — checked when the step is matched. */
+defineParameterType({
+  name: 'promql-slo',
+  regexp: /"([^"]*)"/,
+  transformer: (text: string): string => {
+    parsePromqlSlo(text);
+    return text;
+  },
 });

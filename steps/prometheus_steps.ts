@@ -7,10 +7,10 @@ import type { Phase } from '../src/model/summary';
 import { assertPromql, watchPromql } from '../src/prometheus/watch';
 import type { ChaosWorld } from './world';
 
-Given('Prometheus watches {string}', function (this: ChaosWorld, slo: string) {
+Given('Prometheus watches {promql-slo}', function (this: ChaosWorld, slo: string) {
   watchPromql(this.scenario, slo);
 });
 
-Then('Prometheus shows {string} {phase}', async function (this: ChaosWorld, slo: string, phase: Phase) {
+Then('Prometheus shows {promql-slo} {phase}', async function (this: ChaosWorld, slo: string, phase: Phase) {
   await assertPromql(this.scenario, slo, phase);
 });

@@ -13,11 +13,11 @@ Given('availability of {word} is at least {percentage} for {duration} in steady 
   await steadyState(this.scenario, probeName(service), `availability >= ${percent}`, windowMs);
 });
 
-Given('the SLO {string} holds for {word} for {duration} in steady state', async function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
+Given('the SLO {slo} holds for {word} for {duration} in steady state', async function (this: ChaosWorld, slo: string, service: string, windowMs: number) {
   await steadyState(this.scenario, probeName(service), slo, windowMs);
 });
 
-Given('the SLO {string} holds for probe {string} for {duration} in steady state', async function (this: ChaosWorld, slo: string, probe: string, windowMs: number) {
+Given('the SLO {slo} holds for probe {string} for {duration} in steady state', async function (this: ChaosWorld, slo: string, probe: string, windowMs: number) {
   await steadyState(this.scenario, probe, slo, windowMs);
 });
 
@@ -25,11 +25,11 @@ Then('availability of {word} stays at or above {percentage} {phase}', async func
   await assertSlo(this.scenario, probeName(service), `availability >= ${percent}`, phase);
 });
 
-Then('the SLO {string} holds for {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
+Then('the SLO {slo} holds for {word} {phase}', async function (this: ChaosWorld, slo: string, service: string, phase: Phase) {
   await assertSlo(this.scenario, probeName(service), slo, phase);
 });
 
-Then('the SLO {string} holds for {word} on {node} {phase}', async function (this: ChaosWorld, slo: string, service: string, node: string, phase: Phase) {
+Then('the SLO {slo} holds for {word} on {node} {phase}', async function (this: ChaosWorld, slo: string, service: string, node: string, phase: Phase) {
   await assertSlo(this.scenario, probeName(service, node), slo, phase);
 });
 
@@ -41,7 +41,7 @@ Then('{word} on {node} recovers within {duration}', async function (this: ChaosW
   await recoversWithin(this.scenario, probeName(service, node), boundMs);
 });
 
-Then('the SLO {string} holds for probe {string} {phase}', async function (this: ChaosWorld, slo: string, probe: string, phase: Phase) {
+Then('the SLO {slo} holds for probe {string} {phase}', async function (this: ChaosWorld, slo: string, probe: string, phase: Phase) {
   await assertSlo(this.scenario, probe, slo, phase);
 });
 

@@ -8,5 +8,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # The lab's packages and the ones only the tests use (Pushgateway, xmllint, PyYAML, chromium).
 bash lab/install-packages.sh --for-tests
+started=$SECONDS
 bash test/run-unit.sh
+echo "unit tests: $((SECONDS - started)) s"
+started=$SECONDS
 bash test/run-lab.sh
+echo "lab tests: $((SECONDS - started)) s"

@@ -6,19 +6,20 @@ import type { Environment } from '../model/environment';
 import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
-const USAGE = 'usage: scs-chaos lab up [--with ceph] | down | status [--json] [--env FILE]';
+const USAGE = 'usage: scs-chaos lab up [--with ceph|kubernetes|ceph,kubernetes] | down | status [--json] [--env FILE]';
+/** What `lab up --with` can add (comma-separated or repeated). */
+const ADDITIONS = ['ceph', 'kubernetes'] as const;
+type Addition = (typeof ADDITIONS)[number];
 
 export async function labCommand(args: string[], log: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' }, with: { type: 'string' } });
+  const { values, positionals } = parseFlags(args, { env: { type: 'string' }, json: { type: 'boolean' }, with: { type: 'string', multiple: true } });
   const [action, ...extra] = positionals;
   if (extra.length) throw new BadInput(`unexpected argument "${extra[0]}"`, undefined, USAGE);
-  if (values.with !== undefined && (values.with !== 'ceph' || action !== 'up')) {
-    throw new BadInput(`--with ${values.with} is not known${action !== 'up' ? ` for lab ${action ?? ''}` : ''}`, undefined, 'the only addition is --with ceph, for lab up (lab down always removes Ceph)');
-  }
+  const additions = labAdditions(values.with, action);
   const env = labEnvironment(values.env ?? DEFAULT_ENV);
   switch (action) {
     case 'up':
-      await labUp(env, log, { withCeph: values.with === 'ceph' });
+      await labUp(env, log, { withCeph: additions.has('ceph'), withKubernetes: additions.has('kubernetes') });
       return 0;
     case 'down':
       await labDown(env, log);
@@ -31,6 +32,15 @@ export async function labCommand(args: string[], log: (line: string) => void): P
     default:
       throw new BadInput(`unknown lab action "${action ?? ''}"`, undefined, USAGE);
   }
+}
+
+/** labAdditions: the `--with` values (repeated and/or comma-separated); only `lab up` takes them. */
+function labAdditions(values: string | string[] | undefined, action: string | undefined): Set<Addition> {
+  const words = (values === undefined ? [] : [values].flat()).flatMap((value) => value.split(',')).map((word) => word.trim());
+  const hint = 'lab up takes --with ceph, --with kubernetes, or both (--with ceph,kubernetes); lab down always removes them';
+  if (words.length > 0 && action !== 'up') throw new BadInput(`--with ${words.join(',')} is not known for lab ${action ?? ''}`, undefined, hint);
+  for (const word of words) if (!(ADDITIONS as readonly string[]).includes(word)) throw new BadInput(`--with ${word} is not known`, undefined, hint);
+  return new Set(words as Addition[]);
 }
 
 /** labEnvironment: an environment file that has a `lab:` block (only the lab can be built here). */
@@ -51,6 +61,13 @@ function formatLabStatus(status: LabStatus): string {
   if (status.ceph) {
     lines.push(`  ceph     ${status.ceph.daemons.map((d) => `${d.daemon} ${d.pid ? `pid ${d.pid}` : 'not running'}`).join(', ')}`);
     lines.push(`           ${status.ceph.summary ?? 'ceph status: no answer'}`);
+  }
+  const k8s = status.kubernetes;
+  if (k8s) {
+    const down = k8s.daemons.filter((d) => d.pid === null).map((d) => d.daemon);
+    lines.push(`  kubernetes ${k8s.version} at ${k8s.server}: ${k8s.daemons.length - down.length}/${k8s.daemons.length} daemons running${down.length ? ` (not: ${down.join(', ')})` : ''}`);
+    lines.push(`           nodes ${Object.entries(k8s.nodes).map(([node, ready]) => `${node} Ready=${ready}`).join(', ') || '?'}; web ${k8s.web ? `${k8s.web.available}/${k8s.web.replicas} available` : '?'}, ${k8s.edgeUrl} haproxy: ${Object.entries(k8s.edge).map(([node, state]) => `${node} ${state}`).join(', ') || '?'}`);
+    lines.push(`           KUBECONFIG=${k8s.kubeconfig}`);
   }
   for (const problem of status.problems) lines.push(`  problem: ${problem}`);
   return `${lines.join('\n')}\n`;

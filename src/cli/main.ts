@@ -20,7 +20,7 @@ commands:
   plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [--allow-empty] [FEATURE...]
                      resolve targets and validate every step; touch nothing. A selection of no scenario is
                      bad input (exit 2) unless --allow-empty
-  lab up [--with ceph]|down|status [--env FILE]
+  lab up [--with ceph|kubernetes|ceph,kubernetes]|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
   demo [--with ceph] install the lab's packages, bring the lab up, run features/lab (and features/ceph), bring it
                      down, render the HTML reports

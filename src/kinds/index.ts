@@ -5,6 +5,8 @@
 import { registerKind } from '../core/kinds';
 import { cephKind } from './ceph';
 import { hostsKind } from './hosts';
+import { kubernetesKind } from './kubernetes';
 
 registerKind(hostsKind);
 registerKind(cephKind);
+registerKind(kubernetesKind);

@@ -103,8 +103,9 @@ describe('lab lifecycle: up, serve, heal, isolate, down', { timeout: 240_000 }, 
   it("processMatch finds exactly one process per node and not another node's", async () => {
     for (const node of serviceNodes) assert.equal((await backendPids(node.name)).length, 1, node.name);
     const pattern = new RegExp(service.processMatch?.replaceAll('{node}', 'node-1') ?? 'missing');
-    assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-1 --port 8080'), true);
-    assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-10 --port 8080'), false);
+    assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-1 --port 8080 --data-dir /run/scs-chaos-lab/node-1/data'), true);
+    assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-10 --port 8080 --data-dir /run/scs-chaos-lab/node-10/data'), false);
+    assert.equal(pattern.test('node web-backend.js scs-lab-web-backend --node node-1 --port 8080 --data-dir /run/other-lab/node-1/data'), false, "another lab's backend");
   });
 
   it('every namespace resolves the lab\'s names through the lab\'s DNS on the edge, and no other name', async () => {

@@ -108,6 +108,11 @@ export class RadosSession {
     return answer;
   }
 
+  /** ended: the session's process is gone (it crashed, or its lifetime ran out); commands fail until a new one starts. */
+  get ended(): boolean {
+    return this.closed || this.process.exited;
+  }
+
   /** json: the answer's output, for a parser. */
   async json(to: CephDaemonType, cmd: Record<string, unknown>, timeoutMs: number): Promise<string> {
     return (await this.command(to, cmd, timeoutMs)).out;

@@ -201,6 +201,12 @@ export class CephStatusProbe implements Probe {
   }
 
   private async ensureSession(): Promise<void> {
+    // A session that ended under the probe (its python process died) is replaced: without this every later
+    // reading would fail with "session has ended" and a healed cluster would never be seen clean again.
+    if (this.session instanceof RadosSession && this.session.ended) {
+      this.session = null;
+      this.sessionStarting = null;
+    }
     if (this.session !== null) return;
     this.sessionStarting ??= RadosSession.start(this.options.ceph.executor, this.options.ceph.access, SESSION_MAX_SECONDS).then(
       (session) => void (this.session = session),

@@ -3,7 +3,7 @@
  * Needs root (sshd must log in as root) and /usr/sbin/sshd; without them the sshd tests are skipped with the
  * reason. The spec checks at the end need neither.
  */
-import '../kinds';
+import '../../src/kinds';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -11,14 +11,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BadInput } from '../kernel/errors';
-import { expiryTimerName, expiryTimerScript } from '../revert/shell-channel';
-import { newInjectionId } from '../core/injection';
-import { parseEnvironment } from '../environment/load';
-import { CommandTimeout, runChecked, runCommand } from './command';
-import { executorFor } from './index';
-import { closeSshMasters, NodeUnreachable, SshExecutor, SshSpec } from './ssh';
-import { waitUntil } from '../../test/support/wait-until';
+import { BadInput } from '../../src/kernel/errors';
+import { expiryTimerName, expiryTimerScript } from '../../src/revert/shell-channel';
+import { newInjectionId } from '../../src/core/injection';
+import { parseEnvironment } from '../../src/environment/load';
+import { CommandTimeout, runChecked, runCommand } from '../../src/executors/command';
+import { executorFor } from '../../src/executors/index';
+import { closeSshMasters, NodeUnreachable, SshExecutor, SshSpec } from '../../src/executors/ssh';
+import { waitUntil } from '../support/wait-until';
 
 const SSHD = '/usr/sbin/sshd';
 const skipReason =

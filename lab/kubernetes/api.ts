@@ -1,0 +1,79 @@
+/**
+ * A few bounded HTTPS calls to the lab's API server as the admin, for `lab up`'s readiness waits, server-side apply
+ * of the lab's workload and `lab status`. Not the framework's Kubernetes client: just enough for the lab to know it
+ * is up. A fresh connection per call (no keep-alive), a hard timeout.
+ */
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { certPath, keyPath } from './pki';
+import type { LabKubernetesPlan } from './plan';
+
+/** ApiAnswer: status code and body of one call. */
+export interface ApiAnswer {
+  status: number;
+  body: string;
+}
+
+/** LabApi: calls as the admin to one lab cluster. */
+export interface LabApi {
+  call(method: string, path: string, options?: { body?: string; contentType?: string; timeoutMs?: number }): Promise<ApiAnswer>;
+  /** GET `path` and parse the JSON; throws naming the path on a non-200 answer. */
+  get<T>(path: string, timeoutMs?: number): Promise<T>;
+}
+
+/** labApi reads the admin's certificate once and returns the calls. */
+export function labApi(plan: LabKubernetesPlan): LabApi {
+  const ca = readFileSync(certPath(plan.pki, 'ca'));
+  const cert = readFileSync(certPath(plan.pki, 'admin'));
+  const key = readFileSync(keyPath(plan.pki, 'admin'));
+  const call: LabApi['call'] = (method, path, options = {}) =>
+    new Promise((resolve, reject) => {
+      const url = new URL(path, plan.apiServerUrl);
+      const headers: Record<string, string> = { Connection: 'close', Accept: 'application/json' };
+      if (options.body !== undefined) {
+        headers['Content-Type'] = options.contentType ?? 'application/json';
+        headers['Content-Length'] = String(Buffer.byteLength(options.body));
+      }
+      const timeoutMs = options.timeoutMs ?? 5000;
+      const req = request(url, { method, ca, cert, key, agent: false, headers }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, body });
+        });
+        response.on('error', fail);
+      });
+      const timer = setTimeout(() => req.destroy(new Error(`${method} ${url.href} timed out after ${timeoutMs}ms`)), timeoutMs);
+      function fail(error: Error): void {
+        clearTimeout(timer);
+        reject(error);
+      }
+      req.on('error', fail);
+      req.end(options.body);
+    });
+  return {
+    call,
+    async get<T>(path: string, timeoutMs?: number): Promise<T> {
+      const answer = await call('GET', path, timeoutMs === undefined ? {} : { timeoutMs });
+      if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+      return JSON.parse(answer.body) as T;
+    },
+  };
+}
+
+/** NodeList / DeploymentStatus: the fields the lab reads. */
+export interface NodeList {
+  items: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }>; nodeInfo?: { kubeletVersion?: string } } }>;
+}
+export interface Deployment {
+  spec?: { replicas?: number };
+  status?: { availableReplicas?: number; readyReplicas?: number; updatedReplicas?: number; observedGeneration?: number };
+  metadata: { generation?: number };
+}
+
+/** nodeReady: a node's Ready condition ("True", "False", "Unknown"), or "absent" when it has none yet. */
+export function nodeReady(node: NodeList['items'][number]): string {
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'absent';
+}

@@ -1,0 +1,108 @@
+/**
+ * The lab cluster's certificates, made with openssl (EC P-256, one year, one `openssl req -x509` per certificate,
+ * signed by the lab's own CA), and the kubeconfigs that carry them. Written once per lab, into `<runDir>/kubernetes/pki`
+ * (kept while the lab runs; `lab down` deletes it with the run directory).
+ *
+ * Who is who: the API server's serving certificate names every address clients use (the control namespace's
+ * address, loopback, the `kubernetes` Service address and its DNS names); the admin (the runner, `admin.kubeconfig`)
+ * and the API server's kubelet client are in system:masters; controller-manager, scheduler and kube-proxy carry
+ * the user names their built-in RBAC roles are bound to; every kubelet is system:node:<node> in system:nodes (the
+ * Node authorizer). Service-account tokens are signed with an EC key (ES256).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runChecked } from '../../src/executors/command';
+import { kubernetesToolPath } from './tools';
+
+/** Certificate: one key pair and certificate under the PKI directory. */
+export interface Certificate {
+  /** File stem: `<dir>/<name>.key`, `<dir>/<name>.crt`. */
+  name: string;
+  /** openssl -subj, e.g. "/O=system:nodes/CN=system:node:node-1". */
+  subject: string;
+  /** subjectAltName entries ("IP:198.18.0.9", "DNS:kubernetes"); serving certificates only. */
+  altNames?: string[];
+}
+
+/** PkiPlan: the CA, every certificate and the service-account key of one lab cluster. */
+export interface PkiPlan {
+  dir: string;
+  certificates: Certificate[];
+}
+
+export const keyPath = (pki: PkiPlan, name: string): string => join(pki.dir, `${name}.key`);
+export const certPath = (pki: PkiPlan, name: string): string => join(pki.dir, `${name}.crt`);
+export const CA = 'ca';
+export const SERVICE_ACCOUNT_KEY = 'sa';
+const DAYS = '365';
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
+/**
+ * ensurePki makes what is missing: the CA first, then every certificate and the service-account key pair, in
+ * parallel (random serials: no serial file to race on). Existing files are kept, so a second `lab up` reuses them.
+ */
+export async function ensurePki(pki: PkiPlan): Promise<'created' | 'present'> {
+  await mkdir(pki.dir, { recursive: true, mode: 0o700 });
+  const missing = pki.certificates.filter((c) => !existsSync(certPath(pki, c.name)));
+  const saMissing = !existsSync(join(pki.dir, `${SERVICE_ACCOUNT_KEY}.pub`));
+  if (!existsSync(certPath(pki, CA))) {
+    await openssl(['req', '-x509', '-new', ...EC_KEY, '-keyout', keyPath(pki, CA), '-out', certPath(pki, CA), '-subj', '/CN=scs-chaos-lab-ca', '-days', DAYS,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature']);
+  } else if (missing.length === 0 && !saMissing) {
+    return 'present';
+  }
+  await Promise.all([...missing.map((c) => signCertificate(pki, c)), ...(saMissing ? [serviceAccountKey(pki)] : [])]);
+  return 'created';
+}
+
+async function signCertificate(pki: PkiPlan, c: Certificate): Promise<void> {
+  // Written under a temporary name first: a lab up that stops half-way never leaves a key without its certificate.
+  const tmp = join(pki.dir, `.${c.name}.tmp`);
+  await openssl([
+    'req', '-x509', '-new', ...EC_KEY, '-keyout', `${tmp}.key`, '-out', `${tmp}.crt`, '-subj', c.subject, '-days', DAYS,
+    '-CA', certPath(pki, CA), '-CAkey', keyPath(pki, CA), '-set_serial', `0x${randomBytes(16).toString('hex')}`,
+    '-addext', 'basicConstraints=CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment', '-addext', 'extendedKeyUsage=serverAuth,clientAuth',
+    ...(c.altNames?.length ? ['-addext', `subjectAltName=${c.altNames.join(',')}`] : []),
+  ]);
+  await rename(`${tmp}.key`, keyPath(pki, c.name));
+  await rename(`${tmp}.crt`, certPath(pki, c.name));
+}
+
+async function serviceAccountKey(pki: PkiPlan): Promise<void> {
+  const key = keyPath(pki, SERVICE_ACCOUNT_KEY);
+  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
+  await openssl(['pkey', '-in', key, '-pubout', '-out', join(pki.dir, `${SERVICE_ACCOUNT_KEY}.pub`)]);
+}
+
+async function openssl(args: string[]): Promise<void> {
+  await runChecked([kubernetesToolPath('openssl'), ...args], { timeoutMs: 30_000 });
+}
+
+/** kubeconfigText: a kubeconfig for `user` with the CA, certificate and key embedded (one self-contained file). */
+export async function kubeconfigText(pki: PkiPlan, user: string, server: string, cluster: string): Promise<string> {
+  const b64 = async (path: string): Promise<string> => (await readFile(path)).toString('base64');
+  const [ca, crt, key] = await Promise.all([b64(certPath(pki, CA)), b64(certPath(pki, user)), b64(keyPath(pki, user))]);
+  return [
+    '# Generated by scs-chaos lab up --with kubernetes; removed by lab down.',
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${cluster}`,
+    `  cluster: {server: "${server}", certificate-authority-data: ${ca}}`,
+    'users:',
+    `- name: ${user}`,
+    `  user: {client-certificate-data: ${crt}, client-key-data: ${key}}`,
+    'contexts:',
+    `- name: ${cluster}`,
+    `  context: {cluster: ${cluster}, user: ${user}}`,
+    `current-context: ${cluster}`,
+    '',
+  ].join('\n');
+}
+
+/** writeKubeconfig writes `kubeconfigText` to `path` (mode 600: it holds a private key). */
+export async function writeKubeconfig(pki: PkiPlan, user: string, server: string, cluster: string, path: string): Promise<void> {
+  await writeFile(path, await kubeconfigText(pki, user, server, cluster), { mode: 0o600 });
+}

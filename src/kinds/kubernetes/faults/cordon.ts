@@ -1,0 +1,69 @@
+/**
+ * kubernetes-cordon: marks a node unschedulable (what `kubectl cordon` does) and labels it with the injection id;
+ * the undo clears both. New pods go elsewhere while running ones stay. A node already cordoned is refused: the
+ * revert would uncordon a node someone took out on purpose. Observed and reverted-checked by reading the node back.
+ */
+import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
+import type { Fault } from '../../../core/fault';
+import type { KubeClient } from '../client/client';
+import type { KubeObject } from '../client/list';
+import { kubeRecipe, KubeCall } from '../recipe';
+
+export const CORDON_KIND = 'kubernetes-cordon';
+/** INJECTION_LABEL: every object a Kubernetes fault changes carries it (preflight and sweep look for it). */
+export const INJECTION_LABEL = 'scs-chaos/injection';
+
+interface NodeObject extends KubeObject {
+  spec?: { unschedulable?: boolean };
+}
+
+const nodePath = (name: string): string => `/api/v1/nodes/${encodeURIComponent(name)}`;
+
+/** uncordonCall: the undo of a cordon — schedulable again, our label gone (null removes a field in a merge patch). */
+export function uncordonCall(node: string): KubeCall {
+  return { method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: null } }, spec: { unschedulable: null } }, subject: { verb: 'patch', resource: 'nodes', name: node } };
+}
+
+export async function cordonNode(client: KubeClient, node: string): Promise<Fault> {
+  const read = (): Promise<NodeObject> => client.get<NodeObject>(nodePath(node), { resource: 'nodes', name: node });
+  const inspect = async (): Promise<NodeObject> => {
+    const object = await read().catch((error: unknown) => {
+      if (error instanceof Error && /HTTP 404/.test(error.message)) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
+      throw error;
+    });
+    if (object.spec?.unschedulable) throw new BadInput(`Kubernetes node ${node} is already cordoned`, undefined, `uncordon it first (kubectl uncordon ${node}) or pick another node: the revert would uncordon it`);
+    return object;
+  };
+  return {
+    kind: CORDON_KIND,
+    reversible: true,
+    harms: [{ unit: 'node', name: node }],
+    describe: () => `cordon Kubernetes node ${node} (unschedulable, revert: uncordon)`,
+    async planCheck() {
+      await inspect();
+      return `Kubernetes node ${node} exists and is schedulable (cluster ${client.connection.cluster})`;
+    },
+    async prepare(injectionId) {
+      await inspect();
+      return {
+        kind: CORDON_KIND,
+        target: `Kubernetes node ${node}`,
+        reversible: true,
+        preState: { unschedulable: false },
+        revert: kubeRecipe(client.spec, `node ${node}`, [uncordonCall(node)]),
+        async apply() {
+          await client.send({ method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: injectionId } }, spec: { unschedulable: true } }, subject: { verb: 'patch', resource: 'nodes', name: node } });
+        },
+        async verifyActive() {
+          const object = await read();
+          if (object.spec?.unschedulable !== true) throw new ExperimentCompromised(`cordon of ${node}: the API answered, but the node is still schedulable (spec.unschedulable is not true)`);
+          return `node ${node} spec.unschedulable=true, labelled ${INJECTION_LABEL}=${object.metadata.labels?.[INJECTION_LABEL] ?? '(missing)'} (read back from the API server)`;
+        },
+        async verifyReverted() {
+          const object = await read();
+          if (object.spec?.unschedulable || object.metadata.labels?.[INJECTION_LABEL]) throw new ExperimentCompromised(`uncordon of ${node}: the node is still unschedulable or labelled after the revert`);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The Kubernetes target kind: clusters reached through a kubeconfig (the environment's `kubernetes:` section,
+ * environment.ts; client layer in client/). Faults are API calls whose undo is a KubeRecipe replayed by the
+ * kubernetes-api channel, with an expiry process on the runner's host (revert-channel.ts); every changed object is
+ * labelled scs-chaos/injection=<id> for preflight and sweep (leftovers.ts).
+ */
+import type { TargetKind } from '../../core/kinds';
+import { kubernetesSection } from './environment';
+import { kubernetesPreflight, kubernetesSweep } from './leftovers';
+import { kubernetesChannel } from './revert-channel';
+
+export const kubernetesKind: TargetKind = {
+  name: 'kubernetes',
+  section: kubernetesSection,
+  channels: [kubernetesChannel],
+  preflight: kubernetesPreflight,
+  sweep: kubernetesSweep,
+};

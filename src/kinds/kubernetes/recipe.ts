@@ -1,0 +1,44 @@
+/**
+ * KubeRecipe: the undo of a Kubernetes fault as data — API calls against the cluster the environment names (its
+ * kubeconfig and context), replayed in order by the kubernetes-api revert channel (revert-channel.ts), by the
+ * expiry process after a runner's death (replay-main.ts) and by `rollback`. "Not found" counts as undone.
+ */
+import type { RevertRecipe } from '../../core/revert-channel';
+import type { RequestSpec } from './client/rest';
+import type { KubernetesSpec } from './environment';
+import { KubeClient } from './client/client';
+import { connectKube } from './client/connection';
+import { KubeApiError } from './client/errors';
+
+export const KUBERNETES_CHANNEL = 'kubernetes-api';
+
+export type KubeCall = Pick<RequestSpec, 'method' | 'path' | 'body' | 'patchType' | 'subject'>;
+
+export interface KubeRecipe extends RevertRecipe {
+  readonly channel: typeof KUBERNETES_CHANNEL;
+  /** How to reach the cluster without the environment file: the kubeconfig ("in-cluster", a path, or the default) and context. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly calls: readonly KubeCall[];
+}
+
+export function kubeRecipe(spec: KubernetesSpec, where: string, calls: readonly KubeCall[]): KubeRecipe {
+  return { channel: KUBERNETES_CHANNEL, where, ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}), ...(spec.context ? { context: spec.context } : {}), calls };
+}
+
+/** replayRecipe: performs the calls; a call on something gone (404) is already undone. */
+export async function replayRecipe(recipe: KubeRecipe, timeoutMs = 15_000): Promise<void> {
+  const spec: KubernetesSpec = { namespaces: [], requestTimeoutMs: timeoutMs, ...(recipe.kubeconfig ? { kubeconfig: recipe.kubeconfig } : {}), ...(recipe.context ? { context: recipe.context } : {}) };
+  const client = KubeClient.withConnection(spec, await connectKube(spec, '(journal)'));
+  try {
+    for (const call of recipe.calls) {
+      try {
+        await client.send(call);
+      } catch (error) {
+        if (!(error instanceof KubeApiError && error.notFound)) throw error;
+      }
+    }
+  } finally {
+    client.close();
+  }
+}

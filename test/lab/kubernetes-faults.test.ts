@@ -1,0 +1,79 @@
+/**
+ * The Kubernetes kind's faults against the lab's real cluster (`lab up --with kubernetes`): the cordon feature
+ * passes with the node read back cordoned and the revert recipe journalled as API calls; a runner SIGKILLed during
+ * a cordon leaves the node schedulable again within TTL + 10 s through the kind's own expiry process; and `sweep`
+ * finds and undoes a labelled node without any journal, after the preflight refused to start because of it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { labDown, labUp } from '../../lab/lab';
+import { KubeClient } from '../../src/kinds/kubernetes/client/client';
+import type { KubeObject } from '../../src/kinds/kubernetes/client/list';
+import { INJECTION_LABEL } from '../../src/kinds/kubernetes/faults/cordon';
+import { journalOf, labEnv, runCli, startCli, tempReportsDir, waitFor } from './helpers';
+
+const env = labEnv();
+/** The long cordon's TTL: 60 s hold + the environment's faultTtlGrace. */
+const TTL_MS = 60_000 + env.defaults.faultTtlGraceMs;
+
+interface NodeObject extends KubeObject {
+  spec?: { unschedulable?: boolean };
+}
+
+describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, () => {
+  let client: KubeClient;
+  const node2 = async (): Promise<NodeObject> => client.get<NodeObject>('/api/v1/nodes/node-2', { resource: 'nodes', name: 'node-2' });
+  const cordoned = async (): Promise<boolean> => (await node2()).spec?.unschedulable === true;
+
+  before(async () => {
+    await labUp(env, () => undefined, { withKubernetes: true });
+    client = await KubeClient.connect(env);
+  });
+  after(async () => {
+    client?.close();
+    await labDown(env, () => undefined);
+  });
+
+  it('cordons node-2, reads it back, journals the undo as API calls, and uncordons it', async () => {
+    const reports = tempReportsDir();
+    const run = await runCli(['run', '--reports', reports, '--profile', 'kubernetes']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /observed after .*: node node-2 spec\.unschedulable=true, labelled scs-chaos\/injection=[0-9a-f]{8}/);
+    const intent = journalOf(reports).find((e) => e.type === 'inject-intent');
+    assert.ok(intent && intent.type === 'inject-intent' && intent.revert?.channel === 'kubernetes-api', JSON.stringify(intent));
+    assert.equal(await cordoned(), false, 'schedulable again after the run');
+    assert.equal((await node2()).metadata.labels?.[INJECTION_LABEL], undefined, 'no label left');
+  });
+
+  it(`after a SIGKILL of the runner the node is schedulable again within TTL + 10 s, by the kind's expiry process`, async () => {
+    const reports = tempReportsDir();
+    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/k8s-long-cordon.feature']);
+    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 60_000, 'the cordon to be injected');
+    const injectedAt = Date.now();
+    assert.equal(await cordoned(), true);
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await finished;
+    const back = await waitFor(async () => !(await cordoned()), TTL_MS + 10_000, 'node-2 to be schedulable again');
+    assert.ok(back >= 0);
+    const after = Date.now() - injectedAt;
+    assert.ok(after <= TTL_MS + 10_000, `back after ${after} ms`);
+    assert.ok(after >= TTL_MS - 5_000, `not by the runner (it was killed): back after ${after} ms, TTL ${TTL_MS} ms`);
+  });
+
+  it('after a SIGKILL, preflight refuses to start and `sweep` undoes the labelled node without any journal', async () => {
+    const reports = tempReportsDir();
+    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/k8s-long-cordon.feature']);
+    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 60_000, 'the cordon to be injected');
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await finished;
+    const refused = await runCli(['run', '--reports', tempReportsDir(), '--profile', 'kubernetes']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /kubernetes: leftover of an earlier run: (revert recipe|node node-2 labelled)/);
+    const sweep = await runCli(['sweep']);
+    assert.equal(sweep.code, 0, sweep.stderr);
+    assert.match(sweep.stderr, /kubernetes: .*(replayed and removed|uncordoned node node-2)/);
+    assert.equal(await cordoned(), false, 'sweep uncordoned node-2 at once');
+    const clean = await runCli(['sweep']);
+    assert.match(clean.stderr, /kubernetes: clean/);
+  });
+});
