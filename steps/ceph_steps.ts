@@ -7,6 +7,7 @@
  */
 import { Given, Then, When } from '@cucumber/cucumber';
 import { BadInput } from '../src/kernel/errors';
+import { cephSpecOf } from '../src/kinds/ceph/client/from-environment';
 import { parseClusterFlags, setClusterFlags } from '../src/kinds/ceph/faults/cluster-flags';
 import { cephFaultContext, CephFaultContext } from '../src/kinds/ceph/faults/context';
 import { markOsdOut } from '../src/kinds/ceph/faults/osd-out';
@@ -31,6 +32,7 @@ const DEFAULT_IO_TIMEOUT_MS = 10_000;
 const DEFAULT_STALL_MS = 60_000;
 
 const ioPool = (world: ChaosWorld): string => {
+  cephSpecOf(world.experiment.env);
   const pool = world.cephIoPool;
   if (!pool) throw new BadInput('client I/O is not probed in this scenario', undefined, 'add "Given client I/O on pool "scs-chaos-lab" is probed at 2 Hz" before the fault');
   return pool;

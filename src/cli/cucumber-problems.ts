@@ -8,7 +8,16 @@ export interface Problem {
   uri: string;
   line: number;
   message: string;
+  /** A step failed with an error that is not BadInput: no input explains it, it is a bug. */
+  internal?: boolean;
 }
+
+/**
+ * The error types that are bugs when a step throws them at plan time: the language's own (a property of undefined,
+ * a bad array length, an assertion). Anything else — BadInput, a node that did not answer, a command that failed
+ * — is about the input or the environment: bad input, exit 2.
+ */
+const INTERNAL_TYPES = new Set(['TypeError', 'ReferenceError', 'RangeError', 'EvalError', 'URIError', 'AssertionError']);
 
 export class CucumberProblems {
   readonly problems: Problem[] = [];
@@ -26,7 +35,7 @@ export class CucumberProblems {
     if (envelope.testCaseStarted) this.startedCases.set(envelope.testCaseStarted.id, envelope.testCaseStarted.testCaseId);
     if (envelope.parseError) {
       const { source, message } = envelope.parseError;
-      this.problems.push({ uri: source.uri ?? '?', line: source.location?.line ?? 0, message: `cannot parse the feature file: ${message}` });
+      this.problems.push({ uri: source.uri ?? '?', line: source.location?.line ?? 0, message: describeParseError(message) });
     }
     if (envelope.undefinedParameterType) {
       const { name, expression } = envelope.undefinedParameterType;
@@ -68,16 +77,56 @@ export class CucumberProblems {
       const suggestions = closestPatterns(pickleStep?.text ?? '', this.stepPatterns);
       this.problems.push({
         ...where,
-        message: `no step matches ${stepText}` + (suggestions.length ? `\n  fix: write it like one of:\n${suggestions.map((s) => `    ${s}`).join('\n')}` : ''),
+        message:
+          `no step matches ${stepText}` +
+          (suggestions.length
+            ? `\n  fix: write it like one of:\n${suggestions.map((s) => `    ${s}`).join('\n')}`
+            : '\n  fix: write one of the steps listed under "Steps available" in README.md'),
       });
     } else if (status === 'AMBIGUOUS') {
-      this.problems.push({ ...where, message: `${stepText} matches more than one step definition; make it more specific` });
+      this.problems.push({ ...where, message: `${stepText} matches more than one step definition\n  fix: make it more specific (README.md lists the steps)` });
     } else {
       const result = finished.testStepResult;
       const text = result.exception?.message ?? result.message ?? 'failed';
-      this.problems.push({ ...where, message: `${stepText}: ${text}` });
+      const type = result.exception?.type;
+      const internal = type !== undefined && INTERNAL_TYPES.has(type);
+      const fix = /\n\s*fix: /.test(text) ? '' : '\n  fix: the environment answered this step unexpectedly while planning: check that its nodes and services are reachable (plan touches nothing)';
+      this.problems.push({ ...where, message: internal ? `${stepText}: ${type}: ${result.exception?.stackTrace ?? text}` : `${stepText}: ${text}${fix}`, ...(internal ? { internal } : {}) });
     }
   }
+}
+
+/** What Gherkin's parser tokens mean, in the words of a feature file. */
+const TOKEN_WORDS: Record<string, string> = {
+  '#StepLine': 'a step (Given/When/Then/And/But …)',
+  '#ScenarioLine': 'Scenario: (or Scenario Outline:)',
+  '#ExamplesLine': 'Examples:',
+  '#RuleLine': 'Rule:',
+  '#FeatureLine': 'Feature:',
+  '#BackgroundLine': 'Background:',
+  '#TagLine': 'a tag line (@name)',
+  '#TableRow': 'a table row (| a | b |)',
+  '#DocStringSeparator': 'a doc string (""")',
+  '#Comment': 'a comment (# …)',
+  '#Language': 'a language line (# language: en)',
+  '#Other': 'free text (a description)',
+};
+
+/**
+ * describeParseError: Gherkin's "(4:4): expected: #EOF, #StepLine, …, got 'text'" as a person reads it: what
+ * line could not be read and what may stand there instead, as the fix line.
+ */
+export function describeParseError(message: string): string {
+  const body = message.replace(/^\(\d+:\d+\):\s*/, '');
+  const expected = /expected:\s*([^,]*(?:,\s*#\w+)*)\s*,\s*got\s*'(.*)'\s*$/s.exec(body);
+  if (!expected?.[1]) return `cannot parse the feature file: ${body}\n  fix: check the Gherkin syntax of this line (Feature:, Scenario:, Given/When/Then steps, tags, tables)`;
+  const got = expected[2] ?? '';
+  const tokens = expected[1].split(',').map((token) => token.trim()).filter((token) => token !== '#EOF' && token !== '#Empty');
+  const words = [...new Set(tokens.map((token) => TOKEN_WORDS[token] ?? token))];
+  return (
+    `cannot parse the feature file: "${got.trim()}" cannot stand here` +
+    `\n  fix: write ${words.join(', ')} on this line; free text belongs in a description right under Feature:/Scenario:, or after # as a comment`
+  );
 }
 
 /** closestPatterns: the step patterns sharing the most words with the text, best first (at most three). */

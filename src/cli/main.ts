@@ -6,26 +6,20 @@ import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { redact } from '../kernel/secrets';
 import { BadInput } from '../kernel/errors';
-import { closeSshMasters } from '../executors/ssh';
-import '../kinds';
-import { labCommand } from './lab';
-import { reportCommand } from './report';
-import { rollbackCommand } from './rollback';
-import { sweepCommand } from './sweep';
-import { demoCommand } from './demo';
-import { gateCommand } from '../gate/command';
-import { planCommand, runCommand, RunOptions } from './run';
+import type { RunOptions } from './run';
 import { DEFAULT_ENV, parseFlags } from './flags';
+import { requireFeaturePaths, requireProfile, requireSelection, requireWritableReports } from './input-checks';
 
 const USAGE = `usage: scs-chaos <command> [options]
 
 commands:
   run  [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--reports DIR] [--seed N]
-       [--baseline RUN_DIR] [--pushgateway URL [--cloud NAME]] [FEATURE...]
+       [--baseline RUN_DIR] [--pushgateway URL [--cloud NAME]] [--allow-empty] [FEATURE...]
                      plan, check, then run the scenarios; write reports/<run-id>/ (summary page index.html
                      compares recovery with --baseline; metrics pushed to a Pushgateway as job scs-chaos)
-  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [FEATURE...]
-                     resolve targets and validate every step; touch nothing
+  plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [--allow-empty] [FEATURE...]
+                     resolve targets and validate every step; touch nothing. A selection of no scenario is
+                     bad input (exit 2) unless --allow-empty
   lab up [--with ceph|kubernetes|ceph,kubernetes]|down|status [--env FILE]
                      the built-in lab (root): three web nodes behind haproxy
   demo [--with ceph] install the lab's packages, bring the lab up, run features/lab (and features/ceph), bring it
@@ -48,32 +42,48 @@ const log = (line: string): void => {
   process.stderr.write(`${redact(line)}\n`);
 };
 
+/**
+ * main: runs one command. Each command's modules are loaded only when it runs (docs/decisions/0103): `--help`
+ * loads nothing but this file, `plan` never loads the report renderers, so a call pays only for what it uses.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'run':
-        return await runCommand(runOptions(rest));
-      case 'plan':
-        return await planCommand(runOptions(rest));
+      case 'run': {
+        const options = runOptions('run', rest);
+        await import('../kinds');
+        return await (await import('./run')).runCommand(options);
+      }
+      case 'plan': {
+        const options = runOptions('plan', rest);
+        await import('../kinds');
+        return await (await import('./run')).planCommand(options);
+      }
       case 'lab':
-        return await labCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./lab')).labCommand(rest, log);
       case 'demo':
-        return await demoCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./demo')).demoCommand(rest, log);
       case 'sweep':
-        return await sweepCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./sweep')).sweepCommand(rest, log);
       case 'rollback':
-        return await rollbackCommand(rest, log);
+        await import('../kinds');
+        return await (await import('./rollback')).rollbackCommand(rest, log);
       case 'gate':
-        return await gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
+        return await (await import('../gate/command')).gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
       case 'report':
-        return await reportCommand(rest, log);
+        return await (await import('./report')).reportCommand(rest, log);
       case undefined:
+        process.stdout.write(`${USAGE}\n`);
+        throw new BadInput('no command given', undefined, 'name a command, e.g. scs-chaos plan features/lab (scs-chaos --help lists them)');
       case '-h':
       case '--help':
       case 'help':
         process.stdout.write(`${USAGE}\n`);
-        return command === undefined ? 2 : 0;
+        return 0;
       default:
         throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report (scs-chaos --help)');
     }
@@ -84,8 +94,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   } finally {
-    // Shared ssh connections end with the command, so no ssh process outlives it.
-    await closeSshMasters();
+    // Shared ssh connections end with the command, so no ssh process outlives it (only a command that loaded
+    // the ssh executor can have opened one).
+    const ssh = require.cache[require.resolve('../executors/ssh')];
+    if (ssh) await (ssh.exports as typeof import('../executors/ssh')).closeSshMasters();
   }
 }
 
@@ -98,7 +110,7 @@ function baselineRunDirectory(path: string): string {
   return realpathSync(dir);
 }
 
-function runOptions(args: string[]): RunOptions {
+function runOptions(command: 'run' | 'plan', args: string[]): RunOptions {
   const { values, positionals } = parseFlags(args, {
     env: { type: 'string' },
     profile: { type: 'string' },
@@ -109,14 +121,23 @@ function runOptions(args: string[]): RunOptions {
     baseline: { type: 'string' },
     pushgateway: { type: 'string' },
     cloud: { type: 'string' },
+    'allow-empty': { type: 'boolean' },
   });
+  // Checked before anything else, in this order: the profile, the feature paths, the reports directory (run only).
+  const cwd = process.cwd();
+  const profile = values.profile ?? 'default';
+  requireProfile(cwd, profile);
+  requireFeaturePaths(cwd, positionals);
+  requireSelection(values.tags, values.name);
   const options: RunOptions = {
     envPath: resolve(values.env ?? DEFAULT_ENV),
-    profile: values.profile ?? 'default',
+    profile,
     paths: positionals,
     reportsDir: resolve(values.reports ?? 'reports'),
+    allowEmpty: values['allow-empty'] === true,
     log,
   };
+  if (command === 'run') requireWritableReports(options.reportsDir);
   if (values.tags) options.tags = values.tags;
   if (values.name) options.name = values.name;
   if (values.seed !== undefined) {

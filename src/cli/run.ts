@@ -7,23 +7,19 @@ import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { resolve } from 'node:path';
 import { loadConfiguration, loadSupport, runCucumber, IRunConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
-import { BadInput } from '../kernel/errors';
 import { Journal } from '../core/journal';
 import { revertAllLive } from '../core/injection';
 import { PlannedAction, RunContext, RunMode, setRunContext } from '../core/run-context';
 import type { Environment } from '../model/environment';
 import { loadEnvironment } from '../environment/load';
-import { finishRunReports } from '../report/finish-run';
-import { allureFormatterFiles, allureFormatterOptions } from '../report/allure/formatter';
-import { formatConsoleSummary } from '../report/console-summary';
 import { redact } from '../kernel/secrets';
 import type { ScenarioSummary } from '../model/summary';
-import { buildRunSummary } from '../report/write-run';
 import type { RunProgress } from '../core/progress';
 import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
 import { preflight } from './preflight';
 import { createRunDirectory, newRunId, pointLatestAt } from './run-directory';
+import { requireScenarios } from './input-checks';
 
 export interface RunOptions {
   envPath: string;
@@ -40,6 +36,8 @@ export interface RunOptions {
   baselineRunDir?: string;
   /** Push the run's metrics to this Pushgateway (job "scs-chaos"; cloud label: the environment name unless given). */
   pushgateway?: { url: string; cloud?: string };
+  /** A selection of no scenario is fine (exit 0, nothing run); otherwise it is bad input (exit 2). */
+  allowEmpty?: boolean;
 }
 
 /** The names Cucumber sees as its run's cwd-relative feature paths. */
@@ -49,8 +47,10 @@ const discard = new Writable({ write: (_chunk, _encoding, callback) => callback(
 
 export async function planCommand(options: RunOptions): Promise<number> {
   const env = loadEnvironment(options.envPath);
-  const { problems, planned, scenarioCount } = await planPass(env, options);
+  const { problems, internal, planned, scenarioCount } = await planPass(env, options);
+  if (internal.length) return reportInternal(internal, options.log);
   if (problems.length) return reportProblems(problems, options.log);
+  requireScenarios(scenarioCount, options, options.allowEmpty === true);
   printPlan(env, planned, scenarioCount, options.log);
   return 0;
 }
@@ -58,9 +58,12 @@ export async function planCommand(options: RunOptions): Promise<number> {
 export async function runCommand(options: RunOptions): Promise<number> {
   const env = loadEnvironment(options.envPath);
   const plan = await planPass(env, options);
+  if (plan.internal.length) return reportInternal(plan.internal, options.log);
   if (plan.problems.length) return reportProblems(plan.problems, options.log);
+  requireScenarios(plan.scenarioCount, options, options.allowEmpty === true);
   if (plan.scenarioCount === 0) {
-    throw new BadInput('no scenario matches the given paths and tags', undefined, 'check the feature paths, --tags and --name');
+    options.log('no scenario selected (--allow-empty): nothing to run, nothing touched');
+    return 0;
   }
   const checked = await preflight(env);
   if (checked.unreachable.length || checked.leftovers.length) {
@@ -105,6 +108,12 @@ export async function runCommand(options: RunOptions): Promise<number> {
     setRunContext(null);
   }
 
+  // The report writers load only once a run has something to report (plan never pays for them; decision 0103).
+  const [{ buildRunSummary }, { finishRunReports }, { formatConsoleSummary }] = await Promise.all([
+    import('../report/write-run'),
+    import('../report/finish-run'),
+    import('../report/console-summary'),
+  ]);
   const scenarios = [...ctx.scenarios, ...notStarted(plan.scenarioIds, ctx)];
   const summary = buildRunSummary({ runId, environment: env.name, startedAt, scenarios, seed: plan.seed });
   await finishRunReports(runDir, summary, {
@@ -119,6 +128,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
 
 export interface PlanResult {
   problems: string[];
+  /** Problems that are not bad input: a step failed with an error no input explains (a bug). */
+  internal: string[];
   planned: PlannedAction[];
   scenarioCount: number;
   scenarioIds: { id: string; name: string; feature: string; line: number; tags: string[] }[];
@@ -133,18 +144,24 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
   if (options.tags) runConfiguration.sources.tagExpression = options.tags;
   if (options.name) runConfiguration.sources.names = [options.name];
-  const support = await loadSupport(runConfiguration, { cwd: CWD, stderr: process.stderr });
+  const support = await supportFor(runConfiguration);
   const seed = options.seed ?? randomInt(0, 2 ** 32);
   const ctx = newContext(env, 'plan', () => undefined, null, seed);
   const collector = new CucumberProblems();
+  // Cucumber's own stderr (its "Parse error in ..." lines) is held back: the collector reports every problem
+  // once, with its fix. What Cucumber says beyond those problems is passed on.
+  let cucumberSaid = '';
+  const heldBack = new Writable({ write: (chunk, _encoding, callback) => void ((cucumberSaid += String(chunk)), callback()) });
   try {
-    await runCucumber({ ...runConfiguration, support }, { cwd: CWD, stdout: discard, stderr: process.stderr }, collector.onMessage);
+    await runCucumber({ ...runConfiguration, support }, { cwd: CWD, stdout: discard, stderr: heldBack }, collector.onMessage);
   } finally {
     setRunContext(null);
   }
+  if (collector.problems.length === 0 && cucumberSaid.trim()) process.stderr.write(cucumberSaid);
   const scenarioIds = ctx.plannedScenarios;
   return {
-    problems: collector.problems.map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+    problems: collector.problems.filter((p) => !p.internal).map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
+    internal: collector.problems.filter((p) => p.internal).map((p) => `${p.uri}${p.line ? `:${p.line}` : ''}: ${p.message}`),
     planned: ctx.planned,
     scenarioCount: scenarioIds.length,
     scenarioIds,
@@ -154,7 +171,25 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
   };
 }
 
+/**
+ * Support code (the steps) is loaded once per process and reused: Cucumber registers steps as files are required,
+ * and a second loadSupport of the same files finds them in Node's require cache and registers nothing, so a
+ * second plan in one process (tests, the fuzz suite) would see every step as undefined.
+ */
+const supportLibraries = new Map<string, Promise<ISupportCodeLibrary>>();
+
+function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLibrary> {
+  const key = JSON.stringify(runConfiguration.support);
+  let library = supportLibraries.get(key);
+  if (!library) {
+    library = loadSupport(runConfiguration, { cwd: CWD, stderr: process.stderr });
+    supportLibraries.set(key, library);
+  }
+  return library;
+}
+
 export async function runCucumberPass(runConfiguration: IRunConfiguration, support: ISupportCodeLibrary, ctx: RunContext): Promise<void> {
+  const { allureFormatterFiles, allureFormatterOptions } = await import('../report/allure/formatter');
   setRunContext(ctx);
   // Cucumber's own verdicts are not ours (an expected failure is fine): its output goes to the run's
   // message file for the record, and our console summary speaks for the run.
@@ -217,6 +252,13 @@ function notStarted(planned: PlanResult['scenarioIds'], ctx: RunContext): Scenar
       finishedAt: at,
       durationSeconds: 0,
     }));
+}
+
+/** reportInternal: a step failed while planning with an error that is not bad input — a bug, exit 3 like any internal error. */
+function reportInternal(problems: string[], log: (line: string) => void): number {
+  log(`internal error: ${problems.length} step(s) failed while planning with an error that is not bad input; nothing was touched. Please report it:`);
+  for (const problem of problems) log(problem);
+  return 3;
 }
 
 function reportProblems(problems: string[], log: (line: string) => void): number {

@@ -20,7 +20,7 @@ import type { ScenarioHandle } from './scenario-handle';
 import { Measurements } from './measurements';
 import { writeScenarioFiles } from './scenario-files';
 import { scenarioSummary } from './scenario-summary';
-import { checkHarms } from './scope';
+import { checkFaultTime, checkHarms, checkObserveTime } from './scope';
 import { Timeline } from './timeline';
 
 export type { ScenarioMeta } from '../model/scenario';
@@ -181,10 +181,8 @@ export class Experiment {
    */
   async injectForEach(faults: readonly Fault[], durationMs: number, ttlMs?: number): Promise<void> {
     const ttl = ttlMs ?? durationMs + this.env.defaults.faultTtlGraceMs;
-    if (ttl < durationMs) {
-      throw new BadInput(`the TTL ${formatDuration(ttl)} is shorter than the fault's duration ${formatDuration(durationMs)}`, undefined, 'give a TTL longer than the duration, or leave it out (default: duration + faultTtlGrace)');
-    }
     const what = faults.map((f) => f.describe()).join('; ');
+    checkFaultTime(this.env, durationMs, ttl, faults.length === 1 ? what : `${faults.length} faults at once`);
     checkHarms(this.env, faults.flatMap((f) => f.harms), faults.length === 1 ? what : `${faults.length} faults at once`);
     if (!this.executing) {
       this.plannedFault = true;
@@ -219,6 +217,7 @@ export class Experiment {
 
   /** observe: keeps the probes sampling for `durationMs` while the fault (if any) is active. */
   async observe(durationMs: number): Promise<void> {
+    checkObserveTime(this.env, durationMs);
     if (!this.executing) {
       this.plan(`observe for ${formatDuration(durationMs)}`);
       return;
@@ -333,7 +332,7 @@ export class Experiment {
     }
     const summary = scenarioSummary({
       meta: this.meta,
-      ending: revertProblem ?? scenarioError,
+      ending: endingOf(scenarioError, revertProblem),
       injections: this.injections,
       slos: this.slos,
       recoveries: this.recoveries,
@@ -346,4 +345,15 @@ export class Experiment {
     writeScenarioFiles(this.ctx.runDir, this.meta.id, this.startedAtWall, this.startedAt, this.timeline);
     return summary;
   }
+}
+
+/**
+ * endingOf: what the scenario ended with. A failed revert makes it compromised, but the error that ended the
+ * scenario first (a fault "not observed", a refuted SLO) stays the first words of the reason: it is why the
+ * scenario stopped, and the revert failure is what happened after.
+ */
+function endingOf(scenarioError: unknown, revertProblem: unknown): unknown {
+  if (!revertProblem) return scenarioError;
+  if (!scenarioError) return revertProblem;
+  return new ExperimentCompromised(`${errorMessage(scenarioError)}; then ${errorMessage(revertProblem)}`, { cause: revertProblem });
 }

@@ -13,6 +13,7 @@
  * One-shot faults (kill) say `reversible: false` and have no recipe: healing is what is tested.
  */
 import type { RevertRecipe } from './revert-channel';
+import type { FaultObservation } from '../model/summary';
 
 /**
  * Harm: one thing a fault takes away from the system, as scope and blast radius count it (src/core/scope.ts).
@@ -33,8 +34,11 @@ export interface PreparedFault {
   /** The undo as data, replayed by its channel; null for one-shot faults. */
   readonly revert: RevertRecipe | null;
   apply(): Promise<void>;
-  /** verifyActive: resolves with evidence that the fault is in effect; throws ExperimentCompromised if not. */
-  verifyActive(): Promise<string>;
+  /**
+   * verifyActive: resolves with evidence that the fault is in effect — a line (read from the fault's own state) or
+   * a FaultObservation (with a data-plane proof); throws ExperimentCompromised if it is not in effect.
+   */
+  verifyActive(): Promise<string | FaultObservation>;
   /** verifyReverted: resolves when the fault is gone; throws ExperimentCompromised if it is not. */
   verifyReverted(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { now, wallClockAt } from '../kernel/clock';
 import { ExperimentCompromised, errorMessage } from '../kernel/errors';
 import type { Journal } from './journal';
 import type { Fault, PreparedFault } from './fault';
+import type { FaultObservation } from '../model/summary';
 import { artefactName } from './fault';
 import { revertChannelOf } from './kinds';
 
@@ -30,6 +31,8 @@ export class Injection {
   observedAt: number | null = null;
   revertedAt: number | null = null;
   revertError: string | null = null;
+  /** How the fault was seen in effect (verify()). */
+  observation: FaultObservation | null = null;
   prepared: PreparedFault | null = null;
   private revertPromise: Promise<void> | null = null;
 
@@ -71,12 +74,21 @@ export class Injection {
     this.journal.append({ type: 'injected', injectionId: this.id });
   }
 
-  /** verify: the fault must be observable; sets observedAt and returns the evidence. */
+  /**
+   * verify: the fault must be observable; sets observedAt and the observation and returns the evidence line.
+   * Anything else ends the scenario compromised with "not observed" (the fault may exist but was not seen to act).
+   */
   async verify(): Promise<string> {
     if (!this.prepared) throw new ExperimentCompromised(`injection ${this.id} was never prepared`);
-    const evidence = await this.prepared.verifyActive();
+    let seen: string | FaultObservation;
+    try {
+      seen = await this.prepared.verifyActive();
+    } catch (error) {
+      throw new ExperimentCompromised(`not observed: ${this.fault.describe()}: ${errorMessage(error)}`, { cause: error });
+    }
+    this.observation = typeof seen === 'string' ? { evidence: seen, proof: 'state' } : seen;
     this.observedAt = now();
-    return evidence;
+    return this.observation.evidence;
   }
 
   /**

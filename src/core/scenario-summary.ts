@@ -61,5 +61,6 @@ function faultRecord(injection: Injection): FaultRecord {
   if (injection.observedAt !== null) record.observedAt = wallClockAt(injection.observedAt);
   if (injection.revertedAt !== null) record.revertedAt = wallClockAt(injection.revertedAt);
   if (injection.revertError !== null) record.revertError = injection.revertError;
+  if (injection.observation !== null) record.observation = injection.observation;
   return record;
 }

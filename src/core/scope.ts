@@ -4,6 +4,7 @@
  * them at the same time. Every refusal is BadInput: it happens at plan time, before anything is touched.
  */
 import { BadInput } from '../kernel/errors';
+import { formatDuration } from '../kernel/duration';
 import type { Environment } from '../model/environment';
 import type { Harm } from './fault';
 
@@ -27,6 +28,46 @@ export function requireBlastRadius(env: Environment, nodes: readonly string[], w
     `${what} picks ${distinct.length} nodes (${distinct.join(', ')}), more than scope.maxNodesAtOnce = ${env.scope.maxNodesAtOnce} of environment ${env.name}`,
     undefined,
     `select at most ${env.scope.maxNodesAtOnce}, or raise scope.maxNodesAtOnce in ${env.sourcePath} if that blast radius is intended`,
+  );
+}
+
+/**
+ * checkFaultTime: a fault is held for more than nothing and at most scope.maxFaultDuration; its TTL (the on-target
+ * expiry) is at least the duration and at most scope.maxFaultDuration + defaults.faultTtlGrace. Both are fixed at
+ * plan time, so no later timer, on the runner or on a node, is armed with an unbounded value.
+ */
+export function checkFaultTime(env: Environment, durationMs: number, ttlMs: number, what: string): void {
+  const max = env.scope.maxFaultDurationMs;
+  if (!(durationMs >= 1)) {
+    throw new BadInput(`${what}: a fault held for ${formatDuration(durationMs)} is no fault`, undefined, 'give a duration of at least 1ms, e.g. for 5s; for a one-shot fault use a step without a duration');
+  }
+  if (durationMs > max) {
+    throw new BadInput(
+      `${what}: the fault would be held for ${formatDuration(durationMs)}, longer than scope.maxFaultDuration = ${formatDuration(max)} of environment ${env.name}`,
+      undefined,
+      `hold it for at most ${formatDuration(max)}, or raise scope.maxFaultDuration in ${env.sourcePath} (at most 24h) if so long a fault is intended`,
+    );
+  }
+  if (ttlMs < durationMs) {
+    throw new BadInput(`the TTL ${formatDuration(ttlMs)} is shorter than the fault's duration ${formatDuration(durationMs)}`, undefined, 'give a TTL longer than the duration, or leave it out (default: duration + faultTtlGrace)');
+  }
+  const maxTtl = max + env.defaults.faultTtlGraceMs;
+  if (ttlMs > maxTtl) {
+    throw new BadInput(
+      `${what}: the TTL ${formatDuration(ttlMs)} is longer than scope.maxFaultDuration + defaults.faultTtlGrace = ${formatDuration(maxTtl)} of environment ${env.name}`,
+      undefined,
+      `give a TTL of at most ${formatDuration(maxTtl)}, or leave it out (default: duration + faultTtlGrace)`,
+    );
+  }
+}
+
+/** checkObserveTime: keeping a scenario observing is bounded like a fault: at most scope.maxFaultDuration. */
+export function checkObserveTime(env: Environment, durationMs: number): void {
+  if (durationMs <= env.scope.maxFaultDurationMs) return;
+  throw new BadInput(
+    `observing for ${formatDuration(durationMs)} is longer than scope.maxFaultDuration = ${formatDuration(env.scope.maxFaultDurationMs)} of environment ${env.name}`,
+    undefined,
+    `observe for at most ${formatDuration(env.scope.maxFaultDurationMs)}, or raise scope.maxFaultDuration in ${env.sourcePath}`,
   );
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isScalar, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
 import { BadInput } from '../kernel/errors';
+import { formatDuration } from '../kernel/duration';
 import type { Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from '../model/environment';
 import { environmentSections } from '../core/kinds';
 import { EnvironmentReader } from './reader';
@@ -16,6 +17,12 @@ const BASE_KEYS = ['name', 'description', 'nodes', 'services', 'scope', 'default
 const NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+/** DEFAULT_MAX_FAULT_DURATION_MS: scope.maxFaultDuration when the file gives none (30 minutes). */
+export const DEFAULT_MAX_FAULT_DURATION_MS = 30 * 60_000;
+/** The bounds of the defaults section: a grace of up to an hour, probe timeouts of up to a minute, stabilization up to an hour. */
+const MAX_TTL_GRACE_MS = 3_600_000;
+const MAX_PROBE_TIMEOUT_MS = 60_000;
+const MAX_STABILIZATION_MS = 3_600_000;
 const SYSTEMD_UNIT = /^[A-Za-z0-9:_.\\@][A-Za-z0-9:_.\\@-]*$/;
 
 /** Reads and validates one environment file. */
@@ -179,8 +186,10 @@ function readScope(r: EnvironmentReader, map: YAMLMap, nodeNames: Set<string>): 
     if (!nodeNames.has(node)) throw r.error(nodesNode, `scope names node "${node}", which is not in nodes`, `list only nodes defined under nodes: ${[...nodeNames].join(', ')}`);
   }
   const maxNodesAtOnce = r.optionalNumber(map, 'maxNodesAtOnce') ?? 1;
-  if (!Number.isInteger(maxNodesAtOnce) || maxNodesAtOnce < 1) throw r.error(r.get(map, 'maxNodesAtOnce', true), `scope maxNodesAtOnce must be a positive integer, got ${maxNodesAtOnce}`, 'write e.g. maxNodesAtOnce: 1');
-  return { nodes, maxNodesAtOnce, allowDestructive: r.optionalBoolean(map, 'allowDestructive') ?? false };
+  if (!Number.isInteger(maxNodesAtOnce) || maxNodesAtOnce < 1 || (map.has('maxNodesAtOnce') && maxNodesAtOnce > Math.max(1, nodes.length))) throw r.error(r.get(map, 'maxNodesAtOnce', true), `scope maxNodesAtOnce must be a whole number from 1 to the ${nodes.length} node(s) in scope, got ${maxNodesAtOnce}`, 'write e.g. maxNodesAtOnce: 1');
+  const maxFaultDurationMs = r.optionalDuration(map, 'maxFaultDuration') ?? DEFAULT_MAX_FAULT_DURATION_MS;
+  if (maxFaultDurationMs < 1000) throw r.error(r.get(map, 'maxFaultDuration', true), `scope maxFaultDuration must be at least 1s, got ${maxFaultDurationMs} ms`, 'write e.g. maxFaultDuration: 30m');
+  return { nodes, maxNodesAtOnce, allowDestructive: r.optionalBoolean(map, 'allowDestructive') ?? false, maxFaultDurationMs };
 }
 
 function readDefaults(r: EnvironmentReader, node: unknown): Defaults {
@@ -191,13 +200,17 @@ function readDefaults(r: EnvironmentReader, node: unknown): Defaults {
   const rate = r.optionalNumber(map, 'probeRate');
   const timeout = r.optionalDuration(map, 'probeTimeout');
   const stabilization = r.optionalDuration(map, 'stabilization');
-  if (ttl !== undefined) defaults.faultTtlGraceMs = ttl;
+  const within = (key: string, value: number, min: number, max: number, example: string): number => {
+    if (value < min || value > max) throw r.error(r.get(map, key, true), `defaults ${key} ${formatDuration(value)} is out of range (${formatDuration(min)} to ${formatDuration(max)})`, `write e.g. ${key}: ${example}`);
+    return value;
+  };
+  if (ttl !== undefined) defaults.faultTtlGraceMs = within('faultTtlGrace', ttl, 1000, MAX_TTL_GRACE_MS, '15s');
   if (rate !== undefined) {
     if (!(rate > 0 && rate <= 100)) throw r.error(r.get(map, 'probeRate', true), `defaults probeRate ${rate} is out of range`, 'write a rate in Hz between 0 and 100, e.g. probeRate: 10');
     defaults.probeRateHz = rate;
   }
-  if (timeout !== undefined) defaults.probeTimeoutMs = timeout;
-  if (stabilization !== undefined) defaults.stabilizationMs = stabilization;
+  if (timeout !== undefined) defaults.probeTimeoutMs = within('probeTimeout', timeout, 1, MAX_PROBE_TIMEOUT_MS, '1s');
+  if (stabilization !== undefined) defaults.stabilizationMs = within('stabilization', stabilization, 0, MAX_STABILIZATION_MS, '2s');
   return defaults;
 }
 

@@ -3,6 +3,7 @@
  * every executor; it never throws for a non-zero exit, only for "could not start" or a timeout.
  */
 import { spawn } from 'node:child_process';
+import { boundedDelay } from '../kernel/duration';
 
 export interface CommandResult {
   code: number;
@@ -38,7 +39,7 @@ export function runCommand(argv: readonly string[], options: CommandOptions = {}
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new CommandTimeout(`${argv.join(' ')} did not finish within ${timeoutMs}ms`));
-    }, timeoutMs);
+    }, boundedDelay(timeoutMs));
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

@@ -4,6 +4,7 @@
  * monotonic stamp back into an ISO time for reports, anchored once per process.
  */
 import { performance } from 'node:perf_hooks';
+import { boundedDelay } from './duration';
 
 const anchorMonotonic = performance.now();
 const anchorWall = Date.now();
@@ -18,7 +19,19 @@ export function wallClockAt(t: number): string {
   return new Date(anchorWall + (t - anchorMonotonic)).toISOString();
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * sleep: waits `ms` on the monotonic clock (or until `signal` aborts). A wait longer than one Node timer can hold
+ * (MAX_TIMER_MS) is armed in parts, so no timer ever overflows into a 1 ms wake-up.
+ */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (Number.isNaN(ms)) throw new RangeError('sleep: the delay is NaN');
+  const until = now() + Math.max(0, ms);
+  do {
+    await sleepOnce(boundedDelay(until - now()), signal);
+  } while (now() < until && until - now() >= 1);
+}
+
+function sleepOnce(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -27,7 +40,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, Math.max(0, ms));
+    }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason);

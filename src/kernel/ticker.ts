@@ -5,6 +5,7 @@
  * is due at k × P on the monotonic clock — and ticks due together run in one wake-up.
  */
 import { now } from './clock';
+import { boundedDelay } from './duration';
 
 interface Entry {
   due: number;
@@ -41,7 +42,8 @@ class Ticker {
     if (this.timer && this.timerDue <= earliest) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerDue = earliest;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, earliest - now()));
+    // A due time beyond one timer's reach wakes early, finds nothing due and re-arms (boundedDelay).
+    this.timer = setTimeout(() => this.fire(), boundedDelay(earliest - now()));
   }
 
   private fire(): void {

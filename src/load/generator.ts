@@ -22,6 +22,7 @@ import { LeanHttpError, leanHttpGet } from '../probes/lean-http';
 import type { Sample } from '../model/sample';
 import { LatencyHistogram } from './latency-histogram';
 import type { BuiltinLoadReport } from '../model/load';
+import { boundedDelay } from '../kernel/duration';
 
 /** LoadOptions: one constant-rate load against one URL (GET). */
 export interface LoadOptions {
@@ -223,7 +224,7 @@ class LoadGenerator implements LoadRun {
     }
     const nextDue = this.startedAt + (this.next * 1000) / rate;
     // Node truncates timer delays to whole ms; rounding up means a wake-up is never too early to offer.
-    this.timer = setTimeout(this.pump, Math.ceil(nextDue - t));
+    this.timer = setTimeout(this.pump, boundedDelay(Math.ceil(nextDue - t)));
   };
 
   private offer(due: number): void {

@@ -42,6 +42,11 @@ export interface ScopeSpec {
   maxNodesAtOnce: number;
   /** Whether scenarios tagged @destructive may run here. */
   allowDestructive: boolean;
+  /**
+   * The longest a fault may be held (`scope.maxFaultDuration`, default 30m, at most 24h): a longer fault duration
+   * is refused at plan time, and a fault's TTL may exceed it by at most defaults.faultTtlGrace.
+   */
+  maxFaultDurationMs: number;
 }
 
 export interface Defaults {

@@ -26,6 +26,38 @@ export interface FaultRecord {
   revertedAt?: string;
   /** Set when revert failed; the scenario is then "compromised". */
   revertError?: string;
+  /** How the fault was seen in effect (set once it was observed). */
+  observation?: FaultObservation;
+}
+
+/**
+ * FaultObservation: the proof that a fault was in effect. `data-plane`: traffic was sent and met the fault (each
+ * check says from where, what, what had to happen and what did); `state`: only the fault's own state could be
+ * read (a tc qdisc, a stopped process), for faults no single packet can prove.
+ */
+export interface FaultObservation {
+  evidence: string;
+  proof: 'data-plane' | 'state';
+  checks?: DataPlaneCheck[];
+  /** Packets the fault's own rules counted during the checks (nft counters), when it has any. */
+  countedPackets?: number;
+}
+
+/** DataPlaneCheck: one knock of a data-plane proof (src/kinds/hosts/network/data-plane.ts). */
+export interface DataPlaneCheck {
+  /** The node the traffic was sent from. */
+  from: string;
+  /** What was sent, e.g. "tcp connect to 198.18.0.11:9". */
+  traffic: string;
+  /** What had to happen under the fault. */
+  expect: string;
+  /** What the same traffic met before the fault (the baseline), where one is taken. */
+  before?: string;
+  /** What it met under the fault. */
+  observed: string;
+  ok: boolean;
+  /** Why the check proves nothing and was left out (its baseline was silent already). */
+  skipped?: string;
 }
 
 export interface SloResult {

@@ -131,8 +131,14 @@ function parseThreshold(scan: Scanner, metric: SloMetric): { threshold: number; 
     if (Number(digits) > 100) throw scan.fail(`${digits}% is above 100%`, start, digits.length);
     return { threshold: exactDecimal(digits, 1, 100), unit: 'ratio' };
   }
-  return { threshold: exactDecimal(digits, LATENCY_UNIT_MS[unitText] as number, 1), unit: 'ms' };
+  const threshold = exactDecimal(digits, LATENCY_UNIT_MS[unitText] as number, 1);
+  // A latency bound beyond a day is a typo (no probe waits that long), and it keeps every threshold a finite number.
+  if (!(threshold <= MAX_LATENCY_MS)) throw scan.fail(`latency ${digits}${unitText} is longer than 24h`, start, afterNumber - start, 'write a latency bound in ms, s or m, e.g. 300ms');
+  return { threshold, unit: 'ms' };
 }
+
+/** MAX_LATENCY_MS: the largest latency threshold an SLO may state (24 h). */
+const MAX_LATENCY_MS = 24 * 3_600_000;
 
 /**
  * The decimal `digits` × `multiplier` / `divisor`, computed from integers with one final division, so that

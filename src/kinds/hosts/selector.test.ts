@@ -14,7 +14,7 @@ function environment(maxNodesAtOnce = 3): Environment {
     // Deliberately not in name order: resolution must not depend on the file's order.
     nodes: [node('web-3', ['web']), node('web-1', ['web']), node('store-1', ['storage']), node('web-2', ['web']), node('store-2', ['storage']), node('web-4', ['web']), node('edge-1', ['edge'])],
     services: {},
-    scope: { nodes: ['web-1', 'web-2', 'web-3', 'store-1', 'store-2'], maxNodesAtOnce, allowDestructive: false },
+    scope: { nodes: ['web-1', 'web-2', 'web-3', 'store-1', 'store-2'], maxNodesAtOnce, allowDestructive: false, maxFaultDurationMs: 1_800_000 },
     defaults: { faultTtlGraceMs: 10_000, probeRateHz: 10, probeTimeoutMs: 500, stabilizationMs: 2000 },
     sections: {},
   };

@@ -18,9 +18,9 @@ import type { OsdTree } from './types';
 export function cephSpecOf(environment: Environment): CephSpec {
   if (!environment.sections.ceph) {
     throw new BadInput(
-      `environment ${environment.name} has no ceph: section, so OSD faults cannot reach a Ceph cluster`,
+      `environment ${environment.name} has no ceph: section, so its Ceph steps (probes, faults, judgements) cannot reach a Ceph cluster`,
       { file: environment.sourcePath },
-      'add ceph: { executorNode: <node or local>, backend: lab|systemd|cephadm|rook } (conf, keyring, user and cluster are optional)',
+      `add a ceph: section to ${environment.sourcePath}, e.g. ceph: { executorNode: local, backend: systemd, conf: /etc/ceph/ceph.conf, keyring: /etc/ceph/ceph.client.admin.keyring } (backend: lab|systemd|cephadm|rook; see experiments/environments/lab.yaml), or run the scenario against an environment that has one`,
     );
   }
   return environment.sections.ceph;

@@ -76,6 +76,7 @@ async function clusterLog(x: ScenarioHandle, env: Environment): Promise<ClusterL
 /** controlEventWithin: waits for the event in the probe's readings (at most the bound plus a few readings), then judges. */
 async function controlEventWithin(x: ScenarioHandle, env: Environment, judgement: ControlJudgement): Promise<ControlEventTiming> {
   const { what, from, boundMs } = judgement;
+  cephSpecOf(env);
   if (!x.hasProbe(CEPH_CONTROL_PROBE)) throw new BadInput('the Ceph monitors and managers are not probed in this scenario, so there is nothing to judge', undefined, 'add "Given the Ceph monitors and managers are probed every 1s" before the fault');
   if (x.planning) {
     if (!x.faultWindow().planned) throw new BadInput(`"${what} within" needs a fault earlier in the scenario`, undefined, 'add a When step that injects a fault before this step');

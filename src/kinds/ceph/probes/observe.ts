@@ -80,7 +80,9 @@ async function waitOnCluster(x: ScenarioHandle, what: string, stallMs: number, c
   }
 }
 
+/** requireClusterProbe: a Ceph judgement needs the environment's ceph: section first (said at plan time), then the cluster probe. */
 function requireClusterProbe(x: ScenarioHandle): void {
+  cephSpecOf(x.env);
   if (!x.hasProbe(CEPH_PROBE)) throw new BadInput('the Ceph cluster is not probed in this scenario, so there is nothing to judge', undefined, 'add "Given the Ceph cluster is probed every 1s" before the fault');
 }
 

@@ -176,7 +176,7 @@ describe('nft fault lifecycle through a recording double', () => {
       .on(/^nft -f -$/, {})
       .once(`nft list table inet ${T}`, { stdout: listing(2) })
       .on(`nft list table inet ${T}`, { stdout: listing(2, 8) })
-      .on('/dev/udp/198.18.0.12/9', {});
+      .on('/dev/udp/198.18.0.12/9', { stdout: 'bash: line 1: /dev/udp/198.18.0.12/9: Operation not permitted\nsent=0\ncode=0\n' });
     const fault = partition(targetOn(double), { peers: ['198.18.0.12'] });
     assert.equal(fault.requiresNetem, false);
     const prepared = await fault.prepare('ab12cd34');
@@ -184,10 +184,14 @@ describe('nft fault lifecycle through a recording double', () => {
     assert.equal(prepared.revertScript, `nft delete table inet ${T} 2>/dev/null; ! nft list table inet ${T} >/dev/null 2>&1`);
     await prepared.apply();
     assert.equal(double.calls[0]?.input, partitionRuleset(T, { peers: ['198.18.0.12'] }));
+    const seen = await prepared.verifyActive();
+    assert.ok(typeof seen === 'object');
+    assert.equal(seen.proof, 'data-plane');
     assert.equal(
-      await prepared.verifyActive(),
-      `nft table inet ${T} present on node-1 with 2 network-partition rules; 2 knock packet(s) to 198.18.0.12 (udp/9) dropped`,
+      seen.evidence,
+      `nft table inet ${T} on node-1 with 2 network-partition rules; data plane: from node-1: a udp datagram to 198.18.0.12:9: ok, want the send fails with EPERM (dropped by node-1's output hook), got eperm; 2 packet(s) counted by its rules`,
     );
+    assert.deepEqual(seen.checks?.map((c) => [c.from, c.traffic, c.observed, c.ok]), [['node-1', 'a udp datagram to 198.18.0.12:9', 'eperm', true]]);
     await assert.rejects(prepared.verifyReverted(), /still listed after revert/);
   });
 
@@ -197,7 +201,7 @@ describe('nft fault lifecycle through a recording double', () => {
     await assert.rejects(prepared.apply(), (e: unknown) => e instanceof ExperimentCompromised && /nft said "Error: Could not process rule/.test(e.message));
     const uncounted = new RecordingExecutorDouble().on(`nft list table inet ${T}`, { stdout: listing(2) }).on('/dev/udp/', {});
     const silent = await partition(targetOn(uncounted), { peers: ['198.18.0.12'] }).prepare('ab12cd34');
-    await assert.rejects(silent.verifyActive(), /udp packets sent to 198\.18\.0\.12 port 9 were not counted as dropped/);
+    await assert.rejects(silent.verifyActive(), /the data plane does not show it: from node-1: a udp datagram to 198\.18\.0\.12:9: NOT MET, want the send fails with EPERM .*, got error/);
     const partial = new RecordingExecutorDouble().on(`nft list table inet ${T}`, { stdout: listing(1) });
     const half = await partition(targetOn(partial), { peers: ['198.18.0.12'] }).prepare('ab12cd34');
     await assert.rejects(half.verifyActive(), /lists 1 of its 2 rules/);

@@ -4,6 +4,8 @@
  * output chain (egress) at priority -150, so they run before ordinary filter chains. Peers live in nft sets
  * (`peers4`, `peers6`, interval sets with auto-merge). Every harmful rule has a counter and the comment
  * `scs-chaos <kind>`, which verifyActive counts. Undo: delete the table — one command, idempotent.
+ * A fault is observed only on the data plane where packets can prove it (nft-proof.ts, data-plane.ts): the rules
+ * being listed is the tool's own word, and an `nft` that does nothing lists whatever it likes.
  */
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { FaultTarget } from '../target';
@@ -11,7 +13,9 @@ import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { artefactName } from '../../../core/fault';
 import { defaultPortOf } from './network-fault';
 import type { Direction, NetworkFault, Peers, TransportProtocol } from './network-fault';
-import { knockPlan, knockScript } from './knock';
+import type { FaultObservation } from '../../../model/summary';
+import { Baselines, describeChecks, runChecks, takeBaselines } from './data-plane';
+import { proofKnocks } from './nft-proof';
 
 /** NFT_PRIORITY: before the usual filter chains (0), after raw/conntrack (-300/-200), as isolate.ts. */
 export const NFT_PRIORITY = -150;
@@ -38,8 +42,8 @@ export interface NftFaultSpec {
   condition?: string;
   /** See managementPortOf(): accepted before any harmful rule. */
   managementPort?: number;
-  /** verifyActive also proves that packets are dropped, by knocking on the peers (knock.ts) where it can. */
-  proveDrops?: boolean;
+  /** The loss percentage behind `condition` (random loss): the data-plane proof sends enough datagrams for it. */
+  lossPercent?: number;
 }
 
 /** ruleComment: the comment every harmful rule of a kind carries; verifyActive counts it. */
@@ -108,53 +112,60 @@ export function parseNftListing(stdout: string, kind: string): NftListing {
   return { present: true, rules, packets };
 }
 
-/** nftPrepared: the PreparedShellFault of an nft fault — apply the ruleset, verify its rules, delete the table. */
+/**
+ * nftPrepared: the PreparedShellFault of an nft fault — take the data-plane baselines, apply the ruleset, prove it
+ * on the data plane (or by its rules where no packet can), delete the table.
+ */
 export function nftPrepared(target: FaultTarget, injectionId: string, spec: NftFaultSpec, preState: Record<string, unknown> = {}): PreparedShellFault {
   const table = artefactName(injectionId);
   const exec = target.executor;
+  const node = target.node.name;
   const ruleset = nftRuleset(table, spec);
   const wanted = expectedRuleCount(ruleset, spec.kind);
+  const knocks = proofKnocks(spec, target);
+  let baselines: Baselines = new Map();
   const listing = async (): Promise<NftListing> => {
     const result = await exec.run(['nft', 'list', 'table', 'inet', table], { timeoutMs: 5000 });
     return result.code === 0 ? parseNftListing(result.stdout, spec.kind) : { present: false, rules: 0, packets: 0 };
   };
   return {
     kind: spec.kind,
-    target: target.node.name,
+    target: node,
     reversible: true,
     preState: { nftTable: `inet ${table}`, ...preState },
     revertScript: nftRevertScript(table),
     async apply() {
+      // Before the harm: what the knocks meet while the path is open (a silent path proves nothing later).
+      baselines = await takeBaselines(knocks);
       const result = await exec.run(['nft', '-f', '-'], { input: ruleset, timeoutMs: 10_000 });
       if (result.code !== 0) {
         throw new ExperimentCompromised(
-          `could not apply ${spec.kind} on ${target.node.name} (${exec.description}): nft said "${result.stderr.trim()}". ` +
+          `could not apply ${spec.kind} on ${node} (${exec.description}): nft said "${result.stderr.trim()}". ` +
             'Is nftables installed and does the kernel have nf_tables (and nft_numgen for loss)?',
         );
       }
     },
-    async verifyActive() {
-      const seen = await listing();
-      if (!seen.present) throw new ExperimentCompromised(`${spec.kind} on ${target.node.name}: nft table inet ${table} is not listed after injection`);
-      if (seen.rules !== wanted) {
-        throw new ExperimentCompromised(
-          `${spec.kind} on ${target.node.name}: nft table inet ${table} lists ${seen.rules} of its ${wanted} rules (comment "${ruleComment(spec.kind)}")`,
-        );
-      }
-      const rules = `nft table inet ${table} present on ${target.node.name} with ${seen.rules} ${spec.kind} rule${seen.rules === 1 ? '' : 's'}`;
-      const knock = spec.proveDrops ? knockPlan(spec) : null;
-      if (!knock) return `${rules} (${seen.packets} packets matched so far)`;
-      await exec.runScript(knockScript(knock), { timeoutMs: 5000 + 1000 * knock.addresses.length });
+    async verifyActive(): Promise<FaultObservation> {
+      const before = await listing();
+      const checks = await runChecks(knocks, baselines);
       const after = await listing();
-      if (after.packets <= seen.packets) {
-        throw new ExperimentCompromised(
-          `${spec.kind} on ${target.node.name}: ${knock.transport} packets sent to ${knock.addresses.join(', ')} port ${knock.port} were not counted as dropped by nft table inet ${table}`,
-        );
+      const counted = Math.max(0, after.packets - before.packets);
+      const problems: string[] = [];
+      const failed = checks.filter((check) => !check.ok);
+      if (failed.length) problems.push(`the data plane does not show it: ${describeChecks(failed)}`);
+      if (!after.present) problems.push(`nft table inet ${table} is not listed`);
+      else if (after.rules !== wanted) problems.push(`nft table inet ${table} lists ${after.rules} of its ${wanted} rules (comment "${ruleComment(spec.kind)}")`);
+      if (problems.length) throw new ExperimentCompromised(`${spec.kind} on ${node}: ${problems.join('; ')}`);
+      const rules = `nft table inet ${table} on ${node} with ${after.rules} ${spec.kind} rule${after.rules === 1 ? '' : 's'}`;
+      const proven = checks.filter((check) => !check.skipped);
+      if (proven.length === 0) {
+        const why = checks.length ? describeChecks(checks) : 'no single packet can prove this fault shape';
+        return { evidence: `${rules} (${after.packets} packets matched so far; ${why})`, proof: 'state', ...(checks.length ? { checks } : {}), countedPackets: after.packets };
       }
-      return `${rules}; ${after.packets - seen.packets} knock packet(s) to ${knock.addresses.join(', ')} (${knock.transport}/${knock.port}) dropped`;
+      return { evidence: `${rules}; data plane: ${describeChecks(proven)}; ${counted} packet(s) counted by its rules`, proof: 'data-plane', checks, countedPackets: counted };
     },
     async verifyReverted() {
-      if ((await listing()).present) throw new ExperimentCompromised(`${spec.kind} on ${target.node.name}: nft table inet ${table} is still listed after revert`);
+      if ((await listing()).present) throw new ExperimentCompromised(`${spec.kind} on ${node}: nft table inet ${table} is still listed after revert`);
     },
   };
 }

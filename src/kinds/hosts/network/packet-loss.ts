@@ -60,6 +60,7 @@ export function lossNftSpec(options: PacketLossOptions, managementPort?: number)
     peers,
     transports: [{ ...(protocol ? { protocol } : {}), ...(options.port !== undefined ? { port: options.port, portOf: options.portOf ?? defaultPortOf(direction) } : {}), verdict: 'drop' }],
     condition: lossCondition(options.percent),
+    lossPercent: options.percent,
     ...(managementPort !== undefined ? { managementPort } : {}),
   };
 }

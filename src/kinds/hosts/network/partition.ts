@@ -3,9 +3,9 @@
  * subnet) with an nftables table of its own, `inet scs_chaos_<id>`: the peers sit in nft sets (`peers4`,
  * `peers6`) and the input/output chains drop what comes from / goes to them — both directions by default.
  * Loopback and (over ssh) the management port stay open, as in isolate.ts. Optional protocol/port filters cut
- * only one service's conversations across the link. Undo: delete the table. Each drop rule's counter shows
- * whether packets really were dropped: verifyActive knocks on the peers from the node (knock.ts) and wants the
- * counters to rise (the lab tests prove it end to end as well). What the node sends to a peer is dropped
+ * only one service's conversations across the link. Undo: delete the table. verifyActive proves it on the data
+ * plane (nft-proof.ts): the node's sends to the peers are refused in its output hook, and a peer that is an
+ * environment node meets silence where it was answered before; the rules' counters are reported beside it. What the node sends to a peer is dropped
  * in the output hook, so a local UDP/ICMP sender gets EPERM at once (TCP just retransmits); the peers see
  * silence, as in a real partition.
  */
@@ -36,7 +36,6 @@ export function partitionSpec(options: PartitionOptions, managementPort?: number
     peers,
     transports: [{ ...(protocol ? { protocol } : {}), ...(options.port !== undefined ? { port: options.port, portOf: options.portOf ?? defaultPortOf(direction) } : {}), verdict: 'drop' }],
     ...(managementPort !== undefined ? { managementPort } : {}),
-    proveDrops: true,
   };
 }
 

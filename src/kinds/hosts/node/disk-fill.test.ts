@@ -148,7 +148,7 @@ describe('disk fill for real on a tmpfs of our own (LocalExecutor)', { skip: ski
     const t0 = Date.now();
     await prepared.apply();
     const applyMs = Date.now() - t0;
-    assert.match(await prepared.verifyActive(), /\(dd\); \S+ at 50\.\d% \(target 50%\)$/);
+    assert.match((await prepared.verifyActive()) as string, /\(dd\); \S+ at 50\.\d% \(target 50%\)$/);
     const file = join(mount, fillFileName(id));
     await local.spawnDetached(expiryTimerScript(1000, prepared.revertScript ?? 'false'), expiryTimerName(id));
     assert.equal(existsSync(file), true, 'not before the TTL');
@@ -201,7 +201,7 @@ describe('disk fill where fallocate is not supported: ext2 on a loop device of o
     const t0 = Date.now();
     await prepared.apply();
     const applyMs = Date.now() - t0;
-    assert.match(await prepared.verifyActive(), /\(dd\); \S+ at 60\.\d% \(target 60%\)$/);
+    assert.match((await prepared.verifyActive()) as string, /\(dd\); \S+ at 60\.\d% \(target 60%\)$/);
     assert.equal((await local.runScript(prepared.revertScript ?? 'false')).code, 0);
     await prepared.verifyReverted();
     assert.equal(existsSync(join(mountPoint, fillFileName(id))), false);

@@ -220,7 +220,7 @@ describe('stress-ng for real on this machine (LocalExecutor)', { skip: skipReal 
     ids.push(id);
     const prepared = await stressNode(localTarget, { ttlMs: 2000, cpu: { workers: 1, loadPercent: 10 }, io: { directory: dir } }).prepare(id);
     await prepared.apply();
-    assert.match(await prepared.verifyActive(), /--timeout 2s\): 1 stress-ng-cpu/);
+    assert.match((await prepared.verifyActive()) as string, /--timeout 2s\): 1 stress-ng-cpu/);
     assert.equal(await waitUntil(async () => !(await running(id)), 6000), true, 'gone after its own timeout');
     const revert = await local.runScript(prepared.revertScript ?? 'false', { timeoutMs: 15_000 });
     assert.equal(revert.code, 0, `revert of nothing succeeds: ${revert.stderr}`);
