@@ -23,7 +23,8 @@ import { formatDuration } from '../../src/kernel/duration';
 import { runCommand } from '../../src/executors/command';
 import type { LabLayout } from '../layout';
 import { signal, waitForExit } from '../processes';
-import { cloudsYamlText, configFiles, LabOpenstackPlan, OPENSTACK_BINARIES, OpenstackSecrets, PASTE_DIR, sqliteUrl } from './config';
+import { LabOpenstackPlan, OPENSTACK_BINARIES, OpenstackSecrets, PASTE_DIR } from './config';
+import { cloudsYamlText, configFiles, sqliteUrl } from './files';
 import { labOpenstackProcesses } from './control-plane';
 import { keystoneSetupRequest, parseKeystoneSetup, RegisteredKeystone } from './keystone';
 
