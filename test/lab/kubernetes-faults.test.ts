@@ -28,6 +28,12 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
   before(async () => {
     await labUp(env, () => undefined, { withKubernetes: true });
     client = await KubeClient.connect(env);
+    // The API server answers steadily before the first run (it may still be settling right after lab up).
+    let answered = 0;
+    await waitFor(async () => {
+      answered = await client.version().then(() => answered + 1, () => 0);
+      return answered >= 5;
+    }, 60_000, 'the API server to answer five times in a row');
   });
   after(async () => {
     client?.close();
@@ -66,8 +72,11 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
     await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 60_000, 'the cordon to be injected');
     process.kill(-(child.pid as number), 'SIGKILL');
     await finished;
-    const refused = await runCli(['run', '--reports', tempReportsDir(), '--profile', 'kubernetes']);
+    // A host feature: its plan passes, so the refusal is the preflight's (a Kubernetes feature's plan would already
+    // refuse the cordoned node).
+    const refused = await runCli(['run', '--reports', tempReportsDir(), 'features/lab/isolate-node.feature']);
     assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /preflight refused to start; nothing was injected/);
     assert.match(refused.stderr, /kubernetes: leftover of an earlier run: (revert recipe|node node-2 labelled)/);
     const sweep = await runCli(['sweep']);
     assert.equal(sweep.code, 0, sweep.stderr);
