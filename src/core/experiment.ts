@@ -19,7 +19,7 @@ import type { RunContext } from './run-context';
 import type { ScenarioHandle } from './scenario-handle';
 import { Measurements } from './measurements';
 import { writeScenarioFiles } from './scenario-files';
-import { scenarioSummary } from './scenario-summary';
+import { endingOf, scenarioSummary } from './scenario-summary';
 import { checkFaultTime, checkHarms, checkObserveTime } from './scope';
 import { Timeline } from './timeline';
 
@@ -347,13 +347,3 @@ export class Experiment {
   }
 }
 
-/**
- * endingOf: what the scenario ended with. A failed revert makes it compromised, but the error that ended the
- * scenario first (a fault "not observed", a refuted SLO) stays the first words of the reason: it is why the
- * scenario stopped, and the revert failure is what happened after.
- */
-function endingOf(scenarioError: unknown, revertProblem: unknown): unknown {
-  if (!revertProblem) return scenarioError;
-  if (!scenarioError) return revertProblem;
-  return new ExperimentCompromised(`${errorMessage(scenarioError)}; then ${errorMessage(revertProblem)}`, { cause: revertProblem });
-}

@@ -1,6 +1,6 @@
 /** scenarioSummary: the summary.json entry of one finished scenario, from what its Experiment recorded. */
 import { wallClockAt } from '../kernel/clock';
-import { errorMessage } from '../kernel/errors';
+import { errorMessage, ExperimentCompromised } from '../kernel/errors';
 import type { LoadReport } from '../model/load';
 import type { ScenarioMeta } from '../model/scenario';
 import type { FaultRecord, HaltRecord, MeasuredEvent, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../model/summary';
@@ -63,4 +63,15 @@ function faultRecord(injection: Injection): FaultRecord {
   if (injection.revertError !== null) record.revertError = injection.revertError;
   if (injection.observation !== null) record.observation = injection.observation;
   return record;
+}
+
+/**
+ * endingOf: what the scenario ended with. A failed revert makes it compromised, but the error that ended the
+ * scenario first (a fault "not observed", a refuted SLO) stays the first words of the reason: it is why the
+ * scenario stopped, and the revert failure is what happened after.
+ */
+export function endingOf(scenarioError: unknown, revertProblem: unknown): unknown {
+  if (!revertProblem) return scenarioError;
+  if (!scenarioError) return revertProblem;
+  return new ExperimentCompromised(`${errorMessage(scenarioError)}; then ${errorMessage(revertProblem)}`, { cause: revertProblem });
 }
