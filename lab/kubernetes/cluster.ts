@@ -9,6 +9,7 @@
  * containerd as soon as it answers → API server ready → every node Ready → the web workload applied → the
  * Deployment available and haproxy sees the NodePort UP on every node → cluster.json.
  */
+import { forgetRecipesOf } from '../../src/kinds/kubernetes/leftovers';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -201,6 +202,8 @@ export async function downLabKubernetes(layout: LabLayout, plan: LabKubernetesPl
   // ours are gone by now: any kubelet left belongs to someone else and keeps its device-plugin socket
   const otherKubelets = listProcesses().some((p) => basename(p.argv[0] ?? '') === 'kubelet');
   await cleanSharedHostPaths(plan.dir, plan.preexistingRecord, otherKubelets);
+  const forgotten = await forgetRecipesOf(plan.dir);
+  if (forgotten.length) log(`kubernetes: dropped ${forgotten.length} pending fault undo recipe(s) of this cluster (it is gone): ${forgotten.join(', ')}`);
   const present = existsSync(plan.dir);
   await rm(plan.dir, { recursive: true, force: true });
   if (before.length || unmounted.length || present) log(`kubernetes: removed (${before.length} processes, ${unmounted.length} mounts, cgroup roots ${plan.nodes.map((n) => n.cgroupRoot).join(' ')}) in ${formatDuration(now() - started)}`);

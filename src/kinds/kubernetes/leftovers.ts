@@ -61,3 +61,25 @@ export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]>
   }
   return [{ where: 'kubernetes', lines }];
 }
+
+/**
+ * forgetRecipesOf: the cluster reached through a kubeconfig below `kubeconfigDir` is being torn down (`lab down`):
+ * its pending undo recipes and their expiry processes go with it — there is nothing left to undo, and a recipe
+ * that can never be replayed would otherwise refuse every later run's preflight. Returns the files removed.
+ */
+export async function forgetRecipesOf(kubeconfigDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const file of markers()) {
+    let recipe: KubeRecipe;
+    try {
+      recipe = JSON.parse(readFileSync(file, 'utf8')) as KubeRecipe;
+    } catch {
+      continue;
+    }
+    if (!recipe.kubeconfig?.startsWith(`${kubeconfigDir}/`)) continue;
+    await new LocalExecutor().runScript(`pkill -TERM -f '${file}'; true`, { timeoutMs: 5000 });
+    rmSync(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
+}
