@@ -65,7 +65,7 @@ export function labApi(plan: LabKubernetesPlan): LabApi {
 
 /** NodeList / DeploymentStatus: the fields the lab reads. */
 export interface NodeList {
-  items: Array<{ metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string }>; nodeInfo?: { kubeletVersion?: string } } }>;
+  items: Array<{ metadata: { name: string }; spec?: { taints?: Array<{ key: string; effect: string }> }; status?: { conditions?: Array<{ type: string; status: string }>; nodeInfo?: { kubeletVersion?: string } } }>;
 }
 export interface Deployment {
   spec?: { replicas?: number };

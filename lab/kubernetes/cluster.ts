@@ -140,10 +140,16 @@ async function importImages(plan: LabKubernetesPlan, node: KubernetesNodePlan, d
 async function notReadyNodes(api: LabApi, plan: LabKubernetesPlan): Promise<string | undefined> {
   const list = await api.get<NodeList>('/api/v1/nodes', 3000).catch((error: Error) => error);
   if (list instanceof Error) return list.message;
+  // Ready is not enough: the node lifecycle controller removes the not-ready taint a moment later, and a Deployment
+  // applied in between lands every replica on the nodes already untainted.
   const waiting = plan.nodes
-    .map((n) => ({ name: n.node.name, ready: nodeReady(list.items.find((item) => item.metadata.name === n.node.name) ?? { metadata: { name: '' } }) }))
-    .filter((n) => n.ready !== 'True');
-  return waiting.length ? waiting.map((n) => `${n.name}: Ready=${n.ready}`).join(', ') : undefined;
+    .map((n) => {
+      const item = list.items.find((i) => i.metadata.name === n.node.name) ?? { metadata: { name: '' } };
+      const taints = (item.spec?.taints ?? []).filter((t) => t.key.startsWith('node.kubernetes.io/')).map((t) => t.key);
+      return { name: n.node.name, ready: nodeReady(item), taints };
+    })
+    .filter((n) => n.ready !== 'True' || n.taints.length > 0);
+  return waiting.length ? waiting.map((n) => `${n.name}: Ready=${n.ready}${n.taints.length ? ` (taints ${n.taints.join(', ')})` : ''}`).join(', ') : undefined;
 }
 
 async function deploymentNotAvailable(api: LabApi, replicas: number): Promise<string | undefined> {
