@@ -33,6 +33,7 @@ export class Experiment {
   private readonly haltConditions: HaltCondition[] = [];
   private haltWatch: HaltWatch | null = null;
   private halt: HaltRecord | null = null;
+  private haltMessage: string | null = null;
   /** Aborted by a halt: ends this scenario's waits (the run's interruption ends them too). */
   private readonly scenarioAbort = new AbortController();
   private readonly injections: Injection[] = [];
@@ -127,8 +128,6 @@ export class Experiment {
     return [...this.injections].reverse().find((i) => i.injectedAt !== null);
   }
 
-  // ---- phases ----------------------------------------------------------------------------------------------
-
   /** beginSteadyState: marks the steady-state window's start; refuses it after a fault. */
   private beginSteadyState(): void {
     if (this.faultStart !== null || this.plannedFault) {
@@ -167,8 +166,6 @@ export class Experiment {
     }
     this.haltConditions.push({ probe: probeName, text: sloText, slo, windowMs });
   }
-
-  // ---- faults ----------------------------------------------------------------------------------------------
 
   /** injectFor: injects a reversible fault, verifies it, keeps it for `durationMs` while probes sample, reverts. */
   async injectFor(fault: Fault, durationMs: number, ttlMs?: number): Promise<void> {
@@ -250,7 +247,10 @@ export class Experiment {
     this.timeline.record('injected', fault.describe(), { injectionId: injection.id, kind: fault.kind }, injection.injectedAt ?? now());
     this.timeline.record('phase', 'fault active', { phase: 'during' }, injection.injectedAt ?? now());
     this.startHaltWatch();
-    const evidence = await injection.verify();
+    // A halt that reverts the fault while it is being verified ends the scenario as aborted, not "not observed".
+    const evidence = await injection.verify().catch((error: unknown) => {
+      throw this.haltMessage === null ? error : new SafetyHalt(this.haltMessage);
+    });
     this.timeline.record('observed', evidence, { injectionId: injection.id });
     this.say(`observed after ${formatDuration((injection.observedAt ?? now()) - (injection.injectedAt ?? now()))}: ${evidence}`);
     return injection;
@@ -267,6 +267,7 @@ export class Experiment {
     this.timeline.record('halt', crossing.message, { probe: crossing.condition.probe, observed: crossing.observed }, crossing.at);
     this.say(crossing.message);
     this.halt = haltRecord(crossing);
+    this.haltMessage = crossing.message;
     const results = await Promise.allSettled(this.injections.map((injection) => this.revert(injection, 'halt condition')));
     if (results.every((r) => r.status === 'fulfilled')) this.say(`halted: every fault reverted ${formatDuration(completeHaltRecord(this.halt, crossing, now()))} after the floor was crossed`);
     this.scenarioAbort.abort(new SafetyHalt(crossing.message));
@@ -287,8 +288,6 @@ export class Experiment {
     this.say(`reverted in ${formatDuration(now() - started)}: ${injection.fault.describe()}`);
   }
 
-  // ---- waiting ---------------------------------------------------------------------------------------------
-
   /** wait: sleeps, but ends at once with SafetyHalt when the run is interrupted. */
   private async wait(ms: number): Promise<void> {
     this.throwIfInterrupted();
@@ -304,8 +303,6 @@ export class Experiment {
     const signal = this.ctx.interruption.signal;
     if (signal.aborted) throw new SafetyHalt(`interrupted (${String(signal.reason)}): faults reverted, scenario aborted`);
   }
-
-  // ---- the end ---------------------------------------------------------------------------------------------
 
   /**
    * finish: always called (Cucumber After hook): reverts every fault on a fresh deadline, stops the probes and
