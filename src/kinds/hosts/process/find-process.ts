@@ -26,5 +26,3 @@ export async function findServicePid(target: FaultTarget): Promise<number> {
   }
   return pids[0] as number;
 }
-
-export { processState } from '../../../executors/process-state';

@@ -6,7 +6,8 @@ import { sleep } from '../../../kernel/clock';
 import { ExperimentCompromised } from '../../../kernel/errors';
 import type { FaultTarget } from '../target';
 import { PreparedShellFault, ShellFault, shellFault } from '../../../revert/shell-fault';
-import { findServicePid, processState } from './find-process';
+import { findServicePid } from './find-process';
+import { processState } from '../../../executors/process-state';
 
 export const PAUSE_KIND = 'process-pause';
 

@@ -21,7 +21,8 @@ import { runCommand } from '../../../executors/command';
 import { LocalExecutor } from '../../../executors/local';
 import type { FaultTarget } from '../target';
 import { RecordingExecutorDouble } from '../../../executors/testing-double';
-import { parseSupervisorState, serviceManagerOf, serviceRevertScript, serviceStopMarker, stopService } from './stop';
+import { serviceManagerOf, serviceStopMarker, stopService } from './stop';
+import { parseSupervisorState, serviceRevertScript } from '../../../executors/service-manager';
 
 const nodeSpec = { name: 'node-2', address: '198.18.0.12', roles: ['web'], executor: { kind: 'local' as const } };
 const web = (extra: Partial<ServiceSpec>): ServiceSpec => ({ name: 'web', roles: ['web'], port: 8080, ...extra });

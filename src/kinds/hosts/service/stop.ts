@@ -15,8 +15,6 @@ import { PreparedShellFault, shellFault } from '../../../revert/shell-fault';
 import { NODE_RUN_DIR, PlanCheckedFault } from '../node/node-fault';
 import { describeManager, parseSupervisorState, ServiceManager, serviceRevertScript, statusCommand, stopCommand } from '../../../executors/service-manager';
 
-export { describeManager, parseSupervisorState, serviceRevertScript, statusCommand, stopCommand };
-export type { ServiceManager };
 
 /** SERVICE_STOP_KIND: the kind of the service-stop fault, as journal and reports name it. */
 export const SERVICE_STOP_KIND = 'service-stop';
