@@ -3,7 +3,7 @@
  * the runner's host (a runner died before its revert), expiry processes, and objects labelled scs-chaos/injection
  * in the cluster. `sweep` replays the markers, stops the processes and undoes the labelled objects.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from '../../model/environment';
 import type { PreflightFindings, SweepOutcome } from '../../core/kinds';
@@ -12,7 +12,7 @@ import { errorMessage } from '../../kernel/errors';
 import { clientFor } from './clients';
 import type { KubeObject } from './client/list';
 import { INJECTION_LABEL, uncordonCall } from './faults/cordon';
-import { KubeRecipe, replayRecipe } from './recipe';
+import { KubeRecipe, readRecipe, replayRecipe } from './recipe';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
 
 function markers(): string[] {
@@ -44,7 +44,7 @@ export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]>
   const lines: string[] = [];
   for (const file of markers()) {
     try {
-      await replayRecipe(JSON.parse(readFileSync(file, 'utf8')) as KubeRecipe);
+      await replayRecipe(readRecipe(file));
       rmSync(file, { force: true });
       lines.push(`replayed and removed ${file}`);
     } catch (error) {
@@ -72,7 +72,7 @@ export async function forgetRecipesOf(kubeconfigDir: string): Promise<string[]> 
   for (const file of markers()) {
     let recipe: KubeRecipe;
     try {
-      recipe = JSON.parse(readFileSync(file, 'utf8')) as KubeRecipe;
+      recipe = readRecipe(file);
     } catch {
       continue;
     }

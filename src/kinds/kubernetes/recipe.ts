@@ -3,6 +3,7 @@
  * kubeconfig and context), replayed in order by the kubernetes-api revert channel (revert-channel.ts), by the
  * expiry process after a runner's death (replay-main.ts) and by `rollback`. "Not found" counts as undone.
  */
+import { readFileSync } from 'node:fs';
 import type { RevertRecipe } from '../../core/revert-channel';
 import type { RequestSpec } from './client/rest';
 import type { KubernetesSpec } from './environment';
@@ -24,6 +25,11 @@ export interface KubeRecipe extends RevertRecipe {
 
 export function kubeRecipe(spec: KubernetesSpec, where: string, calls: readonly KubeCall[]): KubeRecipe {
   return { channel: KUBERNETES_CHANNEL, where, ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}), ...(spec.context ? { context: spec.context } : {}), calls };
+}
+
+/** readRecipe: a recipe written by the channel (revert-channel.ts) to its marker file; throws when unreadable. */
+export function readRecipe(file: string): KubeRecipe {
+  return JSON.parse(readFileSync(file, 'utf8')) as KubeRecipe;
 }
 
 /** replayRecipe: performs the calls; a call on something gone (404) is already undone. */

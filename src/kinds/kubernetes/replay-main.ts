@@ -4,15 +4,13 @@
  * TTL even when the runner was SIGKILLed. Usage: replay-main.ts MARKER_JSON DELAY_MS. A SIGTERM (the runner's own
  * revert) ends it without replaying.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import type { KubeRecipe } from './recipe';
-import { replayRecipe } from './recipe';
+import { rmSync } from 'node:fs';
+import { readRecipe, replayRecipe } from './recipe';
 
 async function main(): Promise<void> {
   const [marker = '', delay = '0'] = process.argv.slice(2);
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(Number(delay), 2 ** 31 - 1))));
-  const recipe = JSON.parse(readFileSync(marker, 'utf8')) as KubeRecipe;
-  await replayRecipe(recipe);
+  await replayRecipe(readRecipe(marker));
   rmSync(marker, { force: true });
 }
 

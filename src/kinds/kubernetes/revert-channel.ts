@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { RevertChannel } from '../../core/revert-channel';
 import { LocalExecutor } from '../../executors/local';
 import { shellQuote } from '../../executors/executor';
+import { expiryTimerName } from '../../revert/shell-channel';
 import { KUBERNETES_CHANNEL, KubeRecipe, replayRecipe } from './recipe';
 
 /** Where the channel's markers live on the runner's host. */
@@ -19,11 +20,6 @@ const REPO = resolve(__dirname, '..', '..', '..');
 
 export function kubeMarkerPath(injectionId: string): string {
   return join(KUBERNETES_MARKER_DIR, `${injectionId}.json`);
-}
-
-/** expiryName: the $0 of the expiry process's shell, as the shell channel names its timers. */
-function expiryName(injectionId: string): string {
-  return `scs-chaos-ttl-${injectionId}`;
 }
 
 export const kubernetesChannel: RevertChannel<KubeRecipe> = {
@@ -37,7 +33,7 @@ export const kubernetesChannel: RevertChannel<KubeRecipe> = {
     if (ttlMs === null) return;
     const argv = [process.execPath, '--require', 'ts-node/register', join(REPO, 'src', 'kinds', 'kubernetes', 'replay-main.ts'), marker, String(ttlMs)];
     // The marker's path in the command line ties the process to this channel; TS_NODE_TRANSPILE_ONLY keeps its start short.
-    await new LocalExecutor().spawnDetached(`cd ${shellQuote(REPO)} && TS_NODE_TRANSPILE_ONLY=true exec ${argv.map(shellQuote).join(' ')}`, expiryName(injectionId));
+    await new LocalExecutor().spawnDetached(`cd ${shellQuote(REPO)} && TS_NODE_TRANSPILE_ONLY=true exec ${argv.map(shellQuote).join(' ')}`, expiryTimerName(injectionId));
   },
 
   async replay(recipe) {

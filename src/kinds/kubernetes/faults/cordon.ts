@@ -6,6 +6,7 @@
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { Fault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
+import { KubeApiError } from '../client/errors';
 import type { KubeObject } from '../client/list';
 import { kubeRecipe, KubeCall } from '../recipe';
 
@@ -28,7 +29,7 @@ export async function cordonNode(client: KubeClient, node: string): Promise<Faul
   const read = (): Promise<NodeObject> => client.get<NodeObject>(nodePath(node), { resource: 'nodes', name: node });
   const inspect = async (): Promise<NodeObject> => {
     const object = await read().catch((error: unknown) => {
-      if (error instanceof Error && /HTTP 404/.test(error.message)) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
+      if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
       throw error;
     });
     if (object.spec?.unschedulable) throw new BadInput(`Kubernetes node ${node} is already cordoned`, undefined, `uncordon it first (kubectl uncordon ${node}) or pick another node: the revert would uncordon it`);
