@@ -4,15 +4,12 @@
  * is up. A fresh connection per call (no keep-alive), a hard timeout.
  */
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { httpCall, HttpAnswer } from '../http-get';
 import { certPath, keyPath } from './pki';
 import type { LabKubernetesPlan } from './plan';
 
 /** ApiAnswer: status code and body of one call. */
-export interface ApiAnswer {
-  status: number;
-  body: string;
-}
+export type ApiAnswer = HttpAnswer;
 
 /** LabApi: calls as the admin to one lab cluster. */
 export interface LabApi {
@@ -26,33 +23,11 @@ export function labApi(plan: LabKubernetesPlan): LabApi {
   const ca = readFileSync(certPath(plan.pki, 'ca'));
   const cert = readFileSync(certPath(plan.pki, 'admin'));
   const key = readFileSync(keyPath(plan.pki, 'admin'));
-  const call: LabApi['call'] = (method, path, options = {}) =>
-    new Promise((resolve, reject) => {
-      const url = new URL(path, plan.apiServerUrl);
-      const headers: Record<string, string> = { Connection: 'close', Accept: 'application/json' };
-      if (options.body !== undefined) {
-        headers['Content-Type'] = options.contentType ?? 'application/json';
-        headers['Content-Length'] = String(Buffer.byteLength(options.body));
-      }
-      const timeoutMs = options.timeoutMs ?? 5000;
-      const req = request(url, { method, ca, cert, key, agent: false, headers }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: response.statusCode ?? 0, body });
-        });
-        response.on('error', fail);
-      });
-      const timer = setTimeout(() => req.destroy(new Error(`${method} ${url.href} timed out after ${timeoutMs}ms`)), timeoutMs);
-      function fail(error: Error): void {
-        clearTimeout(timer);
-        reject(error);
-      }
-      req.on('error', fail);
-      req.end(options.body);
-    });
+  const call: LabApi['call'] = (method, path, options = {}) => {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+    return httpCall(new URL(path, plan.apiServerUrl), { method, headers, ...(options.body !== undefined ? { body: options.body } : {}), timeoutMs: options.timeoutMs ?? 5000, tls: { ca, cert, key } });
+  };
   return {
     call,
     async get<T>(path: string, timeoutMs?: number): Promise<T> {
