@@ -53,6 +53,20 @@ export function startCli(args: string[], extraEnv: Record<string, string> = {}):
   return { child, finished };
 }
 
+/**
+ * killRunnerAfterInjection: starts `scs-chaos run --reports REPORTS FEATURES...`, waits until its journal records an
+ * injection as applied, then SIGKILLs the runner's whole process group and waits for it to end. Resolves with the
+ * wall-clock time the injection was seen (what TTL checks count from).
+ */
+export async function killRunnerAfterInjection(reports: string, features: string[], what: string, timeoutMs = 20_000): Promise<number> {
+  const { child, finished } = startCli(['run', '--reports', reports, ...features]);
+  await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), timeoutMs, what);
+  const injectedAt = Date.now();
+  process.kill(-(child.pid as number), 'SIGKILL');
+  await finished;
+  return injectedAt;
+}
+
 export async function runCli(args: string[]): Promise<Finished> {
   return startCli(args).finished;
 }

@@ -10,7 +10,7 @@ import { labDown, labUp } from '../../lab/lab';
 import { KubeClient } from '../../src/kinds/kubernetes/client/client';
 import type { KubeObject } from '../../src/kinds/kubernetes/client/list';
 import { INJECTION_LABEL } from '../../src/kinds/kubernetes/faults/cordon';
-import { journalOf, labEnv, runCli, startCli, tempReportsDir, waitFor } from './helpers';
+import { journalOf, killRunnerAfterInjection, labEnv, runCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();
 /** The long cordon's TTL: 60 s hold + the environment's faultTtlGrace. */
@@ -53,12 +53,8 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
 
   it(`after a SIGKILL of the runner the node is schedulable again within TTL + 10 s, by the kind's expiry process`, async () => {
     const reports = tempReportsDir();
-    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/k8s-long-cordon.feature']);
-    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 60_000, 'the cordon to be injected');
-    const injectedAt = Date.now();
-    assert.equal(await cordoned(), true);
-    process.kill(-(child.pid as number), 'SIGKILL');
-    await finished;
+    const injectedAt = await killRunnerAfterInjection(reports, ['test/lab/features/k8s-long-cordon.feature'], 'the cordon to be injected', 60_000);
+    assert.equal(await cordoned(), true, 'the cordon outlives the runner');
     const back = await waitFor(async () => !(await cordoned()), TTL_MS + 10_000, 'node-2 to be schedulable again');
     assert.ok(back >= 0);
     const after = Date.now() - injectedAt;
@@ -68,10 +64,7 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
 
   it('after a SIGKILL, preflight refuses to start and `sweep` undoes the labelled node without any journal', async () => {
     const reports = tempReportsDir();
-    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/k8s-long-cordon.feature']);
-    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 60_000, 'the cordon to be injected');
-    process.kill(-(child.pid as number), 'SIGKILL');
-    await finished;
+    await killRunnerAfterInjection(reports, ['test/lab/features/k8s-long-cordon.feature'], 'the cordon to be injected', 60_000);
     // A host feature: its plan passes, so the refusal is the preflight's (a Kubernetes feature's plan would already
     // refuse the cordoned node).
     const refused = await runCli(['run', '--reports', tempReportsDir(), 'features/lab/isolate-node.feature']);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import type { RunSummary } from '../../src/model/summary';
 import { runCommand } from '../../src/executors/command';
-import { chaosTablesOnLab, journalOf, labEnv, processStateOf, readLatestJson, runCli, startCli, tempReportsDir, waitFor } from './helpers';
+import { chaosTablesOnLab, journalOf, killRunnerAfterInjection, labEnv, processStateOf, readLatestJson, runCli, startCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();
 const quiet = (): void => undefined;
@@ -149,11 +149,7 @@ describe('scs-chaos run against the lab', () => {
 
   it('after SIGKILL of the runner process group, the on-node timer removes the isolation within TTL + 5s', async () => {
     const reports = tempReportsDir();
-    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-isolation.feature']);
-    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the isolation to be injected');
-    const injectedAt = Date.now();
-    process.kill(-(child.pid as number), 'SIGKILL');
-    await finished;
+    const injectedAt = await killRunnerAfterInjection(reports, ['test/lab/features/long-isolation.feature'], 'the isolation to be injected');
     assert.equal((await chaosTablesOnLab(env)).length, 1, 'the isolation outlives the runner');
     assert.ok(!journalOf(reports).some((e) => e.type === 'reverted'), 'the runner never reverted it');
     const ttlMs = 9000;
@@ -162,12 +158,9 @@ describe('scs-chaos run against the lab', () => {
 
   it('after SIGKILL, `scs-chaos rollback` undoes the fault from the journal at once, long before its TTL', async () => {
     const reports = tempReportsDir();
-    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-pause.feature']);
-    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the pause to be injected');
+    await killRunnerAfterInjection(reports, ['test/lab/features/long-pause.feature'], 'the pause to be injected');
     const intent = journalOf(reports).find((e) => e.type === 'inject-intent');
     const pid = intent && intent.type === 'inject-intent' ? Number(intent.preState.pid) : NaN;
-    process.kill(-(child.pid as number), 'SIGKILL');
-    await finished;
     assert.equal(processStateOf(pid), 'T', 'the process stays paused after the runner died');
     const rollback = await runCli(['rollback', '--journal', join(reports, 'latest', 'journal.jsonl')]);
     assert.equal(rollback.code, 0, rollback.stderr);
@@ -181,10 +174,7 @@ describe('scs-chaos run against the lab', () => {
 
   it('after SIGKILL, `scs-chaos sweep` finds and removes the fault without any journal', async () => {
     const reports = tempReportsDir();
-    const { child, finished } = startCli(['run', '--reports', reports, 'test/lab/features/long-isolation.feature']);
-    await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), 20_000, 'the isolation to be injected');
-    process.kill(-(child.pid as number), 'SIGKILL');
-    await finished;
+    await killRunnerAfterInjection(reports, ['test/lab/features/long-isolation.feature'], 'the isolation to be injected');
     assert.equal((await chaosTablesOnLab(env)).length, 1, 'the isolation outlives the runner');
     const sweep = await runCli(['sweep']);
     assert.equal(sweep.code, 0, sweep.stderr);
