@@ -159,7 +159,7 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   }
 
   for (const target of targets) await removeNamespace(target.namespace);
-  for (const target of targets) await removeLink(target.veth);
+  for (const target of targets) await removeLink(target.veth, layout.spec.bridge);
   await removeLink(layout.spec.bridge);
   await removeUnreachableRoute(layout);
   await removeResolvConfs(layout);

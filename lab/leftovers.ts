@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Environment } from '../src/model/environment';
 import { allNamespaces, labLayout } from './layout';
-import { listLinks, listNamespaces, unreachableRoutePresent } from './network';
+import { listLinks, listNamespaces, otherLabsInRange, unreachableRoutePresent } from './network';
 import { labProcesses } from './processes';
 import { mountedDataVolumes } from './data-volumes';
 import { labCephProcesses } from './ceph/cluster';
@@ -20,14 +20,17 @@ export async function findLabLeftovers(env: Environment): Promise<string[]> {
   const [namespaces, links, routePresent] = await Promise.all([listNamespaces(), listLinks(), unreachableRoutePresent(layout)]);
   for (const target of allNamespaces(layout)) {
     if (namespaces.has(target.namespace)) leftovers.push(`network namespace ${target.namespace} (${target.name})`);
-    if (links.has(target.veth)) leftovers.push(`veth ${target.veth} (${target.name}) in the root namespace`);
+    const master = links.get(target.veth);
+    // A veth of the same name on another lab's bridge is that lab's (network.ts refuseForeignLink).
+    if (links.has(target.veth) && (master === undefined || master === layout.spec.bridge)) leftovers.push(`veth ${target.veth} (${target.name}) in the root namespace`);
   }
   const { bridge, unreachableRange, runDir } = layout.spec;
   if (links.has(bridge)) leftovers.push(`bridge ${bridge}`);
   for (const [name, master] of links) {
     if (master === bridge && !allNamespaces(layout).some((target) => target.veth === name)) leftovers.push(`interface ${name} attached to bridge ${bridge}`);
   }
-  if (routePresent) leftovers.push(`unreachable route for ${unreachableRange} in the root namespace`);
+  // Another lab on this machine still needs the shared unreachable route (network.ts removeUnreachableRoute).
+  if (routePresent && !(await otherLabsInRange(layout))) leftovers.push(`unreachable route for ${unreachableRange} in the root namespace`);
   for (const mountPoint of await mountedDataVolumes(layout)) leftovers.push(`mount ${mountPoint}`);
   if (existsSync(runDir)) leftovers.push(`run directory ${runDir}`);
   leftovers.push(...resolvConfLeftovers(layout));

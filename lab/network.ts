@@ -76,6 +76,16 @@ export async function ensureUnreachableRoute(layout: LabLayout): Promise<void> {
 }
 
 /**
+ * refuseForeignLink: a veth of this name on ANOTHER bridge belongs to another lab on the same machine (two labs
+ * whose edge or control get the same default veth name); taking it over would cut that lab's namespace off.
+ */
+function refuseForeignLink(links: Map<string, string | undefined>, veth: string, bridge: string): void {
+  const master = links.get(veth);
+  if (!links.has(veth) || master === undefined || master === bridge) return;
+  throw new Error(`interface ${veth} is attached to bridge ${master}, not to this lab's ${bridge}: another lab on this machine uses the same veth names; give this lab its own lab.vethPrefix (e.g. vethPrefix: scs-x-) in its environment file`);
+}
+
+/**
  * ensureNamespace creates `target`'s namespace with lo up and eth0 (its address, no default route) bridged to
  * the host. Returns true when it (re)created the veth pair: eth0 then has a new MAC address.
  */
@@ -84,6 +94,7 @@ export async function ensureNamespace(layout: LabLayout, target: LabNamespace): 
   if (!(await listNamespaces()).has(namespace)) await ip('netns', 'add', namespace);
   await ip('-n', namespace, 'link', 'set', 'lo', 'up');
   const links = await listLinks();
+  refuseForeignLink(links, veth, layout.spec.bridge);
   const namespaceHasEth0 = (await runCommand([toolPath('ip'), '-n', namespace, 'link', 'show', 'eth0'])).code === 0;
   const recreate = !links.has(veth) || !namespaceHasEth0;
   if (recreate) {
@@ -114,11 +125,16 @@ export async function removeNamespace(namespace: string): Promise<void> {
 }
 
 /**
- * removeLink deletes a root-namespace interface of the lab if it exists. A veth's root end vanishes by itself,
+ * removeLink deletes a root-namespace interface of the lab if it exists (a veth only when it is not attached to
+ * a bridge other than `bridge`). A veth's root end vanishes by itself,
  * asynchronously, when its namespace is deleted, so "gone by the time we delete it" counts as removed.
  */
-export async function removeLink(name: string): Promise<void> {
-  if (!(await listLinks()).has(name)) return;
+export async function removeLink(name: string, bridge?: string): Promise<void> {
+  const links = await listLinks();
+  if (!links.has(name)) return;
+  // Another lab's veth of the same name (see refuseForeignLink) is not ours to delete.
+  const master = links.get(name);
+  if (bridge !== undefined && master !== undefined && master !== bridge) return;
   try {
     await ip('link', 'del', name);
   } catch (error) {
@@ -126,7 +142,17 @@ export async function removeLink(name: string): Promise<void> {
   }
 }
 
-/** removeUnreachableRoute deletes the lab's `unreachable` route, and no other route. */
+/**
+ * removeUnreachableRoute deletes the lab's `unreachable` route, and no other route — unless another lab on this
+ * machine still routes a subnet inside the range through its own bridge: that lab relies on the same route.
+ */
 export async function removeUnreachableRoute(layout: LabLayout): Promise<void> {
-  if (await unreachableRoutePresent(layout)) await ip('route', 'del', 'unreachable', layout.spec.unreachableRange);
+  if (!(await unreachableRoutePresent(layout)) || (await otherLabsInRange(layout))) return;
+  await ip('route', 'del', 'unreachable', layout.spec.unreachableRange);
+}
+
+/** otherLabsInRange: whether another bridge than this lab's routes a subnet inside the lab's unreachable range. */
+export async function otherLabsInRange(layout: LabLayout): Promise<boolean> {
+  const inRange = await ipJson<IpRoute>('route', 'show', 'root', layout.spec.unreachableRange);
+  return inRange.some((route) => route.type !== 'unreachable' && route.dev !== undefined && route.dev !== layout.spec.bridge);
 }
