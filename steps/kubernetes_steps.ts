@@ -1,9 +1,95 @@
-/** Kubernetes steps: faults on the cluster the environment's kubernetes: section names (src/kinds/kubernetes/). */
-import { When } from '@cucumber/cucumber';
+/**
+ * Kubernetes steps: faults on the cluster the environment's kubernetes: section names (src/kinds/kubernetes/), node
+ * loss through the hosts kind (the node's kubelet stopped), and judgements on what the cluster's watches saw.
+ * Workloads are named "<Kind> <namespace>/<name>", e.g. "the Kubernetes Deployment default/web".
+ */
+import { Given, Then, When } from '@cucumber/cucumber';
+import { stopService } from '../src/kinds/hosts/service/stop';
+import { faultTarget } from '../src/kinds/hosts/target';
 import { reachableClient } from '../src/kinds/kubernetes/clients';
+import { kubeFaultContext, KubeFaultContext, requireNamespace } from '../src/kinds/kubernetes/fault-context';
 import { cordonNode } from '../src/kinds/kubernetes/faults/cordon';
+import { deletePods } from '../src/kinds/kubernetes/faults/pod-delete';
+import { scaleWorkload } from '../src/kinds/kubernetes/faults/scale';
+import { taintNode, TaintEffect } from '../src/kinds/kubernetes/faults/taint';
+import { availableAgainWithin, momentWithin, watchWorkload } from '../src/kinds/kubernetes/observe/scenario';
+import { PodAmount, PodSelection, selectPods } from '../src/kinds/kubernetes/select/pods';
+import { labelSelectorText, parseWorkloadRef, readWorkload } from '../src/kinds/kubernetes/select/workloads';
+import { BadInput, HypothesisRefuted } from '../src/kernel/errors';
 import type { ChaosWorld } from './world';
+
+const context = (world: ChaosWorld): Promise<KubeFaultContext> => kubeFaultContext(world.experiment.env, world.experiment.meta.tags);
+
+/** podDeletion: the plan-time part of deleting pods of a workload — namespace allowed, workload read, pods picked. */
+async function podDeletion(world: ChaosWorld, kind: string, name: string, amount: PodAmount): Promise<{ ctx: KubeFaultContext; selection: PodSelection }> {
+  const ref = parseWorkloadRef(kind, name);
+  const what = `delete pods of ${kind} ${name}`;
+  const ctx = await context(world);
+  requireNamespace(ctx, ref.namespace, what);
+  const workload = await readWorkload(ctx.client, ref);
+  return { ctx, selection: await selectPods(ctx, ref.namespace, labelSelectorText(workload.spec?.selector), amount, world.scenario.seed, what) };
+}
+
+async function deleteWorkloadPods(world: ChaosWorld, kind: string, name: string, amount: PodAmount): Promise<void> {
+  const { ctx, selection } = await podDeletion(world, kind, name, amount);
+  if (world.scenario.planning) world.scenario.plan(`select ${selection.description}`);
+  else world.scenario.say(`selected ${selection.description}`);
+  await world.experiment.injectOneShot(deletePods(ctx.client, selection.pods, { selection: `${kind} ${name}` }));
+}
+
+// A refusal judged as a scenario: the plan-time checks of a pod deletion must refuse it (nothing is deleted either way).
+Then('deleting {int} pod(s) of the Kubernetes {word} {word} is refused at plan time', async function (this: ChaosWorld, count: number, kind: string, name: string) {
+  const refusal = await podDeletion(this, kind, name, { count }).then(
+    () => null,
+    (error: unknown) => (error instanceof BadInput ? error : Promise.reject(error)),
+  );
+  if (refusal === null) throw new HypothesisRefuted(`deleting ${count} pod(s) of ${kind} ${name} was not refused`);
+  this.scenario.say(`refused: ${refusal.message}`);
+});
+
+Given('the Kubernetes {word} {word} is watched', async function (this: ChaosWorld, kind: string, name: string) {
+  await watchWorkload(this.scenario, await reachableClient(this.experiment.env), parseWorkloadRef(kind, name));
+});
 
 When('the Kubernetes node {node} is cordoned for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
   await this.experiment.injectFor(await cordonNode(await reachableClient(this.experiment.env), node), durationMs);
+});
+
+When('{int}% of the pods of the Kubernetes {word} {word} are deleted', async function (this: ChaosWorld, percent: number, kind: string, name: string) {
+  await deleteWorkloadPods(this, kind, name, { percent });
+});
+
+When('{int} pod(s) of the Kubernetes {word} {word} is/are deleted', async function (this: ChaosWorld, count: number, kind: string, name: string) {
+  await deleteWorkloadPods(this, kind, name, { count });
+});
+
+When('the Kubernetes node {node} is tainted {word} for {duration}', async function (this: ChaosWorld, node: string, effect: string, durationMs: number) {
+  if (effect !== 'NoExecute' && effect !== 'NoSchedule') throw new BadInput(`"${effect}" is not a taint effect scs-chaos puts on nodes`, undefined, 'write NoExecute (evicts pods) or NoSchedule');
+  await this.experiment.injectFor(taintNode((await context(this)).client, node, effect as TaintEffect), durationMs);
+});
+
+When('the Kubernetes {word} {word} is scaled to {int} for {duration}', async function (this: ChaosWorld, kind: string, name: string, replicas: number, durationMs: number) {
+  await this.experiment.injectFor(scaleWorkload(await context(this), parseWorkloadRef(kind, name), replicas), durationMs);
+});
+
+// Node loss through the hosts kind: the node's kubelet (the environment's "kubelet" service) stopped; its pods keep
+// running until the control plane gives up on the node — what a hung or crashed node agent looks like.
+When('the Kubernetes node {node} loses its kubelet for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
+  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet')), durationMs);
+});
+
+Then('the Kubernetes node {node} is seen NotReady within {duration}', async function (this: ChaosWorld, node: string, boundMs: number) {
+  await momentWithin(this.scenario, `node ${node} NotReady`, 'node-not-ready', `node ${node}`, boundMs);
+});
+
+Then('a replacement pod is Ready within {duration}', async function (this: ChaosWorld, boundMs: number) {
+  await momentWithin(this.scenario, 'a replacement pod Ready', 'pod-ready', undefined, boundMs);
+});
+
+Then('a container of the watched pods is restarted within {duration}', async function (this: ChaosWorld, boundMs: number) {
+  await momentWithin(this.scenario, 'a container restarted', 'pod-restarted', undefined, boundMs);
+});
+
+Then('every replica is available again within {duration}', async function (this: ChaosWorld, boundMs: number) {
+  await availableAgainWithin(this.scenario, 'every replica available again', boundMs);
 });

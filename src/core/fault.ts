@@ -17,10 +17,12 @@ import type { FaultObservation } from '../model/summary';
 
 /**
  * Harm: one thing a fault takes away from the system, as scope and blast radius count it (src/core/scope.ts).
- * `unit: 'node'` is an environment node (counted against scope.nodes and scope.maxNodesAtOnce).
+ * `unit: 'node'` is an environment node (counted against scope.nodes and scope.maxNodesAtOnce); `pod` and
+ * `workload` (named namespace/name) are Kubernetes objects, whose bounds the kind checks when it selects them
+ * (namespace allow-list, never every replica without @destructive) — they are recorded, not counted here.
  */
 export interface Harm {
-  readonly unit: 'node';
+  readonly unit: 'node' | 'pod' | 'workload';
   readonly name: string;
 }
 

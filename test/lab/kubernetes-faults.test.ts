@@ -2,19 +2,27 @@
  * The Kubernetes kind's faults against the lab's real cluster (`lab up --with kubernetes`): the cordon feature
  * passes with the node read back cordoned and the revert recipe journalled as API calls; a runner SIGKILLed during
  * a cordon leaves the node schedulable again within TTL + 10 s through the kind's own expiry process; and `sweep`
- * finds and undoes a labelled node without any journal, after the preflight refused to start because of it.
+ * finds and undoes a labelled node without any journal, after the preflight refused to start because of it; the same
+ * for a taint (expiry) and a scale-down (sweep, with the undo the Deployment carries); a fault on kube-system, a
+ * missing kubeconfig and an unknown context are exit 2 at plan time, naming what is wrong.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { KubeClient } from '../../src/kinds/kubernetes/client/client';
 import type { KubeObject } from '../../src/kinds/kubernetes/client/list';
-import { INJECTION_LABEL } from '../../src/kinds/kubernetes/faults/cordon';
-import { journalOf, killRunnerAfterInjection, labEnv, runCli, tempReportsDir, waitFor } from './helpers';
+import { INJECTION_LABEL, REVERT_ANNOTATION } from '../../src/kinds/kubernetes/artefacts';
+import type { TaintedNode } from '../../src/kinds/kubernetes/taints';
+import type { Workload } from '../../src/kinds/kubernetes/select/workloads';
+import { journalOf, killRunnerAfterInjection, labEnv, labEnvPath, runCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();
 /** The long cordon's TTL: 60 s hold + the environment's faultTtlGrace. */
 const TTL_MS = 60_000 + env.defaults.faultTtlGraceMs;
+/** The long taint's TTL: 20 s hold + faultTtlGrace. */
+const TAINT_TTL_MS = 20_000 + env.defaults.faultTtlGraceMs;
 
 interface NodeObject extends KubeObject {
   spec?: { unschedulable?: boolean };
@@ -77,5 +85,52 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
     assert.equal(await cordoned(), false, 'sweep uncordoned node-2 at once');
     const clean = await runCli(['sweep']);
     assert.match(clean.stderr, /kubernetes: clean/);
+  });
+
+  it(`after a SIGKILL during a taint, the kind's expiry removes exactly its taint within TTL + 10 s`, async () => {
+    const node3 = (): Promise<TaintedNode> => client.get<TaintedNode>('/api/v1/nodes/node-3', { resource: 'nodes', name: 'node-3' });
+    const ours = async (): Promise<boolean> => ((await node3()).spec?.taints ?? []).some((t) => t.key === INJECTION_LABEL);
+    const injectedAt = await killRunnerAfterInjection(tempReportsDir(), ['test/lab/features/k8s-long-taint.feature'], 'the taint to be injected', 60_000);
+    assert.equal(await ours(), true, 'the taint outlives the runner');
+    assert.ok((await node3()).metadata.annotations?.[REVERT_ANNOTATION], 'node-3 carries its undo');
+    await waitFor(async () => !(await ours()), TAINT_TTL_MS + 10_000, 'node-3 to lose the taint');
+    const gone = Date.now() - injectedAt;
+    assert.ok(gone >= TAINT_TTL_MS - 5_000 && gone <= TAINT_TTL_MS + 10_000, `taint gone after ${gone} ms, TTL ${TAINT_TTL_MS} ms`);
+    const node = await node3();
+    assert.equal(node.metadata.labels?.[INJECTION_LABEL], undefined, 'no label left');
+    assert.equal(node.metadata.annotations?.[REVERT_ANNOTATION], undefined, 'no undo annotation left');
+  });
+
+  it('after a SIGKILL during a scale-down, `sweep` scales the Deployment back with the undo it carries', async () => {
+    const web = (): Promise<Workload> => client.get<Workload>('/apis/apps/v1/namespaces/default/deployments/web', { resource: 'deployments', namespace: 'default', name: 'web' });
+    const before = (await web()).spec?.replicas;
+    await killRunnerAfterInjection(tempReportsDir(), ['test/lab/features/k8s-long-scale.feature'], 'the scale-down to be injected', 60_000);
+    const scaled = await web();
+    assert.equal(scaled.spec?.replicas, 2, 'the scale-down outlives the runner');
+    assert.match(scaled.metadata.annotations?.[REVERT_ANNOTATION] ?? '', /"replicas":3/, 'the Deployment carries its undo');
+    const sweep = await runCli(['sweep']);
+    assert.equal(sweep.code, 0, sweep.stderr);
+    const back = await web();
+    assert.equal(back.spec?.replicas, before, 'replicas restored');
+    assert.equal(back.metadata.labels?.[INJECTION_LABEL], undefined, 'no label left');
+  });
+
+  it('refuses a fault on kube-system, a missing kubeconfig and an unknown context at plan time (exit 2, nothing touched)', async () => {
+    const kubeSystem = await runCli(['run', '--reports', tempReportsDir(), 'test/lab/features/k8s-kube-system-fault.feature']);
+    assert.equal(kubeSystem.code, 2, kubeSystem.stderr);
+    assert.match(kubeSystem.stderr, /k8s-kube-system-fault\.feature:5: .*namespace kube-system is not in kubernetes\.namespaces/);
+    const text = readFileSync(labEnvPath(), 'utf8');
+    const dir = tempReportsDir();
+    const missing = join(dir, 'missing-kubeconfig.yaml');
+    writeFileSync(missing, text.replace(/kubeconfig: \S+/, 'kubeconfig: /nonexistent/admin.kubeconfig'));
+    const noFile = await runCli(['run', '--env', missing, '--reports', dir, 'features/kubernetes/cordon.feature']);
+    assert.equal(noFile.code, 2, noFile.stderr);
+    assert.match(noFile.stderr, /\/nonexistent\/admin\.kubeconfig/);
+    const wrongContext = join(dir, 'wrong-context.yaml');
+    writeFileSync(wrongContext, text.replace(/(kubeconfig: \S+)/, '$1\n  context: prod'));
+    const noContext = await runCli(['run', '--env', wrongContext, '--reports', dir, 'features/kubernetes/cordon.feature']);
+    assert.equal(noContext.code, 2, noContext.stderr);
+    assert.match(noContext.stderr, /context "prod"/);
+    assert.equal((await client.get<Workload>('/apis/apps/v1/namespaces/default/deployments/web', { resource: 'deployments', namespace: 'default', name: 'web' })).spec?.replicas, 3, 'nothing touched');
   });
 });

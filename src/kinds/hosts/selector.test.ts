@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BadInput } from '../../kernel/errors';
 import type { Environment, NodeSpec } from '../../model/environment';
-import { mulberry32, parseSelector, pickSeeded, resolveSelector } from './selector';
+import { mulberry32, pickSeeded } from '../../kernel/random';
+import { parseSelector, resolveSelector } from './selector';
 
 const node = (name: string, roles: string[]): NodeSpec => ({ name, address: `198.18.0.${10 + Number(name.replace(/\D/g, '') || 0)}`, roles, executor: { kind: 'local' } });
 

@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import { BadInput } from '../../kernel/errors';
 import type { Environment, NodeSpec } from '../../model/environment';
 import { requireBlastRadius, requireNodesInScope } from '../../core/scope';
+import { pickSeeded } from '../../kernel/random';
 
 /** Selector: a parsed selector; `role: null` means every node in scope. */
 export type Selector =
@@ -130,32 +131,6 @@ export function resolveSelector(env: Environment, selector: Selector, seed?: num
   }
   requireBlastRadius(env, nodes.map((n) => n.name), `selector ${quoted}`);
   return { nodes, seed: usedSeed, description: `${quoted} → ${nodes.map((n) => n.name).join(', ')}${note ? ` (${note.slice(2)})` : ''}` };
-}
-
-/**
- * mulberry32: a small, fast 32-bit seeded PRNG (Tommy Ettinger's mulberry32) returning floats in [0, 1). Not
- * for secrets; for reproducible choices it is enough and needs no dependency.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** pickSeeded: `count` items chosen by a Fisher–Yates shuffle driven by mulberry32(seed); same seed, same pick. */
-export function pickSeeded<T>(items: readonly T[], count: number, seed: number): T[] {
-  const random = mulberry32(seed);
-  const pool = [...items];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
-  }
-  return pool.slice(0, count);
 }
 
 /** The nodes of a role (or all), sorted by name, and those of them in scope; refuses unknown roles and empty scopes. */

@@ -11,8 +11,13 @@ import { LocalExecutor } from '../../executors/local';
 import { errorMessage } from '../../kernel/errors';
 import { clientFor } from './clients';
 import type { KubeObject } from './client/list';
-import { INJECTION_LABEL, uncordonCall } from './faults/cordon';
-import { KubeRecipe, readRecipe, replayRecipe } from './recipe';
+import { uncordonCall } from './faults/cordon';
+import { INJECTION_LABEL, markOf, undoOf, unmarkCall } from './artefacts';
+import type { KubeClient } from './client/client';
+import type { RequestSubject } from './client/errors';
+import { KubeRecipe, performStep, readRecipe, replayRecipe } from './recipe';
+import { describeWorkload, WORKLOAD_KINDS, workloadPath } from './select/workloads';
+import { nodePath } from './taints';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
 
 function markers(): string[] {
@@ -23,12 +28,38 @@ function markers(): string[] {
   }
 }
 
-/** labelledNodes: nodes a fault labelled; an unreachable cluster has none to report (a step that needs it fails at plan time). */
-async function labelledNodes(env: Environment): Promise<KubeObject[] | null> {
-  if (!env.sections.kubernetes) return [];
+/** A labelled object with where it lives, for preflight lines and sweep. */
+interface Labelled {
+  object: KubeObject;
+  path: string;
+  what: string;
+  subject: RequestSubject;
+}
+
+/**
+ * labelledObjects: nodes, and Deployments/StatefulSets in the allowed namespaces, that a fault labelled; null when the
+ * cluster is unreachable (a step that needs it fails at plan time).
+ */
+async function labelledObjects(env: Environment): Promise<Labelled[] | null> {
+  const spec = env.sections.kubernetes;
+  if (!spec) return [];
   try {
     const client = await clientFor(env);
-    return (await client.list<KubeObject>('/api/v1/nodes', { labelSelector: INJECTION_LABEL }, { resource: 'nodes' })).items;
+    const found: Labelled[] = [];
+    for (const node of (await client.list<KubeObject>('/api/v1/nodes', { labelSelector: INJECTION_LABEL }, { resource: 'nodes' })).items) {
+      found.push({ object: node, path: nodePath(node.metadata.name), what: `node ${node.metadata.name}`, subject: { verb: 'patch', resource: 'nodes', name: node.metadata.name } });
+    }
+    for (const namespace of spec.namespaces) {
+      for (const kind of ['Deployment', 'StatefulSet'] as const) {
+        const resource = WORKLOAD_KINDS[kind];
+        const list = await client.list<KubeObject>(`/apis/apps/v1/namespaces/${namespace}/${resource}`, { labelSelector: INJECTION_LABEL }, { resource, namespace });
+        for (const object of list.items) {
+          const ref = { kind, namespace, name: object.metadata.name };
+          found.push({ object, path: workloadPath(ref), what: describeWorkload(ref), subject: { verb: 'patch', resource, namespace, name: object.metadata.name } });
+        }
+      }
+    }
+    return found;
   } catch {
     return null;
   }
@@ -36,8 +67,24 @@ async function labelledNodes(env: Environment): Promise<KubeObject[] | null> {
 
 export async function kubernetesPreflight(env: Environment): Promise<PreflightFindings> {
   const leftovers = markers().map((file) => `kubernetes: leftover of an earlier run: revert recipe ${file}`);
-  for (const node of (await labelledNodes(env)) ?? []) leftovers.push(`kubernetes: leftover of an earlier run: node ${node.metadata.name} labelled ${INJECTION_LABEL}=${node.metadata.labels?.[INJECTION_LABEL]}`);
+  for (const found of (await labelledObjects(env)) ?? []) leftovers.push(`kubernetes: leftover of an earlier run: ${found.what} labelled ${INJECTION_LABEL}=${markOf(found.object)}`);
   return { unreachable: [], leftovers };
+}
+
+/** undoLabelled: replays the undo the object carries; a node without one is uncordoned, anything else only unlabelled. */
+async function undoLabelled(client: KubeClient, found: Labelled): Promise<string> {
+  const steps = undoOf(found.object);
+  const mark = `${INJECTION_LABEL}=${markOf(found.object)}`;
+  if (steps) {
+    for (const step of steps) await performStep(client, step);
+    return `undid ${found.what} (${mark}) with the undo it carried`;
+  }
+  if (found.path.startsWith('/api/v1/nodes/')) {
+    await client.send(uncordonCall(found.object.metadata.name));
+    return `uncordoned ${found.what} (${mark}; it carried no undo)`;
+  }
+  await client.send(unmarkCall(found.path, found.subject));
+  return `unlabelled ${found.what} (${mark}); it carried no undo, so check it by hand`;
 }
 
 export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]> {
@@ -52,12 +99,15 @@ export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]>
     }
   }
   await new LocalExecutor().runScript(`pkill -TERM -f '${KUBERNETES_MARKER_DIR}/'; true`, { timeoutMs: 5000 });
-  const nodes = await labelledNodes(env);
-  if (nodes === null) return [{ where: 'kubernetes', lines }];
-  const client = nodes.length ? await clientFor(env) : null;
-  for (const node of nodes) {
-    await client?.send(uncordonCall(node.metadata.name));
-    lines.push(`uncordoned node ${node.metadata.name} (${INJECTION_LABEL}=${node.metadata.labels?.[INJECTION_LABEL]})`);
+  const found = await labelledObjects(env);
+  if (found === null || found.length === 0) return [{ where: 'kubernetes', lines }];
+  const client = await clientFor(env);
+  for (const object of found) {
+    try {
+      lines.push(await undoLabelled(client, object));
+    } catch (error) {
+      lines.push(`FAILED: ${object.what}: ${errorMessage(error)}`);
+    }
   }
   return [{ where: 'kubernetes', lines }];
 }

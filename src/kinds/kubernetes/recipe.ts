@@ -10,20 +10,33 @@ import type { KubernetesSpec } from './environment';
 import { KubeClient } from './client/client';
 import { connectKube } from './client/connection';
 import { KubeApiError } from './client/errors';
+import { removeTaint } from './taints';
 
 export const KUBERNETES_CHANNEL = 'kubernetes-api';
 
 export type KubeCall = Pick<RequestSpec, 'method' | 'path' | 'body' | 'patchType' | 'subject'>;
+
+/**
+ * RemoveTaint: an undo that cannot be one static call — taints are a list that the node lifecycle controller changes
+ * while a fault lasts (not-ready, unreachable), so the undo reads the node and writes its taints back without ours,
+ * guarded by the resourceVersion it read (a conflict is read again).
+ */
+export interface RemoveTaint {
+  readonly removeTaint: { readonly node: string; readonly key: string; readonly effect: string };
+}
+
+/** KubeStep: one step of an undo: an API call, or an operation that reads before it writes. */
+export type KubeStep = KubeCall | RemoveTaint;
 
 export interface KubeRecipe extends RevertRecipe {
   readonly channel: typeof KUBERNETES_CHANNEL;
   /** How to reach the cluster without the environment file: the kubeconfig ("in-cluster", a path, or the default) and context. */
   readonly kubeconfig?: string;
   readonly context?: string;
-  readonly calls: readonly KubeCall[];
+  readonly calls: readonly KubeStep[];
 }
 
-export function kubeRecipe(spec: KubernetesSpec, where: string, calls: readonly KubeCall[]): KubeRecipe {
+export function kubeRecipe(spec: KubernetesSpec, where: string, calls: readonly KubeStep[]): KubeRecipe {
   return { channel: KUBERNETES_CHANNEL, where, ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}), ...(spec.context ? { context: spec.context } : {}), calls };
 }
 
@@ -37,9 +50,9 @@ export async function replayRecipe(recipe: KubeRecipe, timeoutMs = 15_000): Prom
   const spec: KubernetesSpec = { namespaces: [], requestTimeoutMs: timeoutMs, ...(recipe.kubeconfig ? { kubeconfig: recipe.kubeconfig } : {}), ...(recipe.context ? { context: recipe.context } : {}) };
   const client = KubeClient.withConnection(spec, await connectKube(spec, '(journal)'));
   try {
-    for (const call of recipe.calls) {
+    for (const step of recipe.calls) {
       try {
-        await client.send(call);
+        await performStep(client, step);
       } catch (error) {
         if (!(error instanceof KubeApiError && error.notFound)) throw error;
       }
@@ -47,4 +60,10 @@ export async function replayRecipe(recipe: KubeRecipe, timeoutMs = 15_000): Prom
   } finally {
     client.close();
   }
+}
+
+/** performStep: one undo step against the cluster. */
+export async function performStep(client: KubeClient, step: KubeStep): Promise<void> {
+  if ('removeTaint' in step) await removeTaint(client, step.removeTaint.node, step.removeTaint.key, step.removeTaint.effect);
+  else await client.send(step);
 }

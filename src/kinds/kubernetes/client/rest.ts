@@ -80,7 +80,12 @@ export class KubeRest {
     const url = new URL(`${connection.server}${spec.path}${queryString(spec.query)}`);
     const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
     const headers: Record<string, string> = { ...(options.headers as Record<string, string>), Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = spec.method === 'PATCH' ? PATCH_TYPES[spec.patchType ?? 'merge'] : 'application/json';
+    if (body !== undefined) {
+      headers['Content-Type'] = spec.method === 'PATCH' ? PATCH_TYPES[spec.patchType ?? 'merge'] : 'application/json';
+      // Node frames a DELETE's body neither by length nor chunked: without Content-Length the server reads the body
+      // as the next request on the kept-alive connection (and answers that one 400).
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
     return new Promise<IncomingMessage>((resolve, reject) => {
       const request = httpsRequest(url, { ...options, method: spec.method, headers, ...(signal ? { signal } : {}) }, (response) => {
         clearTimeout(deadline);

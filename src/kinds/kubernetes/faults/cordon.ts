@@ -9,20 +9,19 @@ import type { KubeClient } from '../client/client';
 import { KubeApiError } from '../client/errors';
 import type { KubeObject } from '../client/list';
 import { kubeRecipe, KubeCall } from '../recipe';
+import { INJECTION_LABEL, markedMetadata, markOf, REVERT_ANNOTATION } from '../artefacts';
+import { nodePath } from '../taints';
 
 export const CORDON_KIND = 'kubernetes-cordon';
-/** INJECTION_LABEL: every object a Kubernetes fault changes carries it (preflight and sweep look for it). */
-export const INJECTION_LABEL = 'scs-chaos/injection';
 
 interface NodeObject extends KubeObject {
   spec?: { unschedulable?: boolean };
 }
 
-const nodePath = (name: string): string => `/api/v1/nodes/${encodeURIComponent(name)}`;
 
-/** uncordonCall: the undo of a cordon — schedulable again, our label gone (null removes a field in a merge patch). */
+/** uncordonCall: the undo of a cordon — schedulable again, our label and undo gone (null removes a field in a merge patch). */
 export function uncordonCall(node: string): KubeCall {
-  return { method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: null } }, spec: { unschedulable: null } }, subject: { verb: 'patch', resource: 'nodes', name: node } };
+  return { method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: null }, annotations: { [REVERT_ANNOTATION]: null } }, spec: { unschedulable: null } }, subject: { verb: 'patch', resource: 'nodes', name: node } };
 }
 
 export async function cordonNode(client: KubeClient, node: string): Promise<Fault> {
@@ -32,6 +31,8 @@ export async function cordonNode(client: KubeClient, node: string): Promise<Faul
       if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
       throw error;
     });
+    const mark = markOf(object);
+    if (mark) throw new BadInput(`Kubernetes node ${node} carries ${INJECTION_LABEL}=${mark}: a fault of another injection is on it`, undefined, 'wait for that fault to end, or run scs-chaos sweep if its run is gone');
     if (object.spec?.unschedulable) throw new BadInput(`Kubernetes node ${node} is already cordoned`, undefined, `uncordon it first (kubectl uncordon ${node}) or pick another node: the revert would uncordon it`);
     return object;
   };
@@ -53,7 +54,7 @@ export async function cordonNode(client: KubeClient, node: string): Promise<Faul
         preState: { unschedulable: false },
         revert: kubeRecipe(client.spec, `node ${node}`, [uncordonCall(node)]),
         async apply() {
-          await client.send({ method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: injectionId } }, spec: { unschedulable: true } }, subject: { verb: 'patch', resource: 'nodes', name: node } });
+          await client.send({ method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: markedMetadata(injectionId, [uncordonCall(node)]), spec: { unschedulable: true } }, subject: { verb: 'patch', resource: 'nodes', name: node } });
         },
         async verifyActive() {
           const object = await read();

@@ -1,0 +1,62 @@
+/**
+ * kubernetes-taint: puts the taint scs-chaos/injection=<id>:<effect> on a node (NoExecute: pods without a matching
+ * toleration are evicted, which is how `kubectl taint` empties a node), and marks the node with the injection's
+ * label and undo. The undo removes exactly our taint by read-modify-write (taints.ts), leaving the ones the node
+ * lifecycle controller added meanwhile. Observed and reverted-checked by reading the node back.
+ */
+import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
+import type { Fault } from '../../../core/fault';
+import type { KubeClient } from '../client/client';
+import { KubeApiError } from '../client/errors';
+import { INJECTION_LABEL, markedMetadata, markOf, unmarkCall } from '../artefacts';
+import { kubeRecipe, KubeStep } from '../recipe';
+import { addTaint, findTaint, nodePath, readNode, TaintedNode } from '../taints';
+
+export const TAINT_KIND = 'kubernetes-taint';
+export type TaintEffect = 'NoExecute' | 'NoSchedule';
+
+export function taintNode(client: KubeClient, node: string, effect: TaintEffect): Fault {
+  const subject = { verb: 'patch' as const, resource: 'nodes', name: node };
+  const inspect = async (): Promise<TaintedNode> => {
+    const object = await readNode(client, node).catch((error: unknown) => {
+      if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
+      throw error;
+    });
+    const mark = markOf(object);
+    if (mark) throw new BadInput(`Kubernetes node ${node} carries ${INJECTION_LABEL}=${mark}: a fault of another injection is on it`, undefined, 'wait for that fault to end, or run scs-chaos sweep if its run is gone');
+    return object;
+  };
+  const undo = (): KubeStep[] => [{ removeTaint: { node, key: INJECTION_LABEL, effect } }, unmarkCall(nodePath(node), subject)];
+  return {
+    kind: TAINT_KIND,
+    reversible: true,
+    harms: [{ unit: 'node', name: node }],
+    describe: () => `taint Kubernetes node ${node} ${INJECTION_LABEL}:${effect} (revert: remove the taint)`,
+    async planCheck() {
+      await inspect();
+      return `Kubernetes node ${node} exists and carries no scs-chaos fault (cluster ${client.connection.cluster})`;
+    },
+    async prepare(injectionId) {
+      const before = await inspect();
+      return {
+        kind: TAINT_KIND,
+        target: `Kubernetes node ${node}`,
+        reversible: true,
+        preState: { taints: before.spec?.taints ?? [] },
+        revert: kubeRecipe(client.spec, `node ${node}`, undo()),
+        async apply() {
+          await addTaint(client, node, { key: INJECTION_LABEL, value: injectionId, effect }, markedMetadata(injectionId, undo()));
+        },
+        async verifyActive() {
+          const taint = findTaint(await readNode(client, node), INJECTION_LABEL, effect);
+          if (!taint) throw new ExperimentCompromised(`taint of ${node}: the API answered, but the node has no ${INJECTION_LABEL}:${effect} taint`);
+          return `node ${node} has taint ${taint.key}=${taint.value ?? ''}:${taint.effect}${taint.timeAdded ? ` added ${taint.timeAdded}` : ''} (read back from the API server)`;
+        },
+        async verifyReverted() {
+          const object = await readNode(client, node);
+          if (findTaint(object, INJECTION_LABEL, effect) || markOf(object)) throw new ExperimentCompromised(`untaint of ${node}: the taint or the injection label is still on the node after the revert`);
+        },
+      };
+    },
+  };
+}

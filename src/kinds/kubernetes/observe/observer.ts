@@ -1,0 +1,73 @@
+/**
+ * KubeObserver: the watches of one scenario — every node, one workload and the pods its selector matches — feeding
+ * a ClusterState (cluster-state.ts). List-then-watch with resume (client/watch.ts): no polling loop asks the API
+ * server anything while a scenario runs. `waitFor` wakes on watch events, not on a timer.
+ */
+import type { KubeClient } from '../client/client';
+import type { KubeWatch } from '../client/watch';
+import type { KubeObject } from '../client/list';
+import { Pod, podsPath } from '../select/pods';
+import { describeWorkload, labelSelectorText, readWorkload, Workload, WORKLOAD_KINDS, WorkloadRef } from '../select/workloads';
+import { ClusterState } from './cluster-state';
+
+export class KubeObserver {
+  readonly state: ClusterState;
+  private readonly watches: KubeWatch<KubeObject>[] = [];
+  retries = 0;
+
+  private constructor(readonly ref: WorkloadRef, readonly labelSelector: string) {
+    this.state = new ClusterState(ref.kind);
+  }
+
+  /** start: lists and watches nodes, the workload and its pods; resolves when all three lists are in. */
+  static async start(client: KubeClient, ref: WorkloadRef): Promise<KubeObserver> {
+    const workload = await readWorkload(client, ref);
+    const observer = new KubeObserver(ref, labelSelectorText(workload.spec?.selector));
+    const { state } = observer;
+    const onRetry = (): void => {
+      observer.retries++;
+    };
+    const resource = WORKLOAD_KINDS[ref.kind];
+    observer.watches.push(
+      client.watch<KubeObject>({ path: '/api/v1/nodes', subject: { resource: 'nodes' }, onSync: (items) => state.syncNodes(items), onEvent: (type, o) => state.nodeEvent(type, o), onRetry }),
+      client.watch<KubeObject>({ path: podsPath(ref.namespace), query: { labelSelector: observer.labelSelector }, subject: { resource: 'pods', namespace: ref.namespace }, onSync: (items) => state.syncPods(items as Pod[]), onEvent: (type, o) => state.podEvent(type, o as Pod), onRetry }),
+      client.watch<KubeObject>({
+        path: `/apis/apps/v1/namespaces/${encodeURIComponent(ref.namespace)}/${resource}`,
+        query: { fieldSelector: `metadata.name=${ref.name}` },
+        subject: { resource, namespace: ref.namespace },
+        onSync: (items) => (items[0] ? state.workloadEvent('MODIFIED', items[0] as Workload) : undefined),
+        onEvent: (type, o) => state.workloadEvent(type, o as Workload),
+        onRetry,
+      }),
+    );
+    await Promise.all(observer.watches.map((watch) => watch.ready));
+    return observer;
+  }
+
+  describe(): string {
+    return `watches on nodes, ${describeWorkload(this.ref)} and its pods (${this.labelSelector})`;
+  }
+
+  /** waitFor: resolves true once `done()` holds (checked now and after every watch event), false at `timeoutMs`. */
+  waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const finish = (value: boolean): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onAbort = (): void => finish(false);
+      const timer = setTimeout(() => finish(false), Math.max(0, timeoutMs));
+      const unsubscribe = this.state.onChange(() => {
+        if (done()) finish(true);
+      });
+      signal.addEventListener('abort', onAbort);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.watches.map((watch) => watch.stop()));
+  }
+}

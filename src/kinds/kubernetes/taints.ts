@@ -1,0 +1,67 @@
+/**
+ * Node taints, read-modify-write: the taint list is shared with the node lifecycle controller (it adds and removes
+ * node.kubernetes.io/not-ready and /unreachable while a node is lost), so a fault never writes back a list it read
+ * earlier. Each write carries the resourceVersion it read; a conflict (409) is read again, a bounded number of times.
+ */
+import type { KubeClient } from './client/client';
+import { KubeApiError } from './client/errors';
+import type { KubeObject } from './client/list';
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' | string;
+  /** Set by the API server for NoExecute taints: when the taint was added (RFC 3339). */
+  timeAdded?: string;
+}
+
+export interface TaintedNode extends KubeObject {
+  spec?: { taints?: Taint[]; unschedulable?: boolean };
+}
+
+const ATTEMPTS = 5;
+
+export const nodePath = (name: string): string => `/api/v1/nodes/${encodeURIComponent(name)}`;
+
+export function readNode(client: KubeClient, node: string): Promise<TaintedNode> {
+  return client.get<TaintedNode>(nodePath(node), { resource: 'nodes', name: node });
+}
+
+/** findTaint: the taint with this key and effect on the node, if any. */
+export function findTaint(object: TaintedNode, key: string, effect: string): Taint | undefined {
+  return object.spec?.taints?.find((taint) => taint.key === key && taint.effect === effect);
+}
+
+/** editTaints: applies `edit` to the node's current taints and writes them back, retrying on conflicts. */
+async function editTaints(client: KubeClient, node: string, edit: (taints: Taint[]) => Taint[] | null, metadata: Record<string, unknown> = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const object = await readNode(client, node);
+    const taints = edit([...(object.spec?.taints ?? [])]);
+    if (taints === null) return;
+    try {
+      await client.send({
+        method: 'PATCH',
+        path: nodePath(node),
+        patchType: 'merge',
+        body: { metadata: { resourceVersion: object.metadata.resourceVersion, ...metadata }, spec: { taints } },
+        subject: { verb: 'patch', resource: 'nodes', name: node },
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.status === 409) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** addTaint: adds the taint (and the metadata, e.g. the injection label) unless a taint with its key and effect is there. */
+export function addTaint(client: KubeClient, node: string, taint: Taint, metadata: Record<string, unknown> = {}): Promise<void> {
+  return editTaints(client, node, (taints) => [...taints.filter((t) => !(t.key === taint.key && t.effect === taint.effect)), taint], metadata);
+}
+
+/** removeTaint: removes the taint with this key and effect; nothing to do when it is gone. */
+export function removeTaint(client: KubeClient, node: string, key: string, effect: string): Promise<void> {
+  return editTaints(client, node, (taints) => {
+    const kept = taints.filter((t) => !(t.key === key && t.effect === effect));
+    return kept.length === taints.length ? null : kept;
+  });
+}
