@@ -185,7 +185,10 @@ export function backendMarker(serviceName: string): string {
 }
 
 function labService(env: Environment): LabService {
-  const supervised = Object.values(env.services).filter((service) => service.supervisor);
+  // Services supervised by the Kubernetes supervisords (the kubelet, under <runDir>/kubernetes/) are the cluster's,
+  // started by lab/kubernetes/; the lab's own service is the one other supervised service.
+  const kubernetesDir = env.lab ? `${env.lab.runDir}/kubernetes/` : undefined;
+  const supervised = Object.values(env.services).filter((service) => service.supervisor && !(kubernetesDir && service.supervisor.config.startsWith(kubernetesDir)));
   const [service] = supervised;
   if (!service || !service.supervisor || supervised.length !== 1) {
     throw new Error(

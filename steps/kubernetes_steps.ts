@@ -9,11 +9,16 @@ import { faultTarget } from '../src/kinds/hosts/target';
 import { reachableClient } from '../src/kinds/kubernetes/clients';
 import { kubeFaultContext, KubeFaultContext, requireNamespace } from '../src/kinds/kubernetes/fault-context';
 import { cordonNode } from '../src/kinds/kubernetes/faults/cordon';
+import { containerTarget, killContainer } from '../src/kinds/kubernetes/faults/container-kill';
+import { drainNode, DrainReport } from '../src/kinds/kubernetes/faults/drain';
+import { blockDisruptions } from '../src/kinds/kubernetes/setup/disruption-budget';
+import { executorFor } from '../src/executors';
 import { deletePods } from '../src/kinds/kubernetes/faults/pod-delete';
 import { scaleWorkload } from '../src/kinds/kubernetes/faults/scale';
 import { taintNode, TaintEffect } from '../src/kinds/kubernetes/faults/taint';
-import { availableAgainWithin, momentWithin, watchWorkload } from '../src/kinds/kubernetes/observe/scenario';
-import { PodAmount, PodSelection, selectPods } from '../src/kinds/kubernetes/select/pods';
+import { availableAgainWithin, momentWithin, momentsSinceInjection, watchWorkload } from '../src/kinds/kubernetes/observe/scenario';
+import { Pod, PodAmount, PodSelection, selectPods } from '../src/kinds/kubernetes/select/pods';
+import { requireNodesInScope } from '../src/core/scope';
 import { labelSelectorText, parseWorkloadRef, readWorkload } from '../src/kinds/kubernetes/select/workloads';
 import { BadInput, HypothesisRefuted } from '../src/kernel/errors';
 import type { ChaosWorld } from './world';
@@ -92,4 +97,37 @@ Then('a container of the watched pods is restarted within {duration}', async fun
 
 Then('every replica is available again within {duration}', async function (this: ChaosWorld, boundMs: number) {
   await availableAgainWithin(this.scenario, 'every replica available again', boundMs);
+});
+
+Given('a PodDisruptionBudget allows no disruption of the Kubernetes {word} {word}', async function (this: ChaosWorld, kind: string, name: string) {
+  await blockDisruptions(this.scenario, await context(this), parseWorkloadRef(kind, name));
+});
+
+When('the Kubernetes node {node} is drained for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
+  const drain = drainNode((await context(this)).client, node);
+  this.scenario.scenarioState<{ report?: DrainReport }>('kubernetes-drain', () => ({})).report = drain.report;
+  await this.experiment.injectFor(drain, durationMs);
+});
+
+When('a container of a pod of the Kubernetes {word} {word} is killed', async function (this: ChaosWorld, kind: string, name: string) {
+  const { ctx, selection } = await podDeletion(this, kind, name, { count: 1 });
+  const target = containerTarget(selection.pods[0] as Pod);
+  const node = this.experiment.env.nodes.find((n) => n.name === target.node);
+  if (!node) throw new BadInput(`pod ${target.pod.metadata.name} runs on Kubernetes node ${target.node}, which is not a node of environment ${this.experiment.env.name}`, { file: this.experiment.env.sourcePath }, 'list the node under nodes: (with its executor) so its container runtime can be reached');
+  requireNodesInScope(this.experiment.env, [node.name], `kill a container on ${node.name}`);
+  await this.experiment.injectOneShot(killContainer(ctx.client, target, executorFor(node.executor)));
+});
+
+Then('the drain was held back by a PodDisruptionBudget', function (this: ChaosWorld) {
+  if (this.scenario.planning) return this.scenario.plan('judge: at least one eviction of the drain was refused (HTTP 429) by a PodDisruptionBudget');
+  const report = this.scenario.scenarioState<{ report?: DrainReport }>('kubernetes-drain', () => ({})).report;
+  if (!report) throw new BadInput('"the drain was held back" needs a drain earlier in the scenario', undefined, 'add "When the Kubernetes node <node> is drained for <duration>"');
+  const refused = [...report.refused].map(([pod, n]) => `${pod} (429 ×${n})`);
+  if (refused.length === 0) throw new HypothesisRefuted(`no eviction was refused: evicted ${report.evicted.join(', ') || 'none'}`, { evicted: report.evicted });
+  this.scenario.say(`held back by a PodDisruptionBudget: ${refused.join(', ')}; evicted ${report.evicted.join(', ') || 'none'}`);
+});
+
+Then('no pod of the watched workload was deleted', function (this: ChaosWorld) {
+  const deleted = momentsSinceInjection(this.scenario, 'no pod deleted', 'pod-deleted');
+  if (deleted && deleted.length > 0) throw new HypothesisRefuted(`pods were deleted: ${deleted.map((m) => m.subject).join(', ')}`);
 });

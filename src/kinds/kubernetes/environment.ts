@@ -7,6 +7,7 @@
  *     context: lab                                                   # default: the kubeconfig's current context
  *     namespaces: [scs-chaos-lab]                                    # allow-list; kube-system only when listed
  *     requestTimeout: 10s
+ *     runtimeSocket: /run/containerd/containerd.sock                 # containerd on each node ({node}: its name), for container kills
  */
 import type { Environment } from '../../model/environment';
 import type { EnvironmentSection } from '../../core/kinds';
@@ -25,7 +26,11 @@ export interface KubernetesSpec {
   /** Namespaces faults may touch; nothing else is ever a target. */
   namespaces: string[];
   requestTimeoutMs: number;
+  /** containerd's socket on a node (`{node}` is replaced by the node's name); container kills go through it. */
+  runtimeSocket: string;
 }
+
+export const DEFAULT_RUNTIME_SOCKET = '/run/containerd/containerd.sock';
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -39,7 +44,12 @@ function readKubernetes(r: EnvironmentReader, value: unknown): KubernetesSpec {
   for (const namespace of namespaces) {
     if (!NAMESPACE.test(namespace) || namespace.length > 63) throw r.error(namespacesNode, `kubernetes namespace "${namespace}" is not a namespace name`, 'use lower-case letters, digits and "-", at most 63 characters');
   }
-  const spec: KubernetesSpec = { namespaces, requestTimeoutMs: DEFAULT_TIMEOUT_MS };
+  const spec: KubernetesSpec = { namespaces, requestTimeoutMs: DEFAULT_TIMEOUT_MS, runtimeSocket: DEFAULT_RUNTIME_SOCKET };
+  const socket = r.optionalString(map, 'runtimeSocket');
+  if (socket !== undefined) {
+    if (!socket.startsWith('/')) throw r.error(r.get(map, 'runtimeSocket', true), `kubernetes runtimeSocket "${socket}" is not an absolute path`, 'write the path of containerd\'s socket on the nodes, e.g. runtimeSocket: /run/containerd/containerd.sock');
+    spec.runtimeSocket = socket;
+  }
   const kubeconfig = r.optionalString(map, 'kubeconfig');
   if (kubeconfig !== undefined) spec.kubeconfig = kubeconfig === 'in-cluster' ? kubeconfig : r.path(kubeconfig);
   const context = r.optionalString(map, 'context');

@@ -18,6 +18,7 @@ import type { RequestSubject } from './client/errors';
 import { KubeRecipe, performStep, readRecipe, replayRecipe } from './recipe';
 import { describeWorkload, WORKLOAD_KINDS, workloadPath } from './select/workloads';
 import { nodePath } from './taints';
+import { budgetsPath } from './setup/disruption-budget';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
 
 function markers(): string[] {
@@ -37,7 +38,7 @@ interface Labelled {
 }
 
 /**
- * labelledObjects: nodes, and Deployments/StatefulSets in the allowed namespaces, that a fault labelled; null when the
+ * labelledObjects: nodes, and Deployments/StatefulSets/PodDisruptionBudgets in the allowed namespaces, that a fault labelled; null when the
  * cluster is unreachable (a step that needs it fails at plan time).
  */
 async function labelledObjects(env: Environment): Promise<Labelled[] | null> {
@@ -50,6 +51,10 @@ async function labelledObjects(env: Environment): Promise<Labelled[] | null> {
       found.push({ object: node, path: nodePath(node.metadata.name), what: `node ${node.metadata.name}`, subject: { verb: 'patch', resource: 'nodes', name: node.metadata.name } });
     }
     for (const namespace of spec.namespaces) {
+      for (const budget of (await client.list<KubeObject>(budgetsPath(namespace), { labelSelector: INJECTION_LABEL }, { resource: 'poddisruptionbudgets', namespace })).items) {
+        const name = budget.metadata.name;
+        found.push({ object: budget, path: `${budgetsPath(namespace)}/${name}`, what: `PodDisruptionBudget ${namespace}/${name}`, subject: { verb: 'delete', resource: 'poddisruptionbudgets', namespace, name } });
+      }
       for (const kind of ['Deployment', 'StatefulSet'] as const) {
         const resource = WORKLOAD_KINDS[kind];
         const list = await client.list<KubeObject>(`/apis/apps/v1/namespaces/${namespace}/${resource}`, { labelSelector: INJECTION_LABEL }, { resource, namespace });

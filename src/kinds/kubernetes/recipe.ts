@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { RevertRecipe } from '../../core/revert-channel';
 import type { RequestSpec } from './client/rest';
-import type { KubernetesSpec } from './environment';
+import { DEFAULT_RUNTIME_SOCKET, KubernetesSpec } from './environment';
 import { KubeClient } from './client/client';
 import { connectKube } from './client/connection';
 import { KubeApiError } from './client/errors';
@@ -47,7 +47,7 @@ export function readRecipe(file: string): KubeRecipe {
 
 /** replayRecipe: performs the calls; a call on something gone (404) is already undone. */
 export async function replayRecipe(recipe: KubeRecipe, timeoutMs = 15_000): Promise<void> {
-  const spec: KubernetesSpec = { namespaces: [], requestTimeoutMs: timeoutMs, ...(recipe.kubeconfig ? { kubeconfig: recipe.kubeconfig } : {}), ...(recipe.context ? { context: recipe.context } : {}) };
+  const spec: KubernetesSpec = { namespaces: [], requestTimeoutMs: timeoutMs, runtimeSocket: DEFAULT_RUNTIME_SOCKET, ...(recipe.kubeconfig ? { kubeconfig: recipe.kubeconfig } : {}), ...(recipe.context ? { context: recipe.context } : {}) };
   const client = KubeClient.withConnection(spec, await connectKube(spec, '(journal)'));
   try {
     for (const step of recipe.calls) {

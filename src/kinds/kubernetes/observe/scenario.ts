@@ -137,6 +137,18 @@ export async function availableAgainWithin(x: ScenarioHandle, step: string, boun
   x.say(`${describeWorkload(ref)}: ${degraded ? `degraded ${formatDuration(degraded.seenAt - injected)} and available again ${formatDuration(recoverMs as number)} after the injection` : 'never seen degraded'}`);
 }
 
+/** momentsSinceInjection: the moments of `kind` since the latest injection (recorded too); undefined in plan mode. */
+export function momentsSinceInjection(x: ScenarioHandle, step: string, kind: MomentKind): Moment[] | undefined {
+  const observer = observerOf(x, step);
+  if (!observer) {
+    x.plan(`judge: ${step} (from the watches)`);
+    return undefined;
+  }
+  const { searchFrom } = injectionTimes(x);
+  recordMoments(x);
+  return observer.state.moments.filter((m) => m.kind === kind && m.seenAt >= searchFrom);
+}
+
 /** recordMoments: every moment since the latest injection's apply began, as summary events (each once). */
 export function recordMoments(x: ScenarioHandle): void {
   const state = slot(x);
