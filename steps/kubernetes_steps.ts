@@ -6,7 +6,8 @@
 import { Given, Then, When } from '@cucumber/cucumber';
 import { stopService } from '../src/kinds/hosts/service/stop';
 import { faultTarget } from '../src/kinds/hosts/target';
-import { reachableClient } from '../src/kinds/kubernetes/clients';
+import { clusterApiClientFor, reachableClient } from '../src/kinds/kubernetes/clients';
+import { remediatedWithin, reportRemediation } from '../src/kinds/kubernetes/capi/scenario';
 import { kubeFaultContext, KubeFaultContext, requireNamespace } from '../src/kinds/kubernetes/fault-context';
 import { cordonNode } from '../src/kinds/kubernetes/faults/cordon';
 import { containerTarget, killContainer } from '../src/kinds/kubernetes/faults/container-kill';
@@ -130,4 +131,12 @@ Then('the drain was held back by a PodDisruptionBudget', function (this: ChaosWo
 Then('no pod of the watched workload was deleted', function (this: ChaosWorld) {
   const deleted = momentsSinceInjection(this.scenario, 'no pod deleted', 'pod-deleted');
   if (deleted && deleted.length > 0) throw new HypothesisRefuted(`pods were deleted: ${deleted.map((m) => m.subject).join(', ')}`);
+});
+
+Then('Cluster API remediation of the Kubernetes node {node} is reported', async function (this: ChaosWorld, node: string) {
+  await reportRemediation(this.scenario, await clusterApiClientFor(this.experiment.env), node);
+});
+
+Then('Cluster API remediates the Kubernetes node {node} within {duration}', async function (this: ChaosWorld, node: string, boundMs: number) {
+  await remediatedWithin(this.scenario, await clusterApiClientFor(this.experiment.env), node, boundMs);
 });

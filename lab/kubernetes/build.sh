@@ -3,6 +3,7 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/scs-chaos/kubernetes/<KUBERNETES_VERSION>/
 #     bin/     kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl etcd pause
 #     images/  pause.tar busybox.tar (OCI layout tarballs, imported into each node's containerd by `lab up`)
+#     crds/cluster-api-<CLUSTER_API_VERSION>/  the Cluster API CRDs the lab installs (from the module's config/crd/bases)
 #     src/     the wrapper Go modules the binaries are built from
 # usage: bash lab/kubernetes/build.sh      (idempotent: with everything cached it only checks and prints the time)
 # Needs Go >= 1.26 (etcd 3.6.17), the Go module proxy, and busybox-static (Debian) for the busybox image.
@@ -73,5 +74,16 @@ fi
 
 # 4. images: OCI layout tarballs, no registry (lab/kubernetes/images.sh).
 bash "$here/images.sh" "$bin" "$images"
+
+# 5. Cluster API CRDs: YAML files of the published module (no build), for the Kubernetes kind's Machine awareness.
+crds=$cache/crds/cluster-api-$CLUSTER_API_VERSION
+if [ ! -f "$crds/cluster.x-k8s.io_machinehealthchecks.yaml" ]; then
+  module=$(cd "$src" && go mod download -json "sigs.k8s.io/cluster-api@$CLUSTER_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  mkdir -p "$crds"
+  for kind in clusters machines machinesets machinedeployments machinehealthchecks; do
+    cp "$module/config/crd/bases/cluster.x-k8s.io_$kind.yaml" "$crds/"
+  done
+  say "Cluster API $CLUSTER_API_VERSION CRDs in $crds"
+fi
 
 say "$(du -sh "$bin" | cut -f1) of binaries in $bin; done in $(elapsed "$started") s"

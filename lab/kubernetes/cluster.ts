@@ -29,7 +29,8 @@ import { ensurePki, writeKubeconfig } from './pki';
 import { KubernetesNodePlan, kubeconfigUsers, kubernetesDirOf, labKubernetesPlan, LabKubernetesPlan } from './plan';
 import { kubernetesPids } from './processes';
 import { ensurePodRoutes, removePodRoutes } from './routes';
-import { BUILD_SCRIPT, KUBERNETES_BINARIES, KUBERNETES_IMAGES, kubernetesVersions, WEB_NAME, WEB_NAMESPACE } from './settings';
+import { BUILD_SCRIPT, CLUSTER_API_CRDS, KUBERNETES_BINARIES, KUBERNETES_IMAGES, kubernetesVersions, WEB_NAME, WEB_NAMESPACE } from './settings';
+import { applyClusterApi, clusterApiCrdDir } from './cluster-api';
 import { ensureKubernetesSupervisor, writeSupervisorFiles } from './supervisors';
 import { kubernetesToolPath, requireKubernetesTools } from './tools';
 import { objectPath, webWorkload } from './workload';
@@ -55,6 +56,7 @@ export function missingFromCache(plan: LabKubernetesPlan): string[] {
   return [
     ...KUBERNETES_BINARIES.map((name) => join(plan.cache.bin, name)),
     ...KUBERNETES_IMAGES.map((name) => join(plan.cache.images, `${name}.tar`)),
+    ...CLUSTER_API_CRDS.map((file) => join(clusterApiCrdDir(plan), file)),
   ].filter((path) => !existsSync(path));
 }
 
@@ -113,6 +115,7 @@ export async function upLabKubernetes(layout: LabLayout, plan: LabKubernetesPlan
     const answer = await api.call('PATCH', `${objectPath(object)}?fieldManager=scs-chaos-lab&force=true`, { body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
     if (answer.status !== 200 && answer.status !== 201) throw new Error(`applying ${object.kind} ${object.metadata.name} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
   }
+  await applyClusterApi(api, plan, (what, check) => waitUntil(deadline, what, check, log));
   await waitUntil(deadline, `Deployment ${WEB_NAME} to be available`, async () => deploymentNotAvailable(api, plan.nodes.length), log);
   await waitUntil(deadline, `haproxy to see ${WEB_NAME} UP on every node's NodePort`, async () => {
     const states = kubernetesBackendStates(await haproxyCommand(statsSocket, 'show stat'));

@@ -21,8 +21,8 @@ import { kubernetesCache, KubernetesVersions, LAB_KUBERNETES_TIMINGS, versionsOf
 import { objectPath, webWorkload } from './workload';
 
 const env = loadEnvironment(resolve(__dirname, '../../experiments/environments/lab.yaml'));
-const versions: KubernetesVersions = { kubernetes: 'v1.34.4', etcd: 'v3.6.17', pauseImage: 'scs-chaos.lab/pause:1', busyboxImage: 'scs-chaos.lab/busybox:1' };
-const cache = { dir: '/cache/v1.34.4', bin: '/cache/v1.34.4/bin', images: '/cache/v1.34.4/images' };
+const versions: KubernetesVersions = { kubernetes: 'v1.34.4', etcd: 'v3.6.17', pauseImage: 'scs-chaos.lab/pause:1', busyboxImage: 'scs-chaos.lab/busybox:1', clusterApi: 'v1.10.4' };
+const cache = { dir: '/cache/v1.34.4', bin: '/cache/v1.34.4/bin', images: '/cache/v1.34.4/images', crds: '/cache/v1.34.4/crds' };
 
 /** secondLab: the default lab renamed, on another subnet and run directory (what a developer runs beside it). */
 function secondLab(subnet = '198.19.20.0/24', range = '198.19.0.0/16'): Environment {

@@ -14,6 +14,7 @@ export interface KubernetesVersions {
   etcd: string;
   pauseImage: string;
   busyboxImage: string;
+  clusterApi: string;
 }
 
 /** versionsOf parses versions.env (KEY=VALUE lines, # comments); throws naming a missing key. */
@@ -28,7 +29,7 @@ export function versionsOf(text: string, source = 'versions.env'): KubernetesVer
     if (value === undefined) throw new Error(`${source} has no ${key}=`);
     return value;
   };
-  return { kubernetes: get('KUBERNETES_VERSION'), etcd: get('ETCD_VERSION'), pauseImage: get('PAUSE_IMAGE'), busyboxImage: get('BUSYBOX_IMAGE') };
+  return { kubernetes: get('KUBERNETES_VERSION'), etcd: get('ETCD_VERSION'), pauseImage: get('PAUSE_IMAGE'), busyboxImage: get('BUSYBOX_IMAGE'), clusterApi: get('CLUSTER_API_VERSION') };
 }
 
 /** VERSIONS_FILE: the one place the versions are written down. */
@@ -51,7 +52,12 @@ export interface KubernetesCache {
   dir: string;
   bin: string;
   images: string;
+  /** Cluster API CRDs (YAML), by Cluster API version: crds/cluster-api-<version>/. */
+  crds: string;
 }
+
+/** The Cluster API CRDs build.sh copies from the module (config/crd/bases/<file>). */
+export const CLUSTER_API_CRDS = ['clusters', 'machines', 'machinesets', 'machinedeployments', 'machinehealthchecks'].map((kind) => `cluster.x-k8s.io_${kind}.yaml`);
 
 /**
  * kubernetesCache: `${XDG_CACHE_HOME:-$HOME/.cache}/scs-chaos/kubernetes/<version>` (build.sh computes the same;
@@ -60,7 +66,7 @@ export interface KubernetesCache {
 export function kubernetesCache(version: string, env: NodeJS.ProcessEnv = process.env): KubernetesCache {
   const base = env.SCS_CHAOS_KUBERNETES_CACHE || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'scs-chaos', 'kubernetes');
   const dir = join(base, version);
-  return { dir, bin: join(dir, 'bin'), images: join(dir, 'images') };
+  return { dir, bin: join(dir, 'bin'), images: join(dir, 'images'), crds: join(dir, 'crds') };
 }
 
 /**

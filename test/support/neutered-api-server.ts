@@ -43,7 +43,11 @@ export async function startNeuteredApi(server: TestApiServer): Promise<NeuteredA
     req.on('end', () => {
       const method = req.method ?? 'GET';
       const path = req.url ?? '/';
-      const { host: _host, 'content-length': _length, ...headers } = req.headers;
+      // The GET that answers a swallowed change carries the caller's credentials, but no body headers.
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers['content-length'];
+      delete headers['content-type'];
       const reply = (status: number, replyHeaders: Record<string, string | string[] | undefined>, body: Buffer): void => {
         res.writeHead(status, { 'content-type': String(replyHeaders['content-type'] ?? 'application/json'), 'content-length': body.length });
         res.end(body);

@@ -8,6 +8,7 @@
  *     namespaces: [scs-chaos-lab]                                    # allow-list; kube-system only when listed
  *     requestTimeout: 10s
  *     runtimeSocket: /run/containerd/containerd.sock                 # containerd on each node ({node}: its name), for container kills
+ *     clusterApi: { kubeconfig: /etc/scs/mgmt.kubeconfig, context: mgmt }  # where the Machines live (default: this cluster)
  */
 import type { Environment } from '../../model/environment';
 import type { EnvironmentSection } from '../../core/kinds';
@@ -28,6 +29,8 @@ export interface KubernetesSpec {
   requestTimeoutMs: number;
   /** containerd's socket on a node (`{node}` is replaced by the node's name); container kills go through it. */
   runtimeSocket: string;
+  /** The Cluster API management cluster (Machines, MachineHealthChecks); undefined: the same cluster. */
+  clusterApi?: { kubeconfig?: string; context?: string };
 }
 
 export const DEFAULT_RUNTIME_SOCKET = '/run/containerd/containerd.sock';
@@ -58,6 +61,13 @@ function readKubernetes(r: EnvironmentReader, value: unknown): KubernetesSpec {
   if (timeout !== undefined) {
     if (timeout < 100 || timeout > MAX_TIMEOUT_MS) throw r.error(r.get(map, 'requestTimeout', true), `kubernetes requestTimeout must be between 100ms and 5m`, 'write e.g. requestTimeout: 10s');
     spec.requestTimeoutMs = timeout;
+  }
+  const clusterApi = r.get(map, 'clusterApi', false);
+  if (clusterApi !== undefined) {
+    const capi = r.map(clusterApi, 'kubernetes clusterApi', 'clusterApi is a mapping with kubeconfig and/or context of the management cluster');
+    const capiKubeconfig = r.optionalString(capi, 'kubeconfig');
+    const capiContext = r.optionalString(capi, 'context');
+    spec.clusterApi = { ...(capiKubeconfig === undefined ? {} : { kubeconfig: capiKubeconfig === 'in-cluster' ? capiKubeconfig : r.path(capiKubeconfig) }), ...(capiContext === undefined ? {} : { context: capiContext }) };
   }
   return spec;
 }
