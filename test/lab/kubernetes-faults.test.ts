@@ -16,7 +16,8 @@ import type { KubeObject } from '../../src/kinds/kubernetes/client/list';
 import { INJECTION_LABEL, REVERT_ANNOTATION } from '../../src/kinds/kubernetes/artefacts';
 import type { TaintedNode } from '../../src/kinds/kubernetes/taints';
 import type { Workload } from '../../src/kinds/kubernetes/select/workloads';
-import { journalOf, killRunnerAfterInjection, labEnv, labEnvPath, runCli, tempReportsDir, waitFor } from './helpers';
+import type { RunSummary } from '../../src/model/summary';
+import { journalOf, killRunnerAfterInjection, labEnv, labEnvPath, readLatestJson, runCli, tempReportsDir, waitFor } from './helpers';
 
 const env = labEnv();
 /** The long cordon's TTL: 60 s hold + the environment's faultTtlGrace. */
@@ -57,6 +58,15 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
     assert.ok(intent && intent.type === 'inject-intent' && intent.revert?.channel === 'kubernetes-api', JSON.stringify(intent));
     assert.equal(await cordoned(), false, 'schedulable again after the run');
     assert.equal((await node2()).metadata.labels?.[INJECTION_LABEL], undefined, 'no label left');
+    // The node loss: every moment of the controllers' reaction, the watch's time within 1 s of the cluster's stamp.
+    const summary = readLatestJson<RunSummary>(reports, 'summary.json');
+    assert.ok(summary.scenarios.every((s) => s.verdict === 'passed'), summary.scenarios.map((s) => `${s.name}: ${s.verdict} ${s.reason ?? ''}`).join('\n'));
+    const loss = summary.scenarios.find((s) => s.id.includes('node-loss.feature'));
+    const kinds = (loss?.events ?? []).map((e) => e.kind);
+    for (const kind of ['k8s-node-not-ready', 'k8s-node-taint', 'k8s-pod-deleted', 'k8s-pod-scheduled', 'k8s-pod-ready', 'k8s-workload-available', 'capi-remediation-not-configured']) assert.ok(kinds.includes(kind), `${kind} in ${kinds.join(', ')}`);
+    for (const event of (loss?.events ?? []).filter((e) => e.kind.startsWith('k8s-') && e.exact)) {
+      assert.ok(Math.abs((event.probeSeconds ?? Infinity) - event.afterSeconds) <= 1, `${event.event}: watch ${event.probeSeconds} s, cluster stamp ${event.afterSeconds} s`);
+    }
   });
 
   it(`after a SIGKILL of the runner the node is schedulable again within TTL + 10 s, by the kind's expiry process`, async () => {
