@@ -96,24 +96,18 @@ export function evaluate(source: string, ctx: ExpressionContext): unknown {
     }
     return left;
   };
-  const and = (): unknown => {
-    let left = comparison();
-    while (peekOp('&&')) {
+  // `a && b` yields b when a is truthy, else a; `a || b` yields a when truthy, else b (GitHub's semantics).
+  const chain = (op: '&&' | '||', operand: () => unknown): (() => unknown) => () => {
+    let left = operand();
+    while (peekOp(op)) {
       i++;
-      const right = comparison();
-      left = truthy(left) ? right : left;
+      const right = operand();
+      left = truthy(left) === (op === '&&') ? right : left;
     }
     return left;
   };
-  const or = (): unknown => {
-    let left = and();
-    while (peekOp('||')) {
-      i++;
-      const right = and();
-      left = truthy(left) ? left : right;
-    }
-    return left;
-  };
+  const and = chain('&&', comparison);
+  const or = (): unknown => chain('||', and)();
   const value = or();
   if (i !== tokens.length) throw new Error(`expression "${source}": unexpected text after the expression`);
   return value;

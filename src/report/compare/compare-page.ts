@@ -8,7 +8,7 @@ import { EXIT_CODE_MEANINGS } from '../console-summary';
 import { VERDICTS } from '../../model/summary';
 import { attr, text } from '../html/escape';
 import { dateTime, percent, plural } from '../html/format';
-import { PAGE_STYLE } from '../html/page-style';
+import { pageHead } from '../html/page-style';
 import { recoveryList } from '../html/recovery-table';
 import type { ComparedCell, ComparedRun, ComparedScenario, Comparison } from './comparison';
 
@@ -31,16 +31,7 @@ export function renderComparePage(comparison: Comparison, options: ComparePageOp
   const differing = comparison.scenarios.filter((s) => s.differences.length > 0).length;
   const environments = comparison.runs.map((r) => r.environment).join(' · ');
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>scs-chaos comparison: ${text(environments)}</title>`,
-    `<style>${PAGE_STYLE}${COMPARE_STYLE}</style>`,
-    '</head>',
-    '<body>',
+    ...pageHead(`scs-chaos comparison: ${text(environments)}`, COMPARE_STYLE),
     '<main>',
     `<h1><span class="product">scs-chaos comparison</span> ${text(environments)}</h1>`,
     `<p class="note">${text(plural(comparison.runs.length, 'run'))}, ${text(plural(comparison.scenarios.length, 'scenario'))}; ` +
