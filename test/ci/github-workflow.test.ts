@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port';
@@ -25,7 +25,8 @@ const skip = process.getuid?.() !== 0 ? 'needs root (the pause fault keeps its r
 let dir = '';
 let workspace = '';
 let server: ChildProcess | undefined;
-const node = `gha-local-${process.pid}`;
+// The fault's marker directory /run/scs-chaos/<node> is this test's; it is removed after the test when empty.
+const node = 'gha-local';
 
 before(async () => {
   if (skip) return;
@@ -65,6 +66,8 @@ before(async () => {
 after(() => {
   server?.kill('SIGKILL');
   if (dir) rmSync(dir, { recursive: true, force: true });
+  const markers = join('/run/scs-chaos', node);
+  if (existsSync(markers) && readdirSync(markers).length === 0) rmdirSync(markers);
 });
 
 async function runWorkflow(feature: string, artifacts: string): Promise<LocalJob> {
