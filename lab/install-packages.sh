@@ -19,6 +19,9 @@ PACKAGES=(iproute2 nftables haproxy supervisor procps prometheus prometheus-node
 # one), libxml2-utils and python3-yaml (junit.xml checked with xmllint, compliance.yaml read with PyYAML),
 # chromium (the HTML run page's browser test, headless, no daemon).
 TEST_PACKAGES=(prometheus-pushgateway libxml2-utils python3-yaml chromium)
+# yamllint (the Zuul and GitLab pipelines in ci/ are linted with it) and shellcheck (actionlint checks the GitHub
+# workflow's run: scripts with it): test/ci/pipelines.test.ts.
+TEST_PACKAGES+=(yamllint shellcheck)
 # --with-ceph (and --for-tests) add Ceph: ceph-mon, ceph-mgr, ceph-osd for a lab cluster, ceph-common for the
 # `ceph` CLI the framework drives with `-f json` (src/kinds/ceph/client). Debian 12 ships 16.2.15 "pacific" (~250 MB).
 # Their packages start no daemon: Ceph's systemd units are templates (ceph-osd@ID) that need a cluster config.

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TS_NODE_TRANSPILE_ONLY=true
-mapfile -t files < <(find src steps lab test/kinds test/lint test/executors test/cli test/fuzz -path test/lint/fixtures -prune -o -name '*.test.ts' -print | sort)
+mapfile -t files < <(find src steps lab test/kinds test/lint test/executors test/cli test/fuzz test/bench test/ci -path test/lint/fixtures -prune -o -name '*.test.ts' -print | sort)
 exec node --require ts-node/register --test --test-reporter=spec "${files[@]}"

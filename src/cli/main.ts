@@ -17,6 +17,12 @@ commands:
        [--baseline RUN_DIR] [--pushgateway URL [--cloud NAME]] [--allow-empty] [FEATURE...]
                      plan, check, then run the scenarios; write reports/<run-id>/ (summary page index.html
                      compares recovery with --baseline; metrics pushed to a Pushgateway as job scs-chaos)
+  run --env FILE --env FILE... [--parallel N] [run options] [FEATURE...]
+                     the same features against several environments at once (at most N runs, default 4), one
+                     run directory each, then their comparison in reports/compare-<time>/
+  compare [--out DIR] RUN_DIR RUN_DIR...
+                     runs side by side: one page (index.html) and compare.json with score, verdicts and recovery
+                     times per scenario, differences highlighted (default DIR: compare-<time> beside the first run)
   plan [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [--seed N] [--allow-empty] [FEATURE...]
                      resolve targets and validate every step; touch nothing. A selection of no scenario is
                      bad input (exit 2) unless --allow-empty
@@ -51,6 +57,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'run': {
+        // Several --env: the same features against each environment (multi-run.ts); counted here so a plain run
+        // loads nothing more.
+        if (rest.filter((arg) => arg === '--env' || arg.startsWith('--env=')).length > 1) {
+          await import('../kinds');
+          return await (await import('./multi-run')).multiRunCommand(rest, (args) => runOptions('run', args), log);
+        }
         const options = runOptions('run', rest);
         await import('../kinds');
         return await (await import('./run')).runCommand(options);
@@ -76,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('../gate/command')).gateCommand(rest, (line) => process.stdout.write(`${line}\n`), log);
       case 'report':
         return await (await import('./report')).reportCommand(rest, log);
+      case 'compare':
+        return (await import('./compare')).compareCommand(rest, (line) => process.stdout.write(`${line}\n`));
       case undefined:
         process.stdout.write(`${USAGE}\n`);
         throw new BadInput('no command given', undefined, 'name a command, e.g. scs-chaos plan features/lab (scs-chaos --help lists them)');
@@ -85,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return 0;
       default:
-        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report (scs-chaos --help)');
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report, compare (scs-chaos --help)');
     }
   } catch (error) {
     if (error instanceof BadInput) {

@@ -4,6 +4,7 @@
  * plan; `run` checks the environment (preflight) and runs the scenarios for real, reverting on SIGINT/SIGTERM.
  */
 import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { resolve } from 'node:path';
 import { loadConfiguration, loadSupport, runCucumber, IRunConfiguration, ISupportCodeLibrary } from '@cucumber/cucumber/api';
@@ -78,6 +79,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
   const runId = newRunId();
   const runDir = createRunDirectory(options.reportsDir, runId);
   pointLatestAt(options.reportsDir, runId);
+  // A run started by `run --env a --env b` (multi-run.ts) tells its parent where its reports go.
+  if (process.env.SCS_CHAOS_RUN_DIR_FILE) writeFileSync(process.env.SCS_CHAOS_RUN_DIR_FILE, runDir);
   const journal = new Journal(resolve(runDir, 'journal.jsonl'));
   // A live status line only on a terminal outside CI; CI logs get plain heartbeat lines during long waits.
   const liveStatus = process.stderr.isTTY === true && !process.env.CI ? (text: string): void => void process.stderr.write(text) : undefined;

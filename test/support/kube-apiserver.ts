@@ -32,13 +32,26 @@ export function missingApiServer(): string | null {
 
 export interface TestApiServer {
   url: string;
+  /** Process ids of etcd and kube-apiserver (benchmarks read their memory). */
+  pids: { etcd?: number; apiserver?: number };
   dir: string;
   /** A kubeconfig with contexts "admin" (current) and "nobody" (authenticated, no RBAC permissions). */
   kubeconfig: string;
   stop(): Promise<void>;
 }
 
-export async function startApiServer(): Promise<TestApiServer> {
+/**
+ * ApiServerOptions: the defaults serve the client tests (410 Gone within a second); a benchmark asks for the
+ * settings a real cluster runs with (watch cache on, etcd compacted every 5 minutes).
+ */
+export interface ApiServerOptions {
+  /** kube-apiserver --watch-cache (default false: every read goes to etcd). */
+  watchCache?: boolean;
+  /** kube-apiserver --etcd-compaction-interval (default 1s). */
+  compactionInterval?: string;
+}
+
+export async function startApiServer(options: ApiServerOptions = {}): Promise<TestApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'kube-apiserver-'));
   const bin = kubernetesBinDir();
   const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
@@ -59,7 +72,7 @@ export async function startApiServer(): Promise<TestApiServer> {
   start([join(bin, 'kube-apiserver'), '--etcd-servers', etcdUrl, '--bind-address', '127.0.0.1', '--secure-port', String(apiPort), '--tls-cert-file', join(dir, 'tls.crt'),
     '--tls-private-key-file', join(dir, 'tls.key'), '--token-auth-file', join(dir, 'tokens.csv'), '--authorization-mode', 'RBAC',
     '--service-account-issuer', 'https://kubernetes.default.svc', '--service-account-key-file', join(dir, 'sa.pub'), '--service-account-signing-key-file', join(dir, 'sa.key'),
-    '--service-cluster-ip-range', '10.96.0.0/24', '--watch-cache=false', '--etcd-compaction-interval', '1s', '--disable-admission-plugins', 'ServiceAccount'], 'apiserver.log');
+    '--service-cluster-ip-range', '10.96.0.0/24', `--watch-cache=${options.watchCache ?? false}`, '--etcd-compaction-interval', options.compactionInterval ?? '1s', '--disable-admission-plugins', 'ServiceAccount'], 'apiserver.log');
   const url = `https://127.0.0.1:${apiPort}`;
   const ca = join(dir, 'tls.crt');
   const kubeconfig = join(dir, 'kubeconfig');
@@ -91,5 +104,6 @@ export async function startApiServer(): Promise<TestApiServer> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, dir, kubeconfig, stop };
+  const [etcd, apiserver] = children.map((c) => c.pid);
+  return { url, dir, kubeconfig, stop, pids: { etcd, apiserver } };
 }

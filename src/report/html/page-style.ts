@@ -70,3 +70,23 @@ figure.plot svg { display: block; max-width: 100%; height: auto; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 @media print { h2 { break-before: auto; } section.scenario { break-inside: avoid-page; } }
 `;
+
+/**
+ * pageHead: the start of every scs-chaos page up to its <body>: UTF-8, the viewport, a Content-Security-Policy that
+ * forbids loading anything but inline style and data: images (no network, ever), the title (already escaped) and
+ * PAGE_STYLE followed by `extraStyle`.
+ */
+export function pageHead(titleHtml: string, extraStyle = ''): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${titleHtml}</title>`,
+    `<style>${PAGE_STYLE}${extraStyle}</style>`,
+    '</head>',
+    '<body>',
+  ];
+}

@@ -10,7 +10,7 @@ import { baselineScenarioFor } from './baseline';
 import { attr, text } from './escape';
 import { dateTime, percent, plural, seconds } from './format';
 import { gateOf } from './gate';
-import { PAGE_STYLE } from './page-style';
+import { pageHead } from './page-style';
 import { recoveryList } from './recovery-table';
 import { expectationNote, scenarioAnchor, scenarioSection, tagList, verdictBadge } from './scenario-section';
 
@@ -37,17 +37,7 @@ export function renderRunPage(summary: RunSummary, options: RunPageOptions = {})
     }),
   );
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // No network, ever: the page's own policy forbids loading anything but inline style and data: images.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>scs-chaos run ${text(summary.runId)}</title>`,
-    `<style>${PAGE_STYLE}</style>`,
-    '</head>',
-    '<body>',
+    ...pageHead(`scs-chaos run ${text(summary.runId)}`),
     '<main>',
     runHeader(summary, baseline),
     '<h2 id="scenarios">Scenarios</h2>',
