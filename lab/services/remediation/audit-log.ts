@@ -14,8 +14,11 @@ export class AuditLog {
   private readonly entries: AuditEntry[];
 
   constructor(readonly path: string) {
-    this.entries = existsSync(path) ? parseAuditLog(readFileSync(path, 'utf8')) : [];
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    this.entries = parseAuditLog(text);
     this.fd = openSync(path, 'a', 0o644);
+    // A torn last line (the service died mid-write) is closed, so the next entry starts on a line of its own.
+    if (text !== '' && !text.endsWith('\n')) writeSync(this.fd, '\n');
   }
 
   /** append: numbers, stamps, writes and fsyncs one entry; returns it. */
