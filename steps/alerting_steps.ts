@@ -22,6 +22,10 @@ Then('the alert {string} fires for {node} within {duration}', async function (th
   await alertFires(this.scenario, alert, node, boundMs);
 });
 
+Then('the alert {string} fires within {duration}', async function (this: ChaosWorld, alert: string, boundMs: number) {
+  await alertFires(this.scenario, alert, null, boundMs);
+});
+
 Then('it resolves within {duration} after the fault', async function (this: ChaosWorld, boundMs: number) {
   await alertResolves(this.scenario, boundMs);
 });

@@ -172,4 +172,20 @@ describe('alerting in the lab: alerts fire and resolve in time, remediations act
     assert.equal(rollback.code, 0, rollback.stdout + rollback.stderr);
     took('SIGKILL and sweep', t);
   });
+
+  it("Ceph's rules for real: a stopped OSD raises CephOSDDown, which resolves after the fault (Ceph added to the lab)", async () => {
+    const t = Date.now();
+    await labUp(lab, quiet, { withAlerting: true, withCeph: true });
+    took('lab up --with ceph,alerting (adding Ceph)', t);
+    const reports = tempReportsDir();
+    const result = await runCli(['run', '--env', labEnvPath(), '--reports', reports, ...featuresForLab(lab, 'features/alerts-ceph')]);
+    const [scenario] = readLatestJson<RunSummary>(reports, 'summary.json').scenarios;
+    assert.equal(scenario?.verdict, 'passed', `${scenario?.reason}\n${result.stderr.slice(-3000)}`);
+    const alert = scenario?.alerts?.[0];
+    assert.equal(alert?.alert, 'CephOSDDown');
+    const notices = (await auditEntries(spec)).filter((e) => e.type === 'notification' && e.alert.fingerprint === alert?.fingerprint);
+    assert.ok(notices.some((n) => differenceMs(n.alert.startsAt, alert?.firedAt) <= TOLERANCE_MS), 'fired at Alertmanager\'s startsAt');
+    assert.ok(notices.some((n) => n.alert.status === 'resolved' && differenceMs(n.alert.endsAt, alert?.resolvedAt) <= TOLERANCE_MS), 'resolved at Alertmanager\'s endsAt');
+    took('Ceph alerts', t);
+  });
 });

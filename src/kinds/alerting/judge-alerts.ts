@@ -61,8 +61,12 @@ function requireInjection(scenario: ScenarioHandle, what: string): void {
   if (window.start === null && !window.planned) throw new BadInput(`${what} is judged, but no fault was injected before it`, undefined, 'put the step after a fault step');
 }
 
-/** alertFires: "the alert X fires for NODE within T" — by Alertmanager's startsAt, from the injection. */
-export async function alertFires(scenario: ScenarioHandle, alert: string, node: string, boundMs: number): Promise<void> {
+/**
+ * alertFires: "the alert X fires for NODE within T" — by Alertmanager's startsAt, from the injection. `node` null:
+ * any instance of the alert (cluster-wide alerts such as Ceph's have no node label).
+ */
+export async function alertFires(scenario: ScenarioHandle, alert: string, node: string | null, boundMs: number): Promise<void> {
+  const forNode = node === null ? '' : ` for ${node}`;
   const spec = alertingOf(scenario.env);
   const watch = requireWatch(scenario);
   requireInjection(scenario, `"the alert ${alert} fires"`);
@@ -71,14 +75,14 @@ export async function alertFires(scenario: ScenarioHandle, alert: string, node: 
     notePlannedFires(scenario);
     await checkRuleExists(scenario, alert);
   }
-  await scenario.step(`judge: alert ${alert} fires for ${node} within ${formatDuration(boundMs)} of the injection`, async () => {
+  await scenario.step(`judge: alert ${alert} fires${forNode} within ${formatDuration(boundMs)} of the injection`, async () => {
     const w = watch as AlertWatch;
     const injected = scenario.lastInjectedAt();
     if (injected === null) throw new ExperimentCompromised('no fault was applied, so the time to alert cannot be measured');
     const injectedWall = wallMsAt(injected);
     const earliest = wallMsAt(scenario.lastApplyStartedAt() ?? injected) - 1000;
     const giveUpAt = injected + boundMs + spec.pollIntervalMs + 1000;
-    const find = (): SeenAlert | undefined => [...w.seen.values()].find((a) => a.name === alert && a.labels.node === node && a.startsAtMs >= earliest);
+    const find = (): SeenAlert | undefined => [...w.seen.values()].find((a) => a.name === alert && (node === null || a.labels.node === node) && a.startsAtMs >= earliest);
     let match = find();
     while (!match && now() < giveUpAt) {
       await scenario.wait(spec.pollIntervalMs);
@@ -90,7 +94,7 @@ export async function alertFires(scenario: ScenarioHandle, alert: string, node: 
       saveRecord(scenario, key, { alert, node, firedAt: null, alertSeconds: null, alertBoundSeconds: seconds(boundMs), met: false });
       const others = [...w.seen.values()].filter((a) => a.startsAtMs >= earliest).map((a) => `${a.name}${a.labels.node ? ` for ${a.labels.node}` : ''}`);
       throw new HypothesisRefuted(
-        `alert "${alert}" did not fire for ${node} within ${formatDuration(boundMs)}` +
+        `alert "${alert}" did not fire${forNode} within ${formatDuration(boundMs)}` +
           (others.length ? ` (Alertmanager held instead: ${[...new Set(others)].join(', ')})` : ' (Alertmanager held no alert of this scenario)') +
           (w.problems.length ? `; readings that failed: ${w.problems.join('; ')}` : ''),
         { alert, node, boundSeconds: seconds(boundMs), readings: w.readingCount },
@@ -98,7 +102,7 @@ export async function alertFires(scenario: ScenarioHandle, alert: string, node: 
     }
     const alertMs = match.startsAtMs - injectedWall;
     const prometheusFiredAt = await firingSamples(spec, alert, (Date.now() - earliest) / 1000 + 5)
-      .then((series) => series.find((s) => s.labels.node === node)?.times.find((t) => t * 1000 >= earliest))
+      .then((series) => series.find((s) => node === null || s.labels.node === node)?.times.find((t) => t * 1000 >= earliest))
       .then((t) => (t === undefined ? null : iso(t * 1000)))
       .catch(() => null);
     const record: AlertRecord = {
@@ -115,8 +119,8 @@ export async function alertFires(scenario: ScenarioHandle, alert: string, node: 
     };
     saveRecord(scenario, key, record);
     recordsOf(scenario).last = { key, fingerprint: match.fingerprint };
-    scenario.say(`${record.met ? 'ok' : 'NOT MET'}: alert ${alert} fired for ${node} ${formatDuration(alertMs)} after the injection (Alertmanager startsAt ${record.firedAt}, Prometheus ${prometheusFiredAt ?? 'no ALERTS sample'})${match.silencedBy.size ? `, silenced by ${[...match.silencedBy].join(', ')}` : ''}`);
-    if (!record.met) throw new HypothesisRefuted(`alert "${alert}" fired for ${node} only after ${formatDuration(alertMs)}, beyond the bound of ${formatDuration(boundMs)}`, { ...record });
+    scenario.say(`${record.met ? 'ok' : 'NOT MET'}: alert ${alert} fired${forNode} ${formatDuration(alertMs)} after the injection (Alertmanager startsAt ${record.firedAt}, Prometheus ${prometheusFiredAt ?? 'no ALERTS sample'})${match.silencedBy.size ? `, silenced by ${[...match.silencedBy].join(', ')}` : ''}`);
+    if (!record.met) throw new HypothesisRefuted(`alert "${alert}" fired${forNode} only after ${formatDuration(alertMs)}, beyond the bound of ${formatDuration(boundMs)}`, { ...record });
   });
 }
 
