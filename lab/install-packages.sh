@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
-#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--reinstall]
+#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--with-alerting] [--reinstall]
 #   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install;
 #   --with-kubernetes also builds the lab's Kubernetes into the user's cache, lab/kubernetes/build.sh)
 # The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
@@ -30,6 +30,9 @@ CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common)
 # source (lab/kubernetes/build.sh): containerd (one per node namespace, with its `ctr`), runc, the CNI bridge and
 # host-local plugins (/usr/lib/cni), busybox-static (the lab's busybox image), openssl (the cluster's
 # certificates), iptables (kube-proxy's and the kubelet's rules, inside each node namespace). Debian's containerd package would start a system-wide containerd: it is kept from starting.
+# --with-alerting (and --for-tests) add Alertmanager for `lab up --with alerting` (lab/alerting/, issue 15); its
+# package would start a system-wide prometheus-alertmanager: kept from starting like the daemons below.
+ALERTING_PACKAGES=(prometheus-alertmanager)
 KUBERNETES_PACKAGES=(containerd runc containernetworking-plugins busybox-static openssl iptables)
 # --with-openstack (and --for-tests) add a real OpenStack Zed control plane (lab/openstack/, docs/decisions/0101):
 # Debian 12's python3-* library packages of Keystone, Placement, Nova, Glance, Neutron and Octavia (no service
@@ -43,7 +46,7 @@ OPENSTACK_PACKAGES=(python3-keystone python3-placement python3-nova python3-glan
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
-SYSTEM_DAEMONS='^/usr/bin/containerd *$|^/usr/sbin/haproxy .*/etc/haproxy/|beam\.smp .*-home /var/lib/rabbitmq|^(/usr/bin/|/usr/lib/erlang/erts-[^/]*/bin/)?epmd -daemon *$|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
+SYSTEM_DAEMONS='^/usr/bin/containerd *$|^/usr/sbin/haproxy .*/etc/haproxy/|beam\.smp .*-home /var/lib/rabbitmq|^(/usr/bin/|/usr/lib/erlang/erts-[^/]*/bin/)?epmd -daemon *$|supervisord .*-c /etc/supervisor/|^/usr/bin/prometheus( *$| .*/etc/prometheus/)|^/usr/bin/prometheus-node-exporter *$|^/usr/bin/prometheus-pushgateway *$|^/usr/bin/prometheus-alertmanager *$|^(sshd: )?/usr/sbin/sshd( -D)?( \[listener\].*)? *$'
 
 # Prints the pids of running system-wide daemons (SYSTEM_DAEMONS), one a line (reads /proc: pgrep may not be installed yet).
 system_daemons() {
@@ -62,11 +65,12 @@ build_kubernetes=false
 for argument in "$@"; do
   case "$argument" in
     --reinstall) reinstall=true ;;
-    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" "${KUBERNETES_PACKAGES[@]}" "${OPENSTACK_PACKAGES[@]}") ;;
+    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${ALERTING_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" "${KUBERNETES_PACKAGES[@]}" "${OPENSTACK_PACKAGES[@]}") ;;
     --with-ceph) PACKAGES+=("${CEPH_PACKAGES[@]}") ;;
     --with-kubernetes) PACKAGES+=("${KUBERNETES_PACKAGES[@]}"); build_kubernetes=true ;;
     --with-openstack) PACKAGES+=("${OPENSTACK_PACKAGES[@]}") ;;
-    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--reinstall])" >&2; exit 2 ;;
+    --with-alerting) PACKAGES+=("${ALERTING_PACKAGES[@]}") ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--with-alerting] [--reinstall])" >&2; exit 2 ;;
   esac
 done
 

@@ -33,6 +33,8 @@ import type { LabOpenstackPlan } from './openstack/config';
 import { labOpenstack, labOpenstackPresent, labOpenstackProcesses, stopLabOpenstack } from './openstack/control-plane';
 import { prepareLabOpenstack } from './openstack/bootstrap';
 import { finishLabOpenstack } from './openstack/resources';
+import { LabAlertingPlan, labAlertingPlan } from './alerting/config';
+import { labAlertingPresent, waitLabAlertingReady } from './alerting/ready';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -53,6 +55,8 @@ export interface LabUpOptions {
   withCeph?: boolean;
   withKubernetes?: boolean;
   withOpenstack?: boolean;
+  /** Alertmanager, the repository's alert rules and the remediation service on the edge (lab/alerting/). */
+  withAlerting?: boolean;
 }
 
 /** labUp builds or repairs the lab described by `env`, reporting progress through `log`; throws when it cannot. */
@@ -63,14 +67,15 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   const layout = labLayout(env);
   const keepCeph = !options.withCeph && labCephPresent(layout);
   const ceph = options.withCeph || keepCeph ? labCeph(layout, env) : undefined; // finds its binaries and checks the ceph: section first
-  const prometheus = labPrometheus(layout, ceph); // finds its binaries: a missing one stops here, before anything is touched
+  const alerting = options.withAlerting || labAlertingPresent(layout) ? labAlertingPlan(layout, env) : undefined; // finds Alertmanager first
+  const prometheus = labPrometheus(layout, ceph, alerting); // finds its binaries: a missing one stops here, before anything is touched
   const keepKubernetes = !options.withKubernetes && labKubernetesPresent(layout);
   const kubernetes = options.withKubernetes || keepKubernetes ? labKubernetesPlanOf(layout) : undefined;
   const keepOpenstack = !options.withOpenstack && labOpenstackPresent(layout);
   const openstack = options.withOpenstack || keepOpenstack ? labOpenstack(layout, env.name, env.sourcePath) : undefined; // checks its packages first
   if (kubernetes) await ensureKubernetesBuilt(kubernetes, log); // a cold build takes many minutes: before the lab exists
   const { spec } = layout;
-  const extras = [...(ceph ? ['Ceph'] : []), ...(kubernetes ? [`Kubernetes ${kubernetes.versions.kubernetes}`] : []), ...(openstack ? ['OpenStack'] : [])];
+  const extras = [...(alerting ? ['alerting'] : []), ...(ceph ? ['Ceph'] : []), ...(kubernetes ? [`Kubernetes ${kubernetes.versions.kubernetes}`] : []), ...(openstack ? ['OpenStack'] : [])];
   log(`lab up: ${layout.nodes.length} nodes and an edge${extras.length ? `, ${extras.join(' and ')} (control namespace)` : ''} on bridge ${spec.bridge} (${spec.subnet}), files in ${spec.runDir}`);
   if (keepCeph) log('ceph: the lab runs Ceph from an earlier lab up --with ceph; kept (lab down removes it)');
   if (keepKubernetes) log('kubernetes: the lab runs Kubernetes from an earlier lab up --with kubernetes; kept (lab down removes it)');
@@ -88,8 +93,9 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   }
   log(`network: namespaces ${targets.map((t) => `${t.namespace}=${t.address}`).join(', ')}`);
 
-  const plans = namespacePlans(layout, prometheus, ceph, kubernetes, openstack);
+  const plans = namespacePlans(layout, prometheus, ceph, kubernetes, openstack, alerting);
   const changed = await writeFiles(layout, plans);
+  for (const dir of alerting?.dirs ?? []) await mkdir(dir, { recursive: true, mode: 0o755 });
   await ensureResolvConfs(layout); // before any process starts in a namespace: every lookup goes to the lab's DNS
   await mkdir(prometheus.dataDir, { recursive: true, mode: 0o755 });
   await ensureLabSshKeys(layout);
@@ -123,6 +129,10 @@ export async function labUp(env: Environment, log: (line: string) => void, optio
   // Prometheus 2.42 applies new scrape targets only every 5 s, so this wait is mostly that interval.
   const scraping = await waitForTargetsUp(prometheus.url, prometheus.expectedTargets, READY_TIMEOUT_MS);
   log(`prometheus: ${prometheus.url} scrapes ${scraping.targets.length} targets every second (all up after ${formatDuration(scraping.elapsedMs)})`);
+  if (alerting) {
+    const readyMs = await waitLabAlertingReady(alerting, prometheus.url, READY_TIMEOUT_MS);
+    log(`alerting: Alertmanager at ${alerting.alertmanagerUrl}, ${alerting.files.filter((f) => f.path.endsWith('.rules.yml')).length} rule files evaluated every second, ${alerting.remediation ? `remediation service at ${alerting.remediation.url} (audit log ${alerting.remediation.auditPath})` : 'no remediation service'} (ready after ${formatDuration(readyMs)})`);
+  }
   const kubernetesError = await kubernetesUp;
   if (kubernetesError) throw kubernetesError;
   const cloud = await openstackReady;
@@ -199,8 +209,12 @@ interface NamespacePlan {
  * labPrometheus: Prometheus runs in the edge namespace (it reaches every node over the lab bridge, and the runner
  * reaches it at the edge address, so it needs no port on the host); a node-exporter runs in every node namespace.
  */
-export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan): LabPrometheusPlan {
-  return labPrometheusPlan(layout, { listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`, ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}) });
+export function labPrometheus(layout: LabLayout, ceph?: LabCephPlan, alerting?: LabAlertingPlan): LabPrometheusPlan {
+  return labPrometheusPlan(layout, {
+    listenAddress: `${layout.edge.address}:${PROMETHEUS_PORT}`,
+    ...(ceph ? { cephMgrTargets: ceph.prometheusTargets } : {}),
+    ...(alerting ? { ruleFiles: [alerting.ruleGlob], alertmanagerTargets: [alerting.alertmanagerTarget] } : {}),
+  });
 }
 
 function namespacePlans(
@@ -209,6 +223,7 @@ function namespacePlans(
   ceph: LabCephPlan | undefined,
   kubernetes: LabKubernetesPlan | undefined,
   openstack: LabOpenstackPlan | undefined,
+  alerting: LabAlertingPlan | undefined,
 ): NamespacePlan[] {
   const backendScript = join(__dirname, 'services', BACKEND_SCRIPT);
   const { service, edge } = layout;
@@ -230,7 +245,7 @@ function namespacePlans(
     };
   });
   const haproxy = { name: HAPROXY_PROGRAM, argv: haproxyArgv(layout), logFile: join(edge.dir, 'haproxy.log') };
-  const edgePrograms = [haproxy, prometheus.prometheus, labDnsProgram(layout)];
+  const edgePrograms = [haproxy, prometheus.prometheus, labDnsProgram(layout), ...(alerting?.programs ?? [])];
   plans.push({
     target: edge,
     programs: edgePrograms,
@@ -239,6 +254,7 @@ function namespacePlans(
       { path: edge.haproxyConfig, text: haproxyConfigText(layout) + (kubernetes ? kubernetesHaproxyText(layout) : '') },
       { path: prometheus.configPath, text: prometheus.configText },
       { path: edge.supervisorConfig, text: supervisorConfigText(edge, edgePrograms) },
+      ...(alerting?.files ?? []),
     ],
   });
   // The control namespace's supervisord: Ceph's monitors and managers and OpenStack's services (Kubernetes runs its own).

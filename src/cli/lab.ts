@@ -6,9 +6,9 @@ import type { Environment } from '../model/environment';
 import { labDown, labStatus, labUp, LabStatus } from '../../lab/lab';
 import { DEFAULT_ENV, parseFlags } from './flags';
 
-const USAGE = 'usage: scs-chaos lab up [--with ceph|kubernetes|openstack, comma-separated or repeated] | down | status [--json] [--env FILE]';
+const USAGE = 'usage: scs-chaos lab up [--with ceph|kubernetes|openstack|alerting, comma-separated or repeated] | down | status [--json] [--env FILE]';
 /** What `lab up --with` can add (comma-separated or repeated). */
-const ADDITIONS = ['ceph', 'kubernetes', 'openstack'] as const;
+const ADDITIONS = ['ceph', 'kubernetes', 'openstack', 'alerting'] as const;
 type Addition = (typeof ADDITIONS)[number];
 
 export async function labCommand(args: string[], log: (line: string) => void): Promise<number> {
@@ -19,7 +19,7 @@ export async function labCommand(args: string[], log: (line: string) => void): P
   const env = labEnvironment(values.env ?? DEFAULT_ENV);
   switch (action) {
     case 'up':
-      await labUp(env, log, { withCeph: additions.has('ceph'), withKubernetes: additions.has('kubernetes'), withOpenstack: additions.has('openstack') });
+      await labUp(env, log, { withCeph: additions.has('ceph'), withKubernetes: additions.has('kubernetes'), withOpenstack: additions.has('openstack'), withAlerting: additions.has('alerting') });
       return 0;
     case 'down':
       await labDown(env, log);
@@ -37,7 +37,7 @@ export async function labCommand(args: string[], log: (line: string) => void): P
 /** labAdditions: the `--with` values (repeated and/or comma-separated); only `lab up` takes them. */
 function labAdditions(values: string | string[] | undefined, action: string | undefined): Set<Addition> {
   const words = (values === undefined ? [] : [values].flat()).flatMap((value) => value.split(',')).map((word) => word.trim());
-  const hint = 'lab up takes --with ceph, --with kubernetes, --with openstack, or several (--with ceph,openstack); lab down always removes them';
+  const hint = 'lab up takes --with ceph, --with kubernetes, --with openstack, --with alerting, or several (--with ceph,openstack); lab down always removes them';
   if (words.length > 0 && action !== 'up') throw new BadInput(`--with ${words.join(',')} is not known for lab ${action ?? ''}`, undefined, hint);
   for (const word of words) if (!(ADDITIONS as readonly string[]).includes(word)) throw new BadInput(`--with ${word} is not known`, undefined, hint);
   return new Set(words as Addition[]);

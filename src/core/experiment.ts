@@ -8,7 +8,7 @@ import { now, sleep } from '../kernel/clock';
 import { BadInput, ExperimentCompromised, SafetyHalt, errorMessage } from '../kernel/errors';
 import { formatDuration } from '../kernel/duration';
 import type { Environment } from '../model/environment';
-import type { HaltRecord, MeasuredEvent, Phase, RecoveryResult, ScenarioSummary, SloResult } from '../model/summary';
+import type { AlertRecord, HaltRecord, MeasuredEvent, Phase, RecoveryResult, ScenarioSummary, SloResult } from '../model/summary';
 import type { ScenarioMeta } from '../model/scenario';
 import { parseSlo } from '../slo/expression';
 import type { Fault } from './fault';
@@ -40,6 +40,12 @@ export class Experiment {
   private readonly slos: SloResult[] = [];
   private readonly recoveries: RecoveryResult[] = [];
   private readonly events: MeasuredEvent[] = [];
+  /** Alert records by key (issue 15): a later judgement of the same alert replaces the earlier record. */
+  private readonly alerts = new Map<string, AlertRecord>();
+  /** Fault companions (issue 15: a silence injected with each fault), asked in registration order. */
+  private readonly companions: Array<(fault: Fault, ttlMs: number | null) => Fault | undefined> = [];
+  /** Injections of companions: they neither open nor close the fault window. */
+  private readonly companionInjections = new Set<Injection>();
   /** Per-scenario state of domain modules (ScenarioHandle.scenarioState). */
   private readonly state = new Map<string, unknown>();
   private readonly cleanups: Array<{ what: string; cleanup: () => Promise<void> }> = [];
@@ -111,6 +117,8 @@ export class Experiment {
         if (this.oneShot) this.faultEnd ??= recoveredAt;
       },
       recordEvent: (event) => void this.events.push(event),
+      recordAlert: (key, record) => void this.alerts.set(key, record),
+      addFaultCompanion: (companion) => void this.companions.push(companion),
       atScenarioEnd: (what, cleanup) => void this.cleanups.push({ what, cleanup }),
       wait: (ms) => this.wait(ms),
       settleInFlight: () => this.wait(Math.min(this.env.defaults.probeTimeoutMs, 2000) + 20),
@@ -125,7 +133,7 @@ export class Experiment {
 
   /** lastApplied: the latest injection whose fault was applied. */
   private lastApplied(): Injection | undefined {
-    return [...this.injections].reverse().find((i) => i.injectedAt !== null);
+    return [...this.injections].reverse().find((i) => i.injectedAt !== null && !this.companionInjections.has(i));
   }
 
   /** beginSteadyState: marks the steady-state window's start; refuses it after a fault. */
@@ -185,9 +193,11 @@ export class Experiment {
       this.plannedFault = true;
       for (const fault of faults) await this.planCheck(fault);
       this.plan(`inject${faults.length > 1 ? ' at once' : ''}: ${what} for ${formatDuration(durationMs)} (expiry after ${formatDuration(ttl)})`);
+      this.planCompanions(faults, ttl);
       return;
     }
-    const injected = await Promise.allSettled(faults.map((fault) => this.inject(fault, ttl)));
+    const companions = await this.injectCompanions(faults, ttl);
+    const injected = [...companions, ...(await Promise.allSettled(faults.map((fault) => this.inject(fault, ttl))))];
     const failed = injected.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     const injections = injected.filter((r): r is PromiseFulfilledResult<Injection> => r.status === 'fulfilled').map((r) => r.value);
     try {
@@ -207,9 +217,35 @@ export class Experiment {
       this.plannedFault = true;
       await this.planCheck(fault);
       this.plan(`inject: ${fault.describe()}`);
+      this.planCompanions([fault], null);
       return;
     }
+    const companions = await this.injectCompanions([fault], null);
+    const failed = companions.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await this.inject(fault, null);
+  }
+
+  /** companionsOf: the companion faults (silences) the registered companions give for `faults`. */
+  private companionsOf(faults: readonly Fault[], ttlMs: number | null): Fault[] {
+    return faults.flatMap((fault) => this.companions.map((companion) => companion(fault, ttlMs)).filter((c): c is Fault => c !== undefined));
+  }
+
+  private planCompanions(faults: readonly Fault[], ttlMs: number | null): void {
+    for (const companion of this.companionsOf(faults, ttlMs)) this.plan(`with it: ${companion.describe()}`);
+  }
+
+  /** injectCompanions: injects each companion before the faults; they are reverted with them (and at the end). */
+  private async injectCompanions(faults: readonly Fault[], ttlMs: number | null): Promise<PromiseSettledResult<Injection>[]> {
+    const results: PromiseSettledResult<Injection>[] = [];
+    for (const companion of this.companionsOf(faults, ttlMs)) {
+      try {
+        results.push({ status: 'fulfilled', value: await this.inject(companion, ttlMs, true) });
+      } catch (error) {
+        results.push({ status: 'rejected', reason: error });
+      }
+    }
+    return results;
   }
 
   /** observe: keeps the probes sampling for `durationMs` while the fault (if any) is active. */
@@ -235,14 +271,20 @@ export class Experiment {
     }
   }
 
-  private async inject(fault: Fault, ttlMs: number | null): Promise<Injection> {
+  private async inject(fault: Fault, ttlMs: number | null, companion = false): Promise<Injection> {
     this.throwIfInterrupted();
     const journal = this.ctx.journal;
     if (!journal) throw new ExperimentCompromised('no journal: refusing to inject without a record to roll back from');
     const injection = new Injection(fault, ttlMs, journal, this.meta.id);
     this.injections.push(injection);
+    if (companion) this.companionInjections.add(injection);
     this.say(`inject: ${fault.describe()}${ttlMs !== null ? ` (expiry after ${formatDuration(ttlMs)})` : ''}`);
     await injection.inject();
+    if (companion) {
+      this.timeline.record('note', `with the fault: ${fault.describe()}`, { injectionId: injection.id, kind: fault.kind }, injection.injectedAt ?? now());
+      await injection.verify();
+      return injection;
+    }
     this.faultStart ??= injection.injectedAt;
     this.timeline.record('injected', fault.describe(), { injectionId: injection.id, kind: fault.kind }, injection.injectedAt ?? now());
     this.timeline.record('phase', 'fault active', { phase: 'during' }, injection.injectedAt ?? now());
@@ -281,6 +323,10 @@ export class Experiment {
     } catch (error) {
       this.timeline.record('revert-failed', errorMessage(error), { injectionId: injection.id });
       throw error;
+    }
+    if (this.companionInjections.has(injection)) {
+      this.timeline.record('note', `removed: ${injection.fault.describe()}`, { injectionId: injection.id }, injection.revertedAt ?? now());
+      return;
     }
     this.faultEnd = injection.revertedAt;
     this.timeline.record('reverted', injection.fault.describe(), { injectionId: injection.id }, injection.revertedAt ?? now());
@@ -335,6 +381,7 @@ export class Experiment {
       recoveries: this.recoveries,
       events: this.events,
       loads: this.measurements.loadReports,
+      alerts: [...this.alerts.values()],
       halt: this.halt,
       startedAtWall: this.startedAtWall,
       durationMs: now() - this.startedAt,

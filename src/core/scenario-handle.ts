@@ -4,7 +4,8 @@
  * told apart once, by `step`: in plan mode it records the plan line and touches nothing.
  */
 import type { Environment } from '../model/environment';
-import type { MeasuredEvent, Phase, RecoveryResult, SloResult } from '../model/summary';
+import type { AlertRecord, MeasuredEvent, Phase, RecoveryResult, SloResult } from '../model/summary';
+import type { Fault } from './fault';
 import type { Sample } from '../model/sample';
 import type { ScenarioMeta } from '../model/scenario';
 import type { LoadReport } from '../model/load';
@@ -69,6 +70,14 @@ export interface ScenarioHandle {
   recordRecovery(result: RecoveryResult, recoveredAt: number | null): void;
   /** recordEvent: adds an event timed by the system's own stamp to the summary. */
   recordEvent(event: MeasuredEvent): void;
+  /** recordAlert: adds (or, for the same `key`, replaces) an alert record in the summary (issue 15). */
+  recordAlert(key: string, record: AlertRecord): void;
+  /**
+   * addFaultCompanion: `companion` is asked for every fault the scenario injects from now on; a fault it returns
+   * (an Alertmanager silence for the alerts the scenario expects) is injected just before that fault, journalled
+   * and reverted like it. `ttlMs` is the fault's TTL, null for one-shot faults.
+   */
+  addFaultCompanion(companion: (fault: Fault, ttlMs: number | null) => Fault | undefined): void;
   /** atScenarioEnd: `cleanup` runs when the scenario finishes, on every path; a failing cleanup is said, not thrown. */
   atScenarioEnd(what: string, cleanup: () => Promise<void>): void;
   /** wait: sleeps, but ends at once with SafetyHalt when the run is interrupted or the scenario halted. */

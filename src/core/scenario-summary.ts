@@ -3,7 +3,7 @@ import { wallClockAt } from '../kernel/clock';
 import { errorMessage, ExperimentCompromised } from '../kernel/errors';
 import type { LoadReport } from '../model/load';
 import type { ScenarioMeta } from '../model/scenario';
-import type { FaultRecord, HaltRecord, MeasuredEvent, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../model/summary';
+import type { AlertRecord, FaultRecord, HaltRecord, MeasuredEvent, RecoveryResult, ScenarioSummary, SloResult, Verdict } from '../model/summary';
 import type { Injection } from './injection';
 import { round3 } from './scenario-files';
 import { expectedVerdictOf, verdictOf } from './verdict';
@@ -17,6 +17,8 @@ export interface ScenarioRecord {
   recoveries: RecoveryResult[];
   events: MeasuredEvent[];
   loads: LoadReport[];
+  /** Alert records (issue 15), when the scenario judged any. */
+  alerts?: AlertRecord[];
   halt: HaltRecord | null;
   startedAtWall: string;
   durationMs: number;
@@ -41,6 +43,7 @@ export function scenarioSummary(record: ScenarioRecord): ScenarioSummary {
   if (expectedVerdict) summary.expectedVerdict = expectedVerdict;
   if (record.halt) summary.halt = record.halt;
   if (record.loads.length) summary.load = record.loads;
+  if (record.alerts?.length) summary.alerts = record.alerts;
   if (ending) {
     summary.reason = errorMessage(ending);
     const evidence = (ending as { evidence?: Record<string, unknown> }).evidence;

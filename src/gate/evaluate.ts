@@ -8,10 +8,12 @@
  *                        at most recoveryToleranceSeconds slower; recovering never where the baseline did fails
  *   compromised          no compromised scenario unless allowCompromised
  *   not-steady           no not-steady scenario unless allowNotSteady
+ *   alert-time, alert-resolve, remediation-time   the alert bounds of the policy (src/gate/alert-checks.ts)
  */
 import type { GateCheck, GateResult, RecoveryResult, RunSummary, ScenarioSummary } from '../model/summary';
 import { computeResilienceScore, scenarioCredit } from '../report/score';
 import type { GatePolicy } from './policy';
+import { alertChecks } from './alert-checks';
 
 export interface GateInput {
   run: RunSummary;
@@ -31,6 +33,7 @@ export function evaluateGate(input: GateInput): GateResult {
     ...regressionChecks(run, policy, input.baseline?.summary),
     verdictCheck(run.scenarios, 'compromised', policy.allowCompromised, 'allowCompromised'),
     verdictCheck(run.scenarios, 'not-steady', policy.allowNotSteady, 'allowNotSteady'),
+    ...alertChecks(run, policy),
   ];
   return {
     passed: checks.every((c) => c.passed),

@@ -23,6 +23,10 @@ export interface GatePolicy {
   allowCompromised: boolean;
   /** False: any not-steady scenario fails the gate (the cloud missed its SLOs before any fault). */
   allowNotSteady: boolean;
+  /** Alert rules (issue 15, src/gate/alert-checks.ts): upper bounds in seconds; absent: not checked. */
+  maxAlertSeconds?: number;
+  maxResolveSeconds?: number;
+  maxRemediationSeconds?: number;
 }
 
 /** The policy a file's absent keys take. */
@@ -34,7 +38,7 @@ export const DEFAULT_POLICY: Readonly<GatePolicy> = {
   allowNotSteady: false,
 };
 
-const KEYS = ['requiredTags', 'minScore', 'maxRecoveryRegressionPercent', 'recoveryToleranceSeconds', 'allowCompromised', 'allowNotSteady'] as const;
+const KEYS = ['requiredTags', 'minScore', 'maxRecoveryRegressionPercent', 'recoveryToleranceSeconds', 'allowCompromised', 'allowNotSteady', 'maxAlertSeconds', 'maxResolveSeconds', 'maxRemediationSeconds'] as const;
 const TAG = /^@[^\s@]+$/;
 
 export function loadGatePolicy(path: string): GatePolicy {
@@ -96,6 +100,12 @@ export function parseGatePolicy(text: string, file: string): GatePolicy {
   if (tolerance !== undefined) {
     if (tolerance < 0) throw new BadInput(`recoveryToleranceSeconds ${tolerance} is negative`, where(value(root, 'recoveryToleranceSeconds')), 'write seconds of slack, e.g. 0.5');
     policy.recoveryToleranceSeconds = tolerance;
+  }
+  for (const key of ['maxAlertSeconds', 'maxResolveSeconds', 'maxRemediationSeconds'] as const) {
+    const seconds = number(root, key, where);
+    if (seconds === undefined) continue;
+    if (seconds < 0) throw new BadInput(`${key} ${seconds} is negative`, where(value(root, key)), `write the bound in seconds, e.g. ${key}: 30`);
+    policy[key] = seconds;
   }
   for (const key of ['allowCompromised', 'allowNotSteady'] as const) {
     const node = value(root, key);

@@ -134,6 +134,66 @@ export interface MeasuredEvent {
   logSeconds: number | null;
 }
 
+/**
+ * RemediationRecord: what the remediation service's audit log says it did for an alert of the scenario (issue 15):
+ * the entry's own times, or `configured: false` when the log shows the alert reached it and no rule answers it.
+ */
+export interface RemediationRecord {
+  /** The policy rule's name ("restart-backend"); absent when none is configured. */
+  name?: string;
+  configured: boolean;
+  action?: string;
+  /** The node the action acted on, as the audit log records it. */
+  node?: string;
+  /** The node the scenario expected it on. */
+  expectedNode?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  result?: 'ok' | 'failed' | 'skipped';
+  output?: string;
+  /** The audit log entry's number. */
+  auditSeq?: number;
+  /** Seconds from the injection to the action's end (time to remediate). */
+  remediateSeconds?: number | null;
+  boundSeconds?: number;
+  /** Seconds from the action's end until the probe named by "recovers within ... after the remediation" was stable. */
+  recoverAfterSeconds?: number | null;
+  met: boolean;
+}
+
+/**
+ * AlertRecord: one alert a scenario judged (issue 15), timed by the alerting system's own stamps — Alertmanager's
+ * startsAt (the Prometheus rule evaluation that made it fire) and the end of its ALERTS series (the evaluation
+ * that resolved it) — or a false alarm: an alert active during the steady state.
+ */
+export interface AlertRecord {
+  alert: string;
+  /** The node the scenario expected it for (its `node` label); null for an alert judged without one. */
+  node: string | null;
+  /** True for an alert that was active during the steady state (the scenario failed on it). */
+  falseAlarm?: boolean;
+  fingerprint?: string;
+  labels?: Record<string, string>;
+  /** Alertmanager's startsAt (ISO); null when it did not fire. */
+  firedAt: string | null;
+  /** The first ALERTS{alertstate="firing"} sample of the series (Prometheus's own stamp). */
+  prometheusFiredAt?: string | null;
+  /** Seconds from the injection to firedAt (time to alert). */
+  alertSeconds: number | null;
+  alertBoundSeconds?: number;
+  /** When it resolved: the evaluation after its last firing sample (ISO); null while it did not. */
+  resolvedAt?: string | null;
+  /** Where resolvedAt comes from: "ALERTS series + 1s evaluation interval", or "Alertmanager stopped listing it". */
+  resolvedSource?: string;
+  /** Seconds from the end of the fault (revert, or injection for one-shot faults) to resolvedAt (time to resolve). */
+  resolveSeconds?: number | null;
+  resolveBoundSeconds?: number;
+  /** Silences that held it (a planned experiment's silence: the alert was verified, not paged). */
+  silencedBy?: string[];
+  remediation?: RemediationRecord;
+  met: boolean;
+}
+
 export interface ScenarioSummary {
   /** Stable id: feature file path and scenario line, e.g. "features/lab/isolate-node.feature:9". */
   id: string;
@@ -158,6 +218,8 @@ export interface ScenarioSummary {
   halt?: HaltRecord;
   /** What the load generators offered and got, when the scenario ran load. */
   load?: LoadReport[];
+  /** Alerts the scenario judged (fired, resolved, remediated) and false alarms, when it watched alerts (issue 15). */
+  alerts?: AlertRecord[];
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;

@@ -14,6 +14,7 @@ import type {
   Verdict,
 } from '../model/summary';
 import { VERDICTS } from '../model/summary';
+import { alertLines } from './alerts';
 
 /** ConsoleSummaryOptions: `color` adds ANSI colours (only for a terminal; CI logs read better without). */
 export interface ConsoleSummaryOptions {
@@ -96,6 +97,7 @@ function evidenceLines(scenario: ScenarioSummary, paint: Painter): string[] {
   const subjectWidth = Math.min(44, Math.max(0, ...slos.map((slo) => sloSubject(slo).length)));
   for (const slo of slos) lines.push(labelled(slo.phase, sloText(slo, subjectWidth, paint)));
   for (const recovery of scenario.recovery) lines.push(labelled('recovery', recoveryText(recovery, paint)));
+  for (const line of alertLines(scenario)) lines.push(labelled('alert', printable(line)));
   if (scenario.halt) {
     const halt = scenario.halt;
     const speed = halt.haltSeconds === null ? 'faults NOT all reverted' : `faults reverted ${seconds(halt.haltSeconds)} after detection`;

@@ -13,9 +13,13 @@
  *                                                                twice); absent when it never recovered
  *   scs_chaos_recovery_bound_seconds{scenario,probe}            the bound the step set
  *   scs_chaos_recovery_met{scenario,probe}                      1 when every recovery of the probe met its bound
+ *   scs_chaos_alert_seconds{scenario,alert,node}                time to alert (issue 15, src/report/alerts.ts), and
+ *   scs_chaos_alert_resolve_seconds, scs_chaos_remediation_seconds{...,remediation}, scs_chaos_alert_met,
+ *   scs_chaos_false_alarms{scenario}                            for scenarios that watched alerts
  */
 import { BadInput } from '../kernel/errors';
 import { VERDICTS, type RunSummary } from '../model/summary';
+import { ALERT_FAMILIES, alertSamples } from './alerts';
 
 export interface PushLabels {
   /** Pushgateway job, e.g. "scs-chaos-nightly". */
@@ -78,6 +82,8 @@ export function toExpositionText(summary: RunSummary): string {
       met.samples.push({ labels, value: r.met ? 1 : 0 });
     }
   }
+  const alertFamilies = new Map(Object.entries(ALERT_FAMILIES).map(([name, help]) => [name, family(name, help)]));
+  for (const sample of alertSamples(summary)) alertFamilies.get(sample.name)?.samples.push({ labels: sample.labels, value: sample.value });
   const lines: string[] = [];
   for (const f of families) {
     if (f.samples.length === 0) continue;

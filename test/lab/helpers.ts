@@ -4,7 +4,7 @@
  */
 import '../../src/kinds';
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadEnvironment } from '../../src/environment/load';
@@ -129,4 +129,21 @@ export function labClusterLog(env: Environment): ClusterLogEvent[] {
 export function clusterLogLineOf(log: readonly ClusterLogEvent[], event: Pick<MeasuredEvent, 'kind' | 'source'>): ClusterLogEvent | undefined {
   const version = Number(/\d+$/.exec(event.source)?.[0]);
   return event.kind === 'active+clean' ? log.find((l) => l.kind === 'pgmap' && l.pgmapVersion === version) : osdmapCommitted(log, version);
+}
+
+/**
+ * featuresForLab: copies the feature files of `dir` (written for the default lab's names: node-1..node-N and
+ * /run/scs-chaos-lab/) into a temporary directory with `env`'s node names and run directory, so a private lab
+ * (SCS_CHAOS_LAB_ENV) runs the same scenarios. A no-op rewrite for the default lab. Returns the copies' paths.
+ */
+export function featuresForLab(env: Environment, dir: string, only?: readonly string[]): string[] {
+  const target = mkdtempSync(join(tmpdir(), 'scs-chaos-features-'));
+  const runDir = env.lab?.runDir ?? '/run/scs-chaos-lab';
+  for (const name of readdirSync(join(REPO, dir)).filter((f) => f.endsWith('.feature') && (!only || only.includes(f)))) {
+    const text = readFileSync(join(REPO, dir, name), 'utf8')
+      .replace(/\bnode-(\d+)\b/g, (whole, n: string) => env.nodes[Number(n) - 1]?.name ?? whole)
+      .replaceAll('/run/scs-chaos-lab/', `${runDir}/`);
+    writeFileSync(join(target, name), text);
+  }
+  return readdirSync(target).sort().map((name) => join(target, name));
 }

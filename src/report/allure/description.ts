@@ -6,6 +6,7 @@
  */
 import type { ScenarioSummary } from '../../model/summary';
 import { allureStatusMessage } from './status';
+import { remediationText } from '../alerts';
 
 export const VERDICT_HEADING = '#### scs-chaos verdict';
 
@@ -27,6 +28,14 @@ export function verdictMarkdown(scenario: ScenarioSummary): string {
     lines.push('| probe | detect (s) | recover (s) | bound (s) | from | met |', '| --- | --- | --- | --- | --- | --- |');
     for (const r of scenario.recovery) {
       lines.push(`| ${cell(r.probe)} | ${r.detectSeconds ?? '–'} | ${r.recoverSeconds ?? 'never'} | ${r.boundSeconds} | ${r.from} | ${r.met ? 'yes' : '**no**'} |`);
+    }
+    lines.push('');
+  }
+  if (scenario.alerts?.length) {
+    lines.push('| alert | node | to alert (s) | to resolve (s) | remediation | met |', '| --- | --- | --- | --- | --- | --- |');
+    for (const a of scenario.alerts) {
+      const fired = a.falseAlarm ? `false alarm (${a.firedAt})` : String(a.alertSeconds ?? 'never');
+      lines.push(`| ${cell(a.alert)} | ${cell(a.node ?? '–')} | ${cell(fired)} | ${a.resolveSeconds ?? '–'} | ${cell(remediationText(a) || '–')} | ${a.met ? 'yes' : '**no**'} |`);
     }
     lines.push('');
   }

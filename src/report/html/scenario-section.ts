@@ -9,6 +9,7 @@ import { attr, text } from './escape';
 import { clockTime, dateTime, offsetSeconds, plural, seconds, signedPercent } from './format';
 import { inlineSvg } from './inline-svg';
 import { recoveryTable } from './recovery-table';
+import { alertsTable } from './alerts-table';
 
 const PHASE_ORDER: readonly (Phase | 'run')[] = ['before', 'during', 'after', 'run'];
 const PHASE_LABEL: Record<Phase | 'run', string> = {
@@ -68,6 +69,7 @@ export function scenarioSection(input: ScenarioSectionInput): string {
     '<h3>Recovery</h3>',
     recoveryTable(scenario.recovery, { compared: input.compared, baselineScenario: input.baselineScenario }),
   );
+  if (scenario.alerts?.length) parts.push('<h3>Alerts</h3>', alertsTable(scenario.alerts));
   if (scenario.halt) parts.push('<h3>Halt</h3>', haltList(scenario.halt, scenario.startedAt));
   if (scenario.evidence && Object.keys(scenario.evidence).length > 0) {
     parts.push(`<details><summary>Evidence</summary><pre>${text(JSON.stringify(scenario.evidence, null, 2))}</pre></details>`);

@@ -46,7 +46,7 @@ export interface PlotFault {
   open: boolean;
 }
 
-export type PlotMarkerKind = 'detected' | 'recovered' | 'not-recovered' | 'halt';
+export type PlotMarkerKind = 'detected' | 'recovered' | 'not-recovered' | 'halt' | 'alert-firing' | 'alert-resolved' | 'remediation';
 
 export interface PlotMarker {
   kind: PlotMarkerKind;
@@ -128,6 +128,7 @@ export function buildPlotModel(scenario: ScenarioSummary, timeline: TimelineFile
       thresholds.push({ ...onAxis(floor), from: faultStart ?? 0, to: xMax, label: `halt floor: ${halt.probe} ${halt.expression}`, met: false, kind: 'halt-floor' });
     }
   }
+  markers.push(...alertMarkers(scenario, clock));
   if (notDrawn.length > 0) notes.push(`not drawn (no axis for their unit): ${notDrawn.join('; ')}`);
 
   const latency = sorted
@@ -180,6 +181,22 @@ function faultWindow(fault: FaultRecord, clock: ScenarioClock, xMax: number): Pl
 }
 
 /** recoveryMarkers: RecoveryResult times made absolute — detect from the first injection, recover per `from`. */
+/** alertMarkers: alert fired and resolved (the alerting system's stamps) and remediation ends (audit log), issue 15. */
+function alertMarkers(scenario: ScenarioSummary, clock: ScenarioClock): PlotMarker[] {
+  const markers: PlotMarker[] = [];
+  const at = (iso: string | null | undefined): number | null => (iso ? clock.secondsAt(iso) : null);
+  for (const a of scenario.alerts ?? []) {
+    const who = `${a.alert}${a.node ? ` ${a.node}` : ''}`;
+    const fired = at(a.firedAt);
+    if (fired !== null) markers.push({ kind: 'alert-firing', t: fired, label: a.falseAlarm ? `false alarm: ${who}` : `${who} firing +${a.alertSeconds}s` });
+    const resolved = at(a.resolvedAt);
+    if (resolved !== null) markers.push({ kind: 'alert-resolved', t: resolved, label: `${who} resolved` });
+    const remediated = at(a.remediation?.finishedAt);
+    if (remediated !== null) markers.push({ kind: 'remediation', t: remediated, label: `${a.remediation?.name ?? 'remediation'} on ${a.remediation?.node ?? '?'}: ${a.remediation?.result ?? '?'}` });
+  }
+  return markers;
+}
+
 function recoveryMarkers(recovery: readonly RecoveryResult[], faultStart: number | null, faultEnd: number | null): PlotMarker[] {
   const markers: PlotMarker[] = [];
   if (faultStart === null) return markers;

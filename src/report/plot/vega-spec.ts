@@ -25,6 +25,9 @@ const EVENT_COLOURS: Record<PlotMarkerKind | 'fault' | 'threshold', string> = {
   recovered: '#2ca02c',
   'not-recovered': '#d62728',
   halt: '#a50f15',
+  'alert-firing': '#d95f02',
+  'alert-resolved': '#1b9e77',
+  remediation: '#7570b3',
   threshold: '#444444',
 };
 const EVENT_LEGEND: [string, string][] = [
@@ -34,6 +37,9 @@ const EVENT_LEGEND: [string, string][] = [
   ['not recovered / SLO missed', EVENT_COLOURS['not-recovered']],
   ['halt / halt floor', EVENT_COLOURS.halt],
   ['SLO threshold', EVENT_COLOURS.threshold],
+  ['alert firing', EVENT_COLOURS['alert-firing']],
+  ['alert resolved', EVENT_COLOURS['alert-resolved']],
+  ['remediation', EVENT_COLOURS.remediation],
 ];
 
 const LABEL_FONT_SIZE = 10;
