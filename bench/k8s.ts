@@ -22,6 +22,7 @@ import { measureDetect } from './k8s/detect';
 import { ensureKwok, KWOK_VERSION, RunningKwok, startKwok } from './k8s/kwok';
 import { benchQuery, expectedMatches, FULL_POPULATION, nodeName, Population } from './k8s/population';
 import { resolveTargets } from './k8s/resolve';
+import { DEFAULT_RUNTIME_SOCKET } from '../src/kinds/kubernetes/environment';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
     const created = await phase('populate', () => populate(server.kubeconfig, population, concurrency));
     console.log(`population: ${population.nodes} nodes created in ${created.nodesCreatedSeconds} s, all Ready ${created.nodesReadySeconds} s; ${population.pods} pods created in ${created.podsCreatedSeconds} s (${created.createsPerSecond}/s, ${concurrency} at a time), all Running ${created.podsRunningSeconds} s`);
 
-    client = await phase('connect', async () => KubeClient.withConnection({ kubeconfig: server.kubeconfig, namespaces: ['bench-0'], requestTimeoutMs: 30_000 }, await connectKube({ kubeconfig: server.kubeconfig }, server.kubeconfig)));
+    client = await phase('connect', async () => KubeClient.withConnection({ kubeconfig: server.kubeconfig, namespaces: ['bench-0'], requestTimeoutMs: 30_000, runtimeSocket: DEFAULT_RUNTIME_SOCKET }, await connectKube({ kubeconfig: server.kubeconfig }, server.kubeconfig)));
     const runner = client;
     const connectedRssMB = Math.round(process.memoryUsage().rss / 1e6);
     const query = benchQuery(population);

@@ -12,6 +12,7 @@ import { connectKube } from '../../src/kinds/kubernetes/client/connection';
 import type { KubeObject } from '../../src/kinds/kubernetes/client/list';
 import type { KubeWatch } from '../../src/kinds/kubernetes/client/watch';
 import { Creation, namespaceObjects, nodeObjects, podObjects, Population } from './population';
+import { DEFAULT_RUNTIME_SOCKET } from '../../src/kinds/kubernetes/environment';
 
 /** A progress line on stderr this often while creating and waiting. */
 const PROGRESS_MS = 10_000;
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   if (!kubeconfig || !populationJson) throw new Error('usage: populate-main.ts KUBECONFIG POPULATION_JSON CONCURRENCY');
   const population = JSON.parse(populationJson) as Population;
   const concurrency = Number(concurrencyText ?? 16);
-  const client = KubeClient.withConnection({ kubeconfig, namespaces: ['bench-0'], requestTimeoutMs: 60_000 }, await connectKube({ kubeconfig }, kubeconfig));
+  const client = KubeClient.withConnection({ kubeconfig, namespaces: ['bench-0'], requestTimeoutMs: 60_000, runtimeSocket: DEFAULT_RUNTIME_SOCKET }, await connectKube({ kubeconfig }, kubeconfig));
   const seconds = (since: number): number => Number(((now() - since) / 1000).toFixed(2));
   const figures: Record<string, number> = {};
   try {

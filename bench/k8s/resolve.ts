@@ -13,7 +13,8 @@
  */
 import type { KubeClient } from '../../src/kinds/kubernetes/client/client';
 import type { KubeObject } from '../../src/kinds/kubernetes/client/list';
-import { pickSeeded } from '../../src/kinds/hosts/selector';
+import type { Environment } from '../../src/model/environment';
+import { selectPods } from '../../src/kinds/kubernetes/select/pods';
 
 export interface PodQuery {
   namespace: string;
@@ -44,12 +45,15 @@ export interface Resolution {
 
 export type Resolver = (client: KubeClient, query: ResolveQuery, seed: number) => Promise<Resolution>;
 
-/** resolveTargets: today's resolver, on the client layer's paginated lists (the kind's selectors take over later). */
+/**
+ * resolveTargets: the Kubernetes kind's own pod selector (src/kinds/kubernetes/select/pods.ts: running, not
+ * terminating, namespace allow-list, seeded pick) and a node list by label.
+ */
 export const resolveTargets: Resolver = async (client, query, seed) => {
-  const [pods, nodes] = await Promise.all([
-    client.list<KubeObject>(`/api/v1/namespaces/${query.pods.namespace}/pods`, { labelSelector: query.pods.labelSelector }, { resource: 'pods', namespace: query.pods.namespace }),
+  const env = { name: 'bench', sourcePath: 'bench/k8s.ts' } as Environment;
+  const [selection, nodes] = await Promise.all([
+    selectPods({ env, client, destructive: false }, query.pods.namespace, query.pods.labelSelector, { count: query.pods.count }, seed, 'bench:k8s'),
     client.list<KubeObject>('/api/v1/nodes', { labelSelector: query.nodes.labelSelector }, { resource: 'nodes' }),
   ]);
-  const chosen = pickSeeded(pods.items, Math.min(query.pods.count, pods.items.length), seed);
-  return { pods: chosen.map((p) => p.metadata.name), podsMatched: pods.items.length, nodes: nodes.items.map((n) => n.metadata.name), requests: pods.pages + nodes.pages };
+  return { pods: selection.pods.map((p) => p.metadata.name), podsMatched: selection.candidates, nodes: nodes.items.map((n) => n.metadata.name), requests: selection.pages + nodes.pages };
 };

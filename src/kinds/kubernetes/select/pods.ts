@@ -26,6 +26,8 @@ export interface PodSelection {
   pods: Pod[];
   /** Matching running pods the pick was made from. */
   candidates: number;
+  /** List pages the API server answered (paginated list). */
+  pages: number;
   description: string;
 }
 
@@ -38,9 +40,10 @@ export function podPath(namespace: string, name: string): string {
 }
 
 /** runningPods: pods that match, are Running and are not being deleted, sorted by name. */
-export async function runningPods(client: KubeClient, namespace: string, labelSelector: string): Promise<Pod[]> {
+export async function runningPods(client: KubeClient, namespace: string, labelSelector: string): Promise<{ pods: Pod[]; pages: number }> {
   const list = await client.list<Pod>(podsPath(namespace), { labelSelector }, { resource: 'pods', namespace });
-  return list.items.filter((pod) => pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const pods = list.items.filter((pod) => pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return { pods, pages: list.pages };
 }
 
 /** amountOf: how many of `total` pods an amount means. */
@@ -58,11 +61,11 @@ export async function selectPods(context: KubeFaultContext, namespace: string, l
   requireNamespace(context, namespace, what);
   if ('percent' in amount && !(amount.percent > 0 && amount.percent <= 100)) throw new BadInput(`${what}: ${amount.percent}% is not a share of pods`, undefined, 'write a percentage above 0 and at most 100');
   if ('count' in amount && !(Number.isInteger(amount.count) && amount.count >= 1)) throw new BadInput(`${what}: ${amount.count} is not a number of pods`, undefined, 'write a whole number of pods, at least 1');
-  const candidates = await runningPods(context.client, namespace, labelSelector);
+  const { pods: candidates, pages } = await runningPods(context.client, namespace, labelSelector);
   if (candidates.length === 0) throw new BadInput(`${what}: no running pod in namespace ${namespace} matches "${labelSelector}" in cluster ${context.client.connection.cluster}`, undefined, `check the selector with kubectl get pods -n ${namespace} -l '${labelSelector}'`);
   const count = amountOf(amount, candidates.length);
   if (count > candidates.length) throw new BadInput(`${what}: ${count} pods asked for, but only ${candidates.length} are running`, undefined, `ask for at most ${candidates.length}, or a percentage`);
   requireNotAll(context, count, candidates.length, what);
   const pods = pickSeeded(candidates, count, seed).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-  return { pods, candidates: candidates.length, description: `${describeAmount(amount)} of ${candidates.length} running pods (${labelSelector}) in ${namespace} → ${pods.map((p) => `${p.metadata.name} on ${p.spec?.nodeName ?? '?'}`).join(', ')} (seed ${seed})` };
+  return { pods, candidates: candidates.length, pages, description: `${describeAmount(amount)} of ${candidates.length} running pods (${labelSelector}) in ${namespace} → ${pods.map((p) => `${p.metadata.name} on ${p.spec?.nodeName ?? '?'}`).join(', ')} (seed ${seed})` };
 }
