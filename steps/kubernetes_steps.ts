@@ -43,6 +43,35 @@ async function deleteWorkloadPods(world: ChaosWorld, kind: string, name: string,
   await world.experiment.injectOneShot(deletePods(ctx.client, selection.pods, { selection: `${kind} ${name}` }));
 }
 
+/**
+ * nodeOfAPod: the node that runs a seeded pick of the workload's running pods — "a node the workload runs on",
+ * wherever earlier faults moved its pods. Remembered for "that node" in later steps.
+ */
+async function nodeOfAPod(world: ChaosWorld, kind: string, name: string): Promise<string> {
+  const { selection } = await podDeletion(world, kind, name, { count: 1 });
+  const node = selection.pods[0]?.spec?.nodeName;
+  if (!node) throw new BadInput(`no running pod of ${kind} ${name} is on a node`, undefined, 'wait until the workload runs');
+  world.scenario.say(`the node of pod ${selection.pods[0]?.metadata.name ?? '?'}: ${node}`);
+  world.kubernetesNode = node;
+  return node;
+}
+
+function thatNode(world: ChaosWorld): string {
+  if (!world.kubernetesNode) throw new BadInput('"that node" needs a step before it that picks the node of a pod', undefined, 'write e.g. "When the node of a pod of the Kubernetes Deployment default/web loses its kubelet for 30s" first');
+  return world.kubernetesNode;
+}
+
+async function drainFor(world: ChaosWorld, node: string, durationMs: number): Promise<void> {
+  const drain = drainNode((await context(world)).client, node);
+  world.scenario.scenarioState<{ report?: DrainReport }>('kubernetes-drain', () => ({})).report = drain.report;
+  await world.experiment.injectFor(drain, durationMs);
+}
+
+async function taintFor(world: ChaosWorld, node: string, effect: string, durationMs: number): Promise<void> {
+  if (effect !== 'NoExecute' && effect !== 'NoSchedule') throw new BadInput(`"${effect}" is not a taint effect scs-chaos puts on nodes`, undefined, 'write NoExecute (evicts pods) or NoSchedule');
+  await world.experiment.injectFor(taintNode((await context(world)).client, node, effect as TaintEffect), durationMs);
+}
+
 // A refusal judged as a scenario: the plan-time checks of a pod deletion must refuse it (nothing is deleted either way).
 Then('deleting {int} pod(s) of the Kubernetes {word} {word} is refused at plan time', async function (this: ChaosWorld, count: number, kind: string, name: string) {
   const refusal = await podDeletion(this, kind, name, { count }).then(
@@ -70,8 +99,7 @@ When('{int} pod(s) of the Kubernetes {word} {word} is/are deleted', async functi
 });
 
 When('the Kubernetes node {node} is tainted {word} for {duration}', async function (this: ChaosWorld, node: string, effect: string, durationMs: number) {
-  if (effect !== 'NoExecute' && effect !== 'NoSchedule') throw new BadInput(`"${effect}" is not a taint effect scs-chaos puts on nodes`, undefined, 'write NoExecute (evicts pods) or NoSchedule');
-  await this.experiment.injectFor(taintNode((await context(this)).client, node, effect as TaintEffect), durationMs);
+  await taintFor(this, node, effect, durationMs);
 });
 
 When('the Kubernetes {word} {word} is scaled to {int} for {duration}', async function (this: ChaosWorld, kind: string, name: string, replicas: number, durationMs: number) {
@@ -105,9 +133,7 @@ Given('a PodDisruptionBudget allows no disruption of the Kubernetes {word} {word
 });
 
 When('the Kubernetes node {node} is drained for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
-  const drain = drainNode((await context(this)).client, node);
-  this.scenario.scenarioState<{ report?: DrainReport }>('kubernetes-drain', () => ({})).report = drain.report;
-  await this.experiment.injectFor(drain, durationMs);
+  await drainFor(this, node, durationMs);
 });
 
 When('a container of a pod of the Kubernetes {word} {word} is killed', async function (this: ChaosWorld, kind: string, name: string) {
@@ -139,4 +165,26 @@ Then('Cluster API remediation of the Kubernetes node {node} is reported', async 
 
 Then('Cluster API remediates the Kubernetes node {node} within {duration}', async function (this: ChaosWorld, node: string, boundMs: number) {
   await remediatedWithin(this.scenario, await clusterApiClientFor(this.experiment.env), node, boundMs);
+});
+
+When('the node of a pod of the Kubernetes {word} {word} loses its kubelet for {duration}', async function (this: ChaosWorld, kind: string, name: string, durationMs: number) {
+  const node = await nodeOfAPod(this, kind, name);
+  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet')), durationMs);
+});
+
+When('the node of a pod of the Kubernetes {word} {word} is drained for {duration}', async function (this: ChaosWorld, kind: string, name: string, durationMs: number) {
+  await drainFor(this, await nodeOfAPod(this, kind, name), durationMs);
+});
+
+When('the node of a pod of the Kubernetes {word} {word} is tainted {word} for {duration}', async function (this: ChaosWorld, kind: string, name: string, effect: string, durationMs: number) {
+  await taintFor(this, await nodeOfAPod(this, kind, name), effect, durationMs);
+});
+
+Then('that node is seen NotReady within {duration}', async function (this: ChaosWorld, boundMs: number) {
+  const node = thatNode(this);
+  await momentWithin(this.scenario, `node ${node} NotReady`, 'node-not-ready', `node ${node}`, boundMs);
+});
+
+Then('Cluster API remediation of that node is reported', async function (this: ChaosWorld) {
+  await reportRemediation(this.scenario, await clusterApiClientFor(this.experiment.env), thatNode(this));
 });

@@ -18,6 +18,8 @@ export class ChaosWorld extends World {
   cephIoPool: string | undefined = undefined;
   /** Ceph: the manager a fault stopped; "a standby manager is active" means one other than it. */
   stoppedManager: string | undefined = undefined;
+  /** Kubernetes: the node a step picked as "the node of a pod of ..."; later steps say "that node". */
+  kubernetesNode: string | undefined = undefined;
 
   get scenario(): ScenarioHandle {
     return this.experiment.handle;

@@ -9,7 +9,7 @@ Feature: Draining a Kubernetes node honours PodDisruptionBudgets
     And a PodDisruptionBudget allows no disruption of the Kubernetes Deployment default/web
     And web-k8s is probed over HTTP at 10 Hz
     And availability of web-k8s is at least 99% for 3s in steady state
-    When the Kubernetes node node-2 is drained for 6s
+    When the node of a pod of the Kubernetes Deployment default/web is drained for 6s
     Then the drain was held back by a PodDisruptionBudget
     And no pod of the watched workload was deleted
     And availability of web-k8s stays at or above 99% during the fault
@@ -18,7 +18,7 @@ Feature: Draining a Kubernetes node honours PodDisruptionBudgets
     Given the Kubernetes Deployment default/web is watched
     And web-k8s is probed over HTTP at 10 Hz
     And availability of web-k8s is at least 99% for 3s in steady state
-    When the Kubernetes node node-1 is drained for 10s
+    When the node of a pod of the Kubernetes Deployment default/web is drained for 10s
     Then a replacement pod is Ready within 10s
     And every replica is available again within 12s
     And availability of web-k8s stays at or above 80% during the fault

@@ -54,7 +54,7 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
     const run = await runCli(['run', '--reports', reports, '--profile', 'kubernetes']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /observed after .*: node node-2 spec\.unschedulable=true, labelled scs-chaos\/injection=[0-9a-f]{8}/);
-    const intent = journalOf(reports).find((e) => e.type === 'inject-intent');
+    const intent = journalOf(reports).find((e) => e.type === 'inject-intent' && e.kind === 'kubernetes-cordon');
     assert.ok(intent && intent.type === 'inject-intent' && intent.revert?.channel === 'kubernetes-api', JSON.stringify(intent));
     assert.equal(await cordoned(), false, 'schedulable again after the run');
     assert.equal((await node2()).metadata.labels?.[INJECTION_LABEL], undefined, 'no label left');

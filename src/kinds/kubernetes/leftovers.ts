@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Environment } from '../../model/environment';
 import type { PreflightFindings, SweepOutcome } from '../../core/kinds';
 import { LocalExecutor } from '../../executors/local';
+import { shellQuote } from '../../executors/executor';
 import { errorMessage } from '../../kernel/errors';
 import { clientFor } from './clients';
 import type { KubeObject } from './client/list';
@@ -21,12 +22,40 @@ import { nodePath } from './taints';
 import { budgetsPath } from './setup/disruption-budget';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
 
-function markers(): string[] {
+function allMarkers(): string[] {
   try {
     return readdirSync(KUBERNETES_MARKER_DIR).filter((f) => f.endsWith('.json')).map((f) => join(KUBERNETES_MARKER_DIR, f));
   } catch {
     return [];
   }
+}
+
+/** alive: whether a process with this pid runs (the owner of a marker: a live run is no leftover). */
+function alive(pid: unknown): boolean {
+  if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * markers: this environment's leftover recipes — of its cluster (same kubeconfig and context), whose run is gone.
+ * Recipes of other clusters on this machine, and of runs still alive, are not this environment's to report or replay.
+ */
+function markers(env: Environment): string[] {
+  const spec = env.sections.kubernetes;
+  if (!spec) return [];
+  return allMarkers().filter((file) => {
+    try {
+      const recipe = readRecipe(file) as KubeRecipe & { ownerPid?: number };
+      return recipe.kubeconfig === spec.kubeconfig && recipe.context === spec.context && !alive(recipe.ownerPid);
+    } catch {
+      return true;
+    }
+  });
 }
 
 /** A labelled object with where it lives, for preflight lines and sweep. */
@@ -71,7 +100,7 @@ async function labelledObjects(env: Environment): Promise<Labelled[] | null> {
 }
 
 export async function kubernetesPreflight(env: Environment): Promise<PreflightFindings> {
-  const leftovers = markers().map((file) => `kubernetes: leftover of an earlier run: revert recipe ${file}`);
+  const leftovers = markers(env).map((file) => `kubernetes: leftover of an earlier run: revert recipe ${file}`);
   for (const found of (await labelledObjects(env)) ?? []) leftovers.push(`kubernetes: leftover of an earlier run: ${found.what} labelled ${INJECTION_LABEL}=${markOf(found.object)}`);
   return { unreachable: [], leftovers };
 }
@@ -94,16 +123,17 @@ async function undoLabelled(client: KubeClient, found: Labelled): Promise<string
 
 export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]> {
   const lines: string[] = [];
-  for (const file of markers()) {
+  for (const file of markers(env)) {
     try {
       await replayRecipe(readRecipe(file));
+      // The expiry process of this marker has nothing left to do.
+      await new LocalExecutor().runScript(`pkill -TERM -f ${shellQuote(file)}; true`, { timeoutMs: 5000 });
       rmSync(file, { force: true });
       lines.push(`replayed and removed ${file}`);
     } catch (error) {
       lines.push(`FAILED: ${file}: ${errorMessage(error)}`);
     }
   }
-  await new LocalExecutor().runScript(`pkill -TERM -f '${KUBERNETES_MARKER_DIR}/'; true`, { timeoutMs: 5000 });
   const found = await labelledObjects(env);
   if (found === null || found.length === 0) return [{ where: 'kubernetes', lines }];
   const client = await clientFor(env);
@@ -124,7 +154,7 @@ export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]>
  */
 export async function forgetRecipesOf(kubeconfigDir: string): Promise<string[]> {
   const removed: string[] = [];
-  for (const file of markers()) {
+  for (const file of allMarkers()) {
     let recipe: KubeRecipe;
     try {
       recipe = readRecipe(file);

@@ -29,7 +29,8 @@ export const kubernetesChannel: RevertChannel<KubeRecipe> = {
   async arm(recipe, injectionId, ttlMs) {
     mkdirSync(KUBERNETES_MARKER_DIR, { recursive: true, mode: 0o700 });
     const marker = kubeMarkerPath(injectionId);
-    writeFileSync(marker, `${JSON.stringify(recipe)}\n`, { mode: 0o600 });
+    // ownerPid: preflight and sweep leave a marker alone while the run that armed it is alive (leftovers.ts).
+    writeFileSync(marker, `${JSON.stringify({ ...recipe, ownerPid: process.pid })}\n`, { mode: 0o600 });
     if (ttlMs === null) return;
     const argv = [process.execPath, '--require', 'ts-node/register', join(REPO, 'src', 'kinds', 'kubernetes', 'replay-main.ts'), marker, String(ttlMs)];
     // The marker's path in the command line ties the process to this channel; TS_NODE_TRANSPILE_ONLY keeps its start short.
