@@ -185,10 +185,9 @@ export function backendMarker(serviceName: string): string {
 }
 
 function labService(env: Environment): LabService {
-  // Services supervised by the Kubernetes supervisords (the kubelet, under <runDir>/kubernetes/) are the cluster's,
-  // started by lab/kubernetes/; the lab's own service is the one other supervised service.
-  const kubernetesDir = env.lab ? `${env.lab.runDir}/kubernetes/` : undefined;
-  const supervised = Object.values(env.services).filter((service) => service.supervisor && !(kubernetesDir && service.supervisor.config.startsWith(kubernetesDir)));
+  // Services supervised by the Kubernetes supervisords (the kubelet: <runDir>/kubernetes/<node>/supervisord.conf) are
+  // the cluster's, started by lab/kubernetes/; the lab's own service is the one other supervised service.
+  const supervised = Object.values(env.services).filter((service) => service.supervisor && !service.supervisor.config.includes('/kubernetes/'));
   const [service] = supervised;
   if (!service || !service.supervisor || supervised.length !== 1) {
     throw new Error(

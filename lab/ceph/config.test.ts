@@ -148,7 +148,7 @@ describe('lab Ceph plan', () => {
       if (copy.sections.ceph) Object.assign(copy.sections.ceph, { conf: '/run/other-lab/ceph/ceph.conf', keyring: '/run/other-lab/ceph/ceph.client.admin.keyring' });
       if (copy.sections.ceph?.lab) copy.sections.ceph.lab.supervisorConfig = '/run/other-lab/{node}/supervisord.conf';
       if (copy.sections.ceph?.lab) copy.sections.ceph.lab.controlSupervisorConfig = '/run/other-lab/control/supervisord.conf';
-      for (const service of Object.values(copy.services)) if (service.supervisor) service.supervisor.config = '/run/other-lab/{node}/supervisord.conf';
+      for (const service of Object.values(copy.services)) if (service.supervisor) service.supervisor.config = service.supervisor.config.replace('/run/scs-chaos-lab/', '/run/other-lab/');
     });
     assert.notEqual(labCephPlan(labLayout(other), other, BINARIES).fsid, plan.fsid);
   });

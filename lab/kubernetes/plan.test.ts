@@ -36,7 +36,7 @@ function secondLab(subnet = '198.19.20.0/24', range = '198.19.0.0/16'): Environm
   copy.nodes = copy.nodes.map((node, i) => ({ ...node, address: `${prefix}.${11 + i}`, executor: { kind: 'netns', namespace: `scs-kd-node-${i + 1}` } }));
   for (const service of Object.values(copy.services)) {
     if (service.endpoint) service.endpoint = `http://${prefix}.10:80/`;
-    if (service.supervisor) service.supervisor = { ...service.supervisor, config: '/run/scs-chaos-kd/{node}/supervisord.conf' };
+    if (service.supervisor) service.supervisor = { ...service.supervisor, config: service.supervisor.config.replace('/run/scs-chaos-lab/', '/run/scs-chaos-kd/') };
   }
   return copy;
 }

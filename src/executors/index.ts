@@ -3,6 +3,7 @@ import type { ExecutorSpec } from '../model/environment';
 import type { Executor } from './executor';
 import { LocalExecutor } from './local';
 import { NetnsExecutor } from './netns';
+import { NsenterExecutor } from './nsenter';
 import { SshExecutor } from './ssh';
 
 export function executorFor(spec: ExecutorSpec): Executor {
@@ -13,6 +14,8 @@ export function executorFor(spec: ExecutorSpec): Executor {
       return new NetnsExecutor(spec.namespace);
     case 'ssh':
       return new SshExecutor(spec);
+    case 'nsenter':
+      return new NsenterExecutor(executorFor(spec.via), spec.netns);
   }
 }
 

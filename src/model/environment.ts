@@ -6,7 +6,9 @@
 export type ExecutorSpec =
   | { kind: 'local' }
   | { kind: 'netns'; namespace: string }
-  | { kind: 'ssh'; host: string; user: string; port: number; identityFile?: string; knownHostsFile?: string };
+  | { kind: 'ssh'; host: string; user: string; port: number; identityFile?: string; knownHostsFile?: string }
+  /** A network namespace by path (a Kubernetes pod's) on a host reached through `via` (src/executors/nsenter.ts). */
+  | { kind: 'nsenter'; via: ExecutorSpec; netns: string };
 
 export interface NodeSpec {
   name: string;
