@@ -14,6 +14,13 @@ import { containerTarget, killContainer } from '../src/kinds/kubernetes/faults/c
 import { drainNode, DrainReport } from '../src/kinds/kubernetes/faults/drain';
 import { blockDisruptions } from '../src/kinds/kubernetes/setup/disruption-budget';
 import { executorFor } from '../src/executors';
+import { podNetworkTarget } from '../src/kinds/kubernetes/pod-network/target';
+import { isolateNode } from '../src/kinds/hosts/network/isolate';
+import { packetLoss } from '../src/kinds/hosts/network/packet-loss';
+import { netemFault } from '../src/kinds/hosts/network/netem';
+import type { FaultTarget } from '../src/kinds/hosts/target';
+import { parseDuration } from '../src/kernel/duration';
+import type { Fault } from '../src/core/fault';
 import { deletePods } from '../src/kinds/kubernetes/faults/pod-delete';
 import { scaleWorkload } from '../src/kinds/kubernetes/faults/scale';
 import { taintNode, TaintEffect } from '../src/kinds/kubernetes/faults/taint';
@@ -187,4 +194,33 @@ Then('that node is seen NotReady within {duration}', async function (this: Chaos
 
 Then('Cluster API remediation of that node is reported', async function (this: ChaosWorld) {
   await reportRemediation(this.scenario, await clusterApiClientFor(this.experiment.env), thatNode(this));
+});
+
+/**
+ * podNetworkFault: a network fault of the hosts kind inside the network namespace of a seeded pick of the
+ * workload's pods (src/kinds/kubernetes/pod-network/): same faults, same proofs, same revert markers and expiry.
+ */
+async function podNetworkFault(world: ChaosWorld, kind: string, name: string, durationMs: number, make: (target: FaultTarget) => Fault): Promise<void> {
+  const { ctx, selection } = await podDeletion(world, kind, name, { count: 1 });
+  const target = await podNetworkTarget(world.experiment.env, ctx.client, selection.pods[0] as Pod);
+  world.scenario.say(`pod ${selection.pods[0]?.metadata.name ?? '?'} on ${target.host.name}: network namespace ${target.netns}`);
+  if (!world.scenario.planning) {
+    await target.writeNetnsRecord();
+    world.scenario.atScenarioEnd(`remove the network namespace record of ${target.node.name}`, () => target.removeNetnsRecord());
+  }
+  // It harms the pod, not a node (its node's scope was checked when the target was made).
+  const pod = selection.pods[0] as Pod;
+  await world.experiment.injectFor({ ...make(target), harms: [{ unit: 'pod', name: `${pod.metadata.namespace ?? ''}/${pod.metadata.name}` }] }, durationMs);
+}
+
+When('a pod of the Kubernetes {word} {word} is isolated from the network for {duration}', async function (this: ChaosWorld, kind: string, name: string, durationMs: number) {
+  await podNetworkFault(this, kind, name, durationMs, (target) => isolateNode(target));
+});
+
+When('a pod of the Kubernetes {word} {word} drops {percentage} of its outgoing packets for {duration}', async function (this: ChaosWorld, kind: string, name: string, percent: string, durationMs: number) {
+  await podNetworkFault(this, kind, name, durationMs, (target) => packetLoss(target, { percent: Number(percent.replace(/%$/, '')), direction: 'egress' }));
+});
+
+When('a pod of the Kubernetes {word} {word} gets {word} of added latency with {word} jitter for {duration}', async function (this: ChaosWorld, kind: string, name: string, delay: string, jitter: string, durationMs: number) {
+  await podNetworkFault(this, kind, name, durationMs, (target) => netemFault(target, { delayMs: parseDuration(delay), jitterMs: parseDuration(jitter) }));
 });

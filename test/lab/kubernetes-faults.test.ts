@@ -8,7 +8,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp } from '../../lab/lab';
 import { KubeClient } from '../../src/kinds/kubernetes/client/client';
@@ -142,5 +143,21 @@ describe('Kubernetes faults against the lab cluster', { timeout: 20 * 60_000 }, 
     assert.equal(noContext.code, 2, noContext.stderr);
     assert.match(noContext.stderr, /context "prod"/);
     assert.equal((await client.get<Workload>('/apis/apps/v1/namespaces/default/deployments/web', { resource: 'deployments', namespace: 'default', name: 'web' })).spec?.replicas, 3, 'nothing touched');
+  });
+
+  it('after a SIGKILL during a pod isolation, preflight names it and `sweep` removes it inside the pod\'s network namespace', async () => {
+    await killRunnerAfterInjection(tempReportsDir(), ['test/lab/features/k8s-long-pod-isolation.feature'], 'the pod isolation to be injected', 60_000);
+    const records = readdirSync('/run/scs-chaos').filter((d) => d.startsWith('pod-') && existsSync(join('/run/scs-chaos', d, 'netns')));
+    assert.equal(records.length, 1, records.join(', '));
+    const netns = readFileSync(join('/run/scs-chaos', records[0] as string, 'netns'), 'utf8').trim();
+    const tables = (): string => execFileSync('nsenter', [`--net=${netns}`, 'nft', 'list', 'tables'], { encoding: 'utf8' });
+    assert.match(tables(), /scs_chaos_/, 'the isolation outlives the runner');
+    const refused = await runCli(['run', '--reports', tempReportsDir(), 'features/lab/isolate-node.feature']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`kubernetes: node-\\d: ${records[0]}: leftover of an earlier run: nft table`));
+    const sweep = await runCli(['sweep']);
+    assert.equal(sweep.code, 0, sweep.stderr);
+    assert.doesNotMatch(tables(), /scs_chaos_/, 'sweep removed the table inside the pod');
+    assert.equal(existsSync(join('/run/scs-chaos', records[0] as string)), false, 'and the marker directory');
   });
 });

@@ -20,6 +20,7 @@ import { KubeRecipe, performStep, readRecipe, replayRecipe } from './recipe';
 import { describeWorkload, WORKLOAD_KINDS, workloadPath } from './select/workloads';
 import { nodePath } from './taints';
 import { budgetsPath } from './setup/disruption-budget';
+import { podNetworkLeftovers, sweepPodNetworks } from './pod-network/leftovers';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
 
 function allMarkers(): string[] {
@@ -102,6 +103,7 @@ async function labelledObjects(env: Environment): Promise<Labelled[] | null> {
 export async function kubernetesPreflight(env: Environment): Promise<PreflightFindings> {
   const leftovers = markers(env).map((file) => `kubernetes: leftover of an earlier run: revert recipe ${file}`);
   for (const found of (await labelledObjects(env)) ?? []) leftovers.push(`kubernetes: leftover of an earlier run: ${found.what} labelled ${INJECTION_LABEL}=${markOf(found.object)}`);
+  if (env.sections.kubernetes) leftovers.push(...(await podNetworkLeftovers(env)));
   return { unreachable: [], leftovers };
 }
 
@@ -122,7 +124,7 @@ async function undoLabelled(client: KubeClient, found: Labelled): Promise<string
 }
 
 export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]> {
-  const lines: string[] = [];
+  const lines: string[] = env.sections.kubernetes ? await sweepPodNetworks(env) : [];
   for (const file of markers(env)) {
     try {
       await replayRecipe(readRecipe(file));
