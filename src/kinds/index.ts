@@ -6,7 +6,9 @@ import { registerKind } from '../core/kinds';
 import { cephKind } from './ceph';
 import { hostsKind } from './hosts';
 import { kubernetesKind } from './kubernetes';
+import { openstackKind } from './openstack';
 
 registerKind(hostsKind);
 registerKind(cephKind);
 registerKind(kubernetesKind);
+registerKind(openstackKind);

@@ -1,0 +1,114 @@
+/**
+ * What an OpenStack fault can leave behind, found without a journal: recipes in the channel's marker directory on
+ * the runner's host (a runner died before its revert; only those of the environment's own cloud), servers, ports
+ * and pool members tagged scs-chaos-injected, and nova-compute services disabled with a reason naming scs-chaos.
+ * `sweep` replays the markers, stops their expiry processes and undoes every tagged or disabled object. An
+ * unreachable cloud reports nothing here (a step that needs it fails at plan time).
+ */
+import { rmSync } from 'node:fs';
+import type { Environment } from '../../model/environment';
+import type { PreflightFindings, SweepOutcome } from '../../core/kinds';
+import { errorMessage } from '../../kernel/errors';
+import { markerFiles, readMarker, stopExpiryProcess } from '../../revert/detached-expiry';
+import type { OpenStackClient } from './client/client';
+import { clientFor } from './clients';
+import { INJECTED_TAG, INJECTION_KEY, ServerView, UNDO_KEY } from './nova';
+import type { MemberView } from './octavia';
+import { OpenstackRecipe, replayRecipe } from './recipe';
+import { OPENSTACK_MARKER_DIR } from './revert-channel';
+import { applyUndo, describeUndo, HarmedServerState, OpenstackUndo, SERVER_RESTORE } from './undo';
+
+/** DISABLED_REASON: the prefix of disabled_reason a compute-service fault writes. */
+export const DISABLED_REASON = 'scs-chaos injection';
+
+interface Tagged {
+  what: string;
+  undo: OpenstackUndo;
+}
+
+function ownMarkers(client: OpenStackClient): Array<{ file: string; recipe: OpenstackRecipe | null }> {
+  return markerFiles(OPENSTACK_MARKER_DIR)
+    .map((file) => {
+      try {
+        return { file, recipe: readMarker<OpenstackRecipe>(file) };
+      } catch {
+        return { file, recipe: null };
+      }
+    })
+    .filter(({ recipe }) => recipe === null || recipe.authUrl === client.cloud.authUrl);
+}
+
+/** taggedObjects: every object of ours in the cloud, with the undo that brings it back. */
+async function taggedObjects(client: OpenStackClient): Promise<Tagged[]> {
+  const found: Tagged[] = [];
+  for (const server of await client.list<ServerView>('compute', '/servers/detail', 'servers', { tags: INJECTED_TAG })) {
+    const harmed = server.metadata?.[UNDO_KEY];
+    const harmedState: HarmedServerState = harmed && harmed in SERVER_RESTORE ? (harmed as HarmedServerState) : 'SHUTOFF';
+    found.push({ what: `server ${server.name} tagged ${INJECTED_TAG} (${server.metadata?.[INJECTION_KEY] ?? '?'}), ${server.status}`, undo: { kind: 'server', server: server.id, name: server.name, harmedState } });
+  }
+  for (const port of await client.list<{ id: string; name: string }>('network', '/ports', 'ports', { tags: INJECTED_TAG })) {
+    found.push({ what: `port ${port.name || port.id} tagged ${INJECTED_TAG}`, undo: { kind: 'port', port: port.id, name: port.name || port.id } });
+  }
+  const lbs = await client.list<{ id: string; name: string }>('load-balancer', '/lbaas/loadbalancers', 'loadbalancers');
+  for (const pool of await client.list<{ id: string; loadbalancers: Array<{ id: string }> }>('load-balancer', '/lbaas/pools', 'pools')) {
+    const lb = pool.loadbalancers[0]?.id ?? lbs[0]?.id ?? '';
+    for (const member of await client.list<MemberView>('load-balancer', `/lbaas/pools/${pool.id}/members`, 'members', { tags: INJECTED_TAG })) {
+      found.push({ what: `member ${member.name || member.id} of pool ${pool.id} tagged ${INJECTED_TAG}`, undo: { kind: 'member', loadBalancer: lb, pool: pool.id, member: member.id, name: member.name || member.id } });
+    }
+  }
+  const { services } = await client.get<{ services: Array<{ id: string; host: string; status: string; disabled_reason: string | null }> }>('compute', '/os-services', { binary: 'nova-compute' });
+  for (const service of services.filter((s) => s.status === 'disabled' && (s.disabled_reason ?? '').startsWith(DISABLED_REASON))) {
+    found.push({ what: `nova-compute on ${service.host} disabled (${service.disabled_reason})`, undo: { kind: 'compute-service', service: service.id, host: service.host } });
+  }
+  return found;
+}
+
+/** clientOrNull: the environment's client; null when it has no section or its clouds.yaml cannot be read (a lab without OpenStack). */
+function clientOrNull(env: Environment): OpenStackClient | null {
+  if (!env.sections.openstack) return null;
+  try {
+    return clientFor(env);
+  } catch {
+    return null;
+  }
+}
+
+export async function openstackPreflight(env: Environment): Promise<PreflightFindings> {
+  const client = clientOrNull(env);
+  if (!client) return { unreachable: [], leftovers: [] };
+  const leftovers = ownMarkers(client).map(({ file }) => `openstack: leftover of an earlier run: revert recipe ${file}`);
+  const tagged = await taggedObjects(client).catch(() => []);
+  for (const object of tagged) leftovers.push(`openstack: leftover of an earlier run: ${object.what}`);
+  return { unreachable: [], leftovers };
+}
+
+export async function openstackSweep(env: Environment): Promise<SweepOutcome[]> {
+  const client = clientOrNull(env);
+  if (!client) return [];
+  const lines: string[] = [];
+  for (const { file, recipe } of ownMarkers(client)) {
+    try {
+      await stopExpiryProcess(file);
+      if (recipe) await replayRecipe(recipe);
+      rmSync(file, { force: true });
+      lines.push(`replayed and removed ${file}`);
+    } catch (error) {
+      lines.push(`FAILED: ${file}: ${errorMessage(error)}`);
+    }
+  }
+  let tagged: Tagged[];
+  try {
+    tagged = await taggedObjects(client);
+  } catch (error) {
+    return [{ where: `openstack cloud ${client.name}`, lines, error: errorMessage(error) }];
+  }
+  for (const object of tagged) {
+    try {
+      await applyUndo(client, object.undo);
+      lines.push(`${describeUndo(object.undo)} (${object.what})`);
+    } catch (error) {
+      lines.push(`FAILED: ${describeUndo(object.undo)}: ${errorMessage(error)}`);
+    }
+  }
+  return [{ where: `openstack cloud ${client.name}`, lines }];
+}
