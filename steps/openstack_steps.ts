@@ -1,6 +1,6 @@
 /** OpenStack steps: faults, probes and judgements on the cloud the environment's openstack: section names (src/kinds/openstack/). */
 import { Given, Then, When } from '@cucumber/cucumber';
-import { probeServerNamed, serverActiveAgain, serverOneShot, serverPowerFaults } from '../src/kinds/openstack/scenario';
+import { lbActiveAgain, lbFailover, memberDisableFaults, probeLoadBalancerNamed, probePoolOf, probeServerNamed, serverActiveAgain, serverOneShot, serverPowerFaults } from '../src/kinds/openstack/scenario';
 import type { PowerFault } from '../src/kinds/openstack/faults/server-power';
 import { BadInput } from '../src/kernel/errors';
 import type { ChaosWorld } from './world';
@@ -45,3 +45,31 @@ function powerOf(verb: string): PowerFault {
   if (!fault) throw new BadInput(`"${verb}" is not a server power fault`, undefined, 'write stopped, paused or suspended');
   return fault;
 }
+
+Given('the OpenStack load balancer {string} is probed at {rate}', async function (this: ChaosWorld, name: string, rateHz: number) {
+  await probeLoadBalancerNamed(this.scenario, name, rateHz);
+});
+
+Given('the pool of the OpenStack load balancer {string} is probed at {rate}', async function (this: ChaosWorld, name: string, rateHz: number) {
+  await probePoolOf(this.scenario, name, rateHz);
+});
+
+When('the OpenStack load balancer {string} fails over', async function (this: ChaosWorld, name: string) {
+  await this.experiment.injectOneShot(await lbFailover(this.scenario, name, 'load-balancer'));
+});
+
+When('the amphora of the OpenStack load balancer {string} fails over', async function (this: ChaosWorld, name: string) {
+  await this.experiment.injectOneShot(await lbFailover(this.scenario, name, 'amphora'));
+});
+
+When('half of the members of the OpenStack load balancer {string} are disabled for {duration}', async function (this: ChaosWorld, name: string, durationMs: number) {
+  await this.experiment.injectForEach(await memberDisableFaults(this.scenario, name, 'half'), durationMs);
+});
+
+When('the member {string} of the OpenStack load balancer {string} is disabled for {duration}', async function (this: ChaosWorld, member: string, name: string, durationMs: number) {
+  await this.experiment.injectForEach(await memberDisableFaults(this.scenario, name, { member }), durationMs);
+});
+
+Then('the OpenStack load balancer {string} is ACTIVE again within {duration}', async function (this: ChaosWorld, name: string, boundMs: number) {
+  await lbActiveAgain(this.scenario, name, boundMs);
+});

@@ -55,13 +55,12 @@ export async function markServer(client: OpenStackClient, id: string, injectionI
 /** unmarkServer: removes the tag and the metadata (each "not found" is fine: already gone). */
 export async function unmarkServer(client: OpenStackClient, id: string): Promise<void> {
   const paths = [`${serverPath(id)}/tags/${INJECTED_TAG}`, `${serverPath(id)}/metadata/${INJECTION_KEY}`, `${serverPath(id)}/metadata/${UNDO_KEY}`];
-  await Promise.all(
-    paths.map((path) =>
-      client.request({ service: 'compute', method: 'DELETE', path }).catch((error: unknown) => {
-        if (!(error as { notFound?: boolean }).notFound) throw error;
-      }),
-    ),
-  );
+  // One after another: parallel writes to the same instance deadlock on a SQLite-backed Nova (the lab's).
+  for (const path of paths) {
+    await client.request({ service: 'compute', method: 'DELETE', path }).catch((error: unknown) => {
+      if (!(error as { notFound?: boolean }).notFound) throw error;
+    });
+  }
 }
 
 /** untilServer: polls the server every 100 ms until `done` holds (returns it) or `timeoutMs` passed (returns null and the last). */

@@ -3,7 +3,9 @@
  * pending on it (Octavia answers 409 to changes while it is PENDING_*).
  */
 import { sleep } from '../../kernel/clock';
+import { BadInput } from '../../kernel/errors';
 import type { OpenStackClient } from './client/client';
+import { OpenStackApiError } from './client/errors';
 
 /** StatusNode: one object of the status tree. */
 export interface StatusNode {
@@ -44,8 +46,8 @@ export async function getLoadBalancer(client: OpenStackClient, id: string): Prom
   return (await client.get<{ loadbalancer: LoadBalancerView }>('load-balancer', lbPath(id))).loadbalancer;
 }
 
-export async function statusTree(client: OpenStackClient, id: string): Promise<StatusTree> {
-  return (await client.get<{ statuses: { loadbalancer: StatusTree } }>('load-balancer', `${lbPath(id)}/status`)).statuses.loadbalancer;
+export async function statusTree(client: OpenStackClient, id: string, timeoutMs?: number): Promise<StatusTree> {
+  return (await client.get<{ statuses: { loadbalancer: StatusTree } }>('load-balancer', `${lbPath(id)}/status`, undefined, timeoutMs)).statuses.loadbalancer;
 }
 
 export async function getMember(client: OpenStackClient, pool: string, member: string): Promise<MemberView> {
@@ -59,5 +61,61 @@ export async function lbSettled(client: OpenStackClient, id: string, timeoutMs =
     const lb = await getLoadBalancer(client, id);
     if (!lb.provisioning_status.startsWith('PENDING_') || Date.now() > deadline) return lb;
     await sleep(100);
+  }
+}
+
+export interface AmphoraView {
+  id: string;
+  loadbalancer_id: string | null;
+  status: string;
+  role: string | null;
+  updated_at: string | null;
+}
+
+/** amphoraeOf: the amphorae serving a load balancer (admin API; noop driver: records only). */
+export async function amphoraeOf(client: OpenStackClient, lb: string): Promise<AmphoraView[]> {
+  return (await client.get<{ amphorae: AmphoraView[] }>('load-balancer', '/octavia/amphorae', { loadbalancer_id: lb })).amphorae.filter((a) => a.loadbalancer_id === lb && a.status !== 'DELETED');
+}
+
+/** untilLoadBalancer: polls every 100 ms until `done` holds or `timeoutMs` passed. */
+export async function untilLoadBalancer(client: OpenStackClient, id: string, done: (lb: LoadBalancerView) => boolean, timeoutMs: number): Promise<{ lb: LoadBalancerView; met: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lb = await getLoadBalancer(client, id);
+    if (done(lb)) return { lb, met: true };
+    if (Date.now() > deadline) return { lb, met: false };
+    await sleep(100);
+  }
+}
+
+/** PoolRef: the first pool of a load balancer's first listener, with its members. */
+export interface PoolRef {
+  lb: LoadBalancerView;
+  pool: string;
+  members: MemberView[];
+}
+
+/** poolOf: the load balancer's pool (the first of its status tree) and its members. */
+export async function poolOf(client: OpenStackClient, lb: LoadBalancerView): Promise<PoolRef> {
+  const tree = await statusTree(client, lb.id);
+  const pool = tree.listeners.flatMap((l) => l.pools)[0]?.id;
+  if (!pool) throw new BadInput(`OpenStack load balancer ${lb.name} has no pool`, undefined, 'give it a listener with a pool and members, or pick another load balancer');
+  return { lb, pool, members: await client.list<MemberView>('load-balancer', `/lbaas/pools/${pool}/members`, 'members') };
+}
+
+/**
+ * whenSettled: runs a change once the load balancer is not PENDING_*, again after each 409 (another change of
+ * ours or Octavia's got in first: changes of one load balancer are serialised by Octavia) until `timeoutMs`.
+ */
+export async function whenSettled<T>(client: OpenStackClient, lb: string, change: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await lbSettled(client, lb, Math.max(0, deadline - Date.now()));
+    try {
+      return await change();
+    } catch (error) {
+      if (!(error instanceof OpenStackApiError && error.conflict) || Date.now() > deadline) throw error;
+      await sleep(100 + Math.random() * 200);
+    }
   }
 }

@@ -10,9 +10,13 @@ import { reachableClient } from './clients';
 import { openstackSpecOf } from './environment';
 import { serverOneShotFault, OneShotServerFault, requireDestructive } from './faults/server-oneshot';
 import { PowerFault, serverPowerFault } from './faults/server-power';
+import { BadInput } from '../../kernel/errors';
+import { lbFailoverFault, requireLbInScope } from './faults/lb-failover';
+import { memberDisableFault } from './faults/member-disable';
 import type { ServerView } from './nova';
-import { probeServer, serverActiveWithin } from './probes/observe';
-import { selectServers, ServerSelector } from './selectors';
+import { LoadBalancerView, MemberView, poolOf } from './octavia';
+import { lbActiveWithin, probeLoadBalancer, probePool, probeServer, serverActiveWithin } from './probes/observe';
+import { pickBySeed, selectServers, ServerSelector } from './selectors';
 
 /** serverNamed: the in-scope server of that name, looked up once per scenario. */
 async function serverNamed(x: ScenarioHandle, client: OpenStackClient, name: string): Promise<ServerView> {
@@ -50,4 +54,59 @@ export async function probeServerNamed(x: ScenarioHandle, name: string, rateHz: 
 export async function serverActiveAgain(x: ScenarioHandle, name: string, boundMs: number): Promise<void> {
   const client = await reachableClient(x.env);
   await serverActiveWithin(x, client, await serverNamed(x, client, name), boundMs);
+}
+
+/** loadBalancerNamed: the in-scope load balancer of that name, looked up once per scenario. */
+async function loadBalancerNamed(x: ScenarioHandle, client: OpenStackClient, name: string): Promise<LoadBalancerView> {
+  const cache = x.scenarioState('openstack-lbs', () => new Map<string, Promise<LoadBalancerView>>());
+  let found = cache.get(name);
+  if (!found) {
+    found = client.list<LoadBalancerView>('load-balancer', '/lbaas/loadbalancers', 'loadbalancers', { name }).then((lbs) => {
+      const lb = lbs.find((l) => l.name === name);
+      if (!lb) throw new BadInput(`OpenStack load balancer ${name} does not exist in cloud ${client.name}`, undefined, 'name a load balancer that `openstack loadbalancer list` shows');
+      requireLbInScope(client, openstackSpecOf(x.env), lb, x.env.sourcePath);
+      return lb;
+    });
+    cache.set(name, found);
+    found.catch(() => cache.delete(name));
+  }
+  return found;
+}
+
+export async function probeLoadBalancerNamed(x: ScenarioHandle, name: string, rateHz: number): Promise<void> {
+  const client = await reachableClient(x.env);
+  probeLoadBalancer(x, client, await loadBalancerNamed(x, client, name), rateHz);
+}
+
+export async function probePoolOf(x: ScenarioHandle, name: string, rateHz: number): Promise<void> {
+  const client = await reachableClient(x.env);
+  const lb = await loadBalancerNamed(x, client, name);
+  probePool(x, client, lb, (await poolOf(client, lb)).pool, rateHz);
+}
+
+/** lbFailover: a failover of the load balancer, or of its (first) amphora. */
+export async function lbFailover(x: ScenarioHandle, name: string, scope: 'load-balancer' | 'amphora'): Promise<Fault> {
+  const client = await reachableClient(x.env);
+  return lbFailoverFault(client, openstackSpecOf(x.env), await loadBalancerNamed(x, client, name), scope, x.env.sourcePath);
+}
+
+/** memberDisableFaults: disables the named member, or half of the pool's members (at least one, seeded choice). */
+export async function memberDisableFaults(x: ScenarioHandle, lbName: string, which: { member: string } | 'half'): Promise<Fault[]> {
+  const client = await reachableClient(x.env);
+  const ref = await poolOf(client, await loadBalancerNamed(x, client, lbName));
+  let members: MemberView[];
+  if (which === 'half') {
+    members = pickBySeed(ref.members.map((m) => ({ ...m, name: m.name || m.address })), Math.max(1, Math.floor(ref.members.length / 2)), x.seed);
+    if (x.planning) x.plan(`select: half of the ${ref.members.length} members of ${lbName} → ${members.map((m) => m.name).join(', ')} (seed ${x.seed})`);
+  } else {
+    const member = ref.members.find((m) => m.name === which.member || m.address === which.member || m.id === which.member);
+    if (!member) throw new BadInput(`load balancer ${lbName} has no member ${which.member} (members: ${ref.members.map((m) => m.name || m.address).join(', ')})`, undefined, 'name a member by its name or address');
+    members = [member];
+  }
+  return members.map((member) => memberDisableFault(client, openstackSpecOf(x.env), ref, member, x.env.sourcePath));
+}
+
+export async function lbActiveAgain(x: ScenarioHandle, name: string, boundMs: number): Promise<void> {
+  const client = await reachableClient(x.env);
+  await lbActiveWithin(x, client, await loadBalancerNamed(x, client, name), boundMs);
 }

@@ -6,7 +6,7 @@
 import type { OpenStackClient } from './client/client';
 import { OpenStackApiError } from './client/errors';
 import { INJECTED_TAG, serverAction, settled, unmarkServer } from './nova';
-import { getMember, lbSettled, memberPath } from './octavia';
+import { getMember, memberPath, whenSettled } from './octavia';
 
 /** The state a server fault leaves, and the action that ends it. */
 export const SERVER_RESTORE = { SHUTOFF: 'os-start', PAUSED: 'unpause', SUSPENDED: 'resume' } as const;
@@ -58,9 +58,9 @@ export async function applyUndo(client: OpenStackClient, undo: OpenstackUndo): P
     case 'member':
       try {
         const member = await getMember(client, undo.pool, undo.member);
-        await lbSettled(client, undo.loadBalancer);
+        if (member.admin_state_up && !(member.tags ?? []).includes(INJECTED_TAG)) return;
         const tags = (member.tags ?? []).filter((t) => t !== INJECTED_TAG);
-        await client.request({ service: 'load-balancer', method: 'PUT', path: memberPath(undo.pool, undo.member), body: { member: { admin_state_up: true, tags } } });
+        await whenSettled(client, undo.loadBalancer, () => client.request({ service: 'load-balancer', method: 'PUT', path: memberPath(undo.pool, undo.member), body: { member: { admin_state_up: true, tags } } }));
       } catch (error) {
         ignoreNotFound(error);
       }

@@ -3,7 +3,8 @@
  * Keystone v3 token that is reused until shortly before it expires and renewed once when an API says 401, the
  * service catalogue looked up by interface and region, the compute microversion on every Nova call, lists in pages
  * (limit/marker, following the `<key>_links` "next" link), a timeout on every request, retries only for idempotent
- * calls (GET, PUT, DELETE: network errors and 502/503/504), and errors that name the cloud and the call.
+ * calls (GET, PUT, DELETE: network errors, 500 and 502/503/504 — a busy SQLite-backed lab answers 500 for a
+ * "database is locked" deadlock the project did not retry itself), and errors that name the cloud and the call.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -43,7 +44,7 @@ export interface ClientOptions {
 /** A token is renewed this long before Keystone says it expires (clock skew, a slow call). */
 const TOKEN_MARGIN_MS = 60_000;
 /** Retries of an idempotent call, and the pause before each (doubling). */
-const RETRIES = 2;
+const RETRIES = 3;
 const RETRY_PAUSE_MS = 200;
 const MAX_PAGES = 1000;
 const IDEMPOTENT: readonly Method[] = ['GET', 'PUT', 'DELETE'];
@@ -135,7 +136,7 @@ export class OpenStackClient {
         this.session = null;
         continue;
       }
-      if ([502, 503, 504].includes(reply.status) && attempt < retries) {
+      if ([500, 502, 503, 504].includes(reply.status) && attempt < retries) {
         await pause(attempt);
         continue;
       }

@@ -1,115 +1,99 @@
 /**
- * OpenStack observations of a scenario, through its ScenarioHandle: the server probe (≥ 10 Hz), and the judgement
- * "the server is ACTIVE again within a bound", which records recovery (probe) and, for every Nova instance action
- * since the injection, the moment Nova's compute service finished it (its own stamp) next to the moment the probe
- * saw the server reach the state the action ends in — both as seconds after the injection or revert in
- * summary.json's events. The bound is judged on Nova's stamp when Nova recorded one, else on the probe's.
+ * OpenStack observations of a scenario, through its ScenarioHandle: the server probe (≥ 10 Hz) and the
+ * load-balancer probe, and the judgements "the server is ACTIVE again within" and "the load balancer is ACTIVE
+ * again within" (recovery.ts), which record, next to the probe's moment, OpenStack's own: for a server, the moment
+ * Nova's compute service finished each instance action since the injection (its event's finish_time); for a load
+ * balancer, Octavia's updated_at of its return to ACTIVE.
  */
 import { now, wallClockAt } from '../../../kernel/clock';
-import { BadInput, ExperimentCompromised, HypothesisRefuted } from '../../../kernel/errors';
+import { BadInput } from '../../../kernel/errors';
 import { formatDuration } from '../../../kernel/duration';
 import type { ScenarioHandle } from '../../../core/scenario-handle';
-import { round3 } from '../../../core/scenario-files';
-import type { MeasuredEvent, RecoveryResult } from '../../../model/summary';
-import { findRecovery } from '../../../slo/recovery';
-import { interpolatedDetectMs, interpolatedRecoveryAt } from '../../../slo/outage';
 import type { OpenStackClient } from '../client/client';
+import { getLoadBalancer } from '../octavia';
 import { actionsSince, ACTION_ENDS_IN, finishedAt, novaTime } from './instance-actions';
+import { LbSample, lbProbeName, lbUpProbeName, loadBalancerProbe, poolProbe, poolProbeName } from './lb-probe';
 import { epochToMonotonic, transitionAt } from './moments';
+import { awaitRecovery, concludeRecovery, planRecovery, recordStamp, RecoveryWait } from './recovery';
 import { serverProbeName, ServerSample, ServerStateProbe } from './server-probe';
 
-/** The slowest and fastest server probe: at least 10 Hz (a 1 s poller misses 0.1-0.2 s states), at most 50 Hz. */
+/** Probe rates: at least 10 Hz (Nova's and Octavia's intermediate states last 0.1-0.2 s), at most 50 Hz. */
 const MIN_RATE_HZ = 10;
 const MAX_RATE_HZ = 50;
+/** A reading slower than a second is a measurement problem (a busy API); it also bounds the requests in flight. */
+const READ_TIMEOUT_MS = 1000;
+
+function checkRate(what: string, rateHz: number): void {
+  if (!(rateHz >= MIN_RATE_HZ && rateHz <= MAX_RATE_HZ)) throw new BadInput(`probing ${what} at ${rateHz} Hz is out of range`, undefined, `use ${MIN_RATE_HZ} to ${MAX_RATE_HZ} Hz: intermediate states last 0.1-0.2 s`);
+}
 
 /** probeServer: samples one server's state at `rateHz`; returns the probe's name. */
 export function probeServer(x: ScenarioHandle, client: OpenStackClient, server: { id: string; name: string }, rateHz: number): string {
-  if (!(rateHz >= MIN_RATE_HZ && rateHz <= MAX_RATE_HZ)) throw new BadInput(`probing an OpenStack server at ${rateHz} Hz is out of range`, undefined, `use ${MIN_RATE_HZ} to ${MAX_RATE_HZ} Hz: Nova's intermediate states last 0.1-0.2 s`);
+  checkRate(`OpenStack server ${server.name}`, rateHz);
   const name = serverProbeName(server.name);
-  // A reading slower than a second is a measurement problem (a busy API), and bounds the requests in flight.
-  const timeoutMs = 1000;
-  x.addProbe([name], rateHz, (onSample) => new ServerStateProbe(client, server, rateHz, timeoutMs, onSample), `GET compute /servers/${server.id} (${server.name}) at ${rateHz} Hz (status, task state)`);
+  x.addProbe([name], rateHz, (onSample) => new ServerStateProbe(client, server, rateHz, READ_TIMEOUT_MS, onSample), `GET compute /servers/${server.id} (${server.name}) at ${rateHz} Hz (status, task state)`);
   return name;
 }
 
-const samplesOf = (x: ScenarioHandle, name: string): ServerSample[] => x.timeline.samplesOf(serverProbeName(name)) as ServerSample[];
+/** probeLoadBalancer: samples a load balancer's statuses at `rateHz` (probes openstack-lb:<name>, openstack-lb-up:<name>). */
+export function probeLoadBalancer(x: ScenarioHandle, client: OpenStackClient, lb: { id: string; name: string }, rateHz: number): string {
+  checkRate(`OpenStack load balancer ${lb.name}`, rateHz);
+  const names = [lbProbeName(lb.name), lbUpProbeName(lb.name)];
+  x.addProbe(names, rateHz, (onSample) => loadBalancerProbe(client, lb, rateHz, READ_TIMEOUT_MS, onSample), `GET load-balancer /lbaas/loadbalancers/${lb.id} (${lb.name}) at ${rateHz} Hz; probes ${names.join(', ')}`);
+  return names[0] as string;
+}
 
-/**
- * serverActiveWithin: waits until the server is ACTIVE with no task, stable for the stabilization window, at most
- * `boundMs` after the revert (or the injection of a one-shot fault); records recovery and Nova's stamped moments.
- */
+/** probePool: samples the members of a load balancer's pool at `rateHz` (1-50 Hz: they change only by our faults here). */
+export function probePool(x: ScenarioHandle, client: OpenStackClient, lb: { name: string }, pool: string, rateHz: number): string {
+  if (!(rateHz >= 1 && rateHz <= MAX_RATE_HZ)) throw new BadInput(`probing the pool of ${lb.name} at ${rateHz} Hz is out of range`, undefined, `use 1 to ${MAX_RATE_HZ} Hz`);
+  const name = poolProbeName(lb.name);
+  x.addProbe([name], rateHz, (onSample) => poolProbe(client, lb, pool, rateHz, READ_TIMEOUT_MS, onSample), `GET load-balancer /lbaas/pools/${pool}/members (${lb.name}) at ${rateHz} Hz`);
+  return name;
+}
+
+/** serverActiveWithin: the server is ACTIVE with no task within `boundMs`; Nova's stamps recorded beside the probe's. */
 export async function serverActiveWithin(x: ScenarioHandle, client: OpenStackClient, server: { id: string; name: string }, boundMs: number): Promise<void> {
   const probe = serverProbeName(server.name);
-  x.requireProbe(probe);
-  if (x.planning) {
-    if (!x.faultWindow().planned) throw new BadInput(`"${server.name} is ACTIVE again within" needs a fault earlier in the scenario`, undefined, 'add a When step that injects a fault before this step');
-    x.plan(`judge: OpenStack server ${server.name} ACTIVE with no task within ${formatDuration(boundMs)} (Nova's instance-action stamps next to the probe's)`);
+  if (planRecovery(x, probe, `OpenStack server ${server.name} ACTIVE with no task within ${formatDuration(boundMs)} (Nova's instance-action stamps next to the probe's)`)) return;
+  const wait = await awaitRecovery(x, probe, boundMs);
+  const back = await novaMoments(x, client, server, wait);
+  concludeRecovery(x, wait, boundMs, `OpenStack server ${server.name}`, back ? { ms: back.ms, line: `Nova finished ${back.action} (${back.event})` } : null);
+}
+
+/** lbActiveWithin: provisioning status ACTIVE again within `boundMs`; Octavia's updated_at recorded beside the probe's. */
+export async function lbActiveWithin(x: ScenarioHandle, client: OpenStackClient, lb: { id: string; name: string }, boundMs: number): Promise<void> {
+  const probe = lbProbeName(lb.name);
+  if (planRecovery(x, probe, `OpenStack load balancer ${lb.name} provisioning status ACTIVE within ${formatDuration(boundMs)} (Octavia's updated_at next to the probe's)`)) return;
+  const wait = await awaitRecovery(x, probe, boundMs);
+  const current = await getLoadBalancer(client, lb.id).catch(() => null);
+  const stampMs = current?.updated_at && current.provisioning_status === 'ACTIVE' ? novaTime(current.updated_at) : null;
+  if (stampMs === null || stampMs < Date.parse(wallClockAt(wait.injectedAt)) - 1000) {
+    concludeRecovery(x, wait, boundMs, `OpenStack load balancer ${lb.name}`, null);
     return;
   }
-  const window = x.faultWindow();
-  if (window.start === null) throw new ExperimentCompromised('no fault was injected, so recovery cannot be measured');
-  const from = window.oneShot ? window.start : window.end;
-  if (from === null) throw new ExperimentCompromised('the fault is not reverted yet, so recovery cannot be measured');
-  const fromWhat = window.oneShot ? 'injection' : 'revert';
-  const stabilizationMs = x.stabilizationMs;
-  const capAt = from + boundMs + stabilizationMs + 2000;
-  while (findRecovery(samplesOf(x, server.name), { from, stabilizationMs }).recoveredAt === null && now() < capAt) await x.wait(100);
-  const samples = samplesOf(x, server.name);
-  const found = findRecovery(samples, { from, stabilizationMs });
-  const recoveredAt = interpolatedRecoveryAt(found, from);
-  const detectMs = interpolatedDetectMs(samples, window.start);
-  const pair = { monotonic: now(), epoch: Date.now() };
-  const fromEpoch = Date.parse(wallClockAt(from));
-  const events = await novaMoments(x, client, server, window.start, from, fromWhat, samples, pair);
-  const backAt = events.filter((e) => e.status === 'ACTIVE').at(-1);
-  const probeMs = recoveredAt === null ? null : recoveredAt - from;
-  const judgedMs = backAt ? backAt.novaMs - fromEpoch : probeMs;
-  const met = recoveredAt !== null && judgedMs !== null && judgedMs <= boundMs;
-  const result: RecoveryResult = { probe, detectSeconds: detectMs === null ? null : round3(detectMs / 1000), recoverSeconds: probeMs === null ? null : round3(probeMs / 1000), boundSeconds: round3(boundMs / 1000), met, from: fromWhat };
-  x.recordRecovery(result, recoveredAt);
-  const novaLine = backAt ? `; Nova finished ${backAt.action} ${formatDuration(backAt.novaMs - fromEpoch)} after the ${fromWhat} (${backAt.event})` : '';
-  x.say(`${met ? 'ok' : 'NOT MET'}: OpenStack server ${server.name} ${probeMs === null ? `not ACTIVE within ${formatDuration(boundMs)}` : `ACTIVE after ${formatDuration(probeMs)} by the probe`}${novaLine} (bound ${formatDuration(boundMs)})`);
-  if (!met) throw new HypothesisRefuted(`OpenStack server ${server.name} was not ACTIVE within ${formatDuration(boundMs)} of the ${fromWhat}${judgedMs === null ? '' : ` (after ${formatDuration(judgedMs)})`}`, { ...result, last: samples.at(-1)?.error ?? 'ACTIVE' });
+  const probeAt = transitionAt(wait.samples as LbSample[], wait.injectedAt, (s) => s.provisioning === 'ACTIVE');
+  recordStamp(x, wait, { kind: 'openstack-lb-active', event: `${lb.name} provisioning ACTIVE`, source: `Octavia load balancer ${lb.id} updated_at` }, stampMs, probeAt);
+  concludeRecovery(x, wait, boundMs, `OpenStack load balancer ${lb.name}`, { ms: stampMs, line: 'Octavia updated it ACTIVE' });
 }
 
-interface NovaMoment {
-  action: string;
-  event: string;
-  status: string;
-  novaMs: number;
-}
-
-/** novaMoments: records, per instance action since the injection, Nova's finish stamp and the probe's moment. */
-async function novaMoments(x: ScenarioHandle, client: OpenStackClient, server: { id: string; name: string }, injectedAt: number, from: number, fromWhat: 'injection' | 'revert', samples: readonly ServerSample[], pair: { monotonic: number; epoch: number }): Promise<NovaMoment[]> {
-  const fromEpoch = Date.parse(wallClockAt(from));
+/** novaMoments: records, per instance action since the injection, Nova's finish stamp and the probe's moment; returns the last return to ACTIVE. */
+async function novaMoments(x: ScenarioHandle, client: OpenStackClient, server: { id: string; name: string }, wait: RecoveryWait): Promise<{ ms: number; action: string; event: string } | null> {
   let actions;
   try {
-    actions = await actionsSince(client, server.id, Date.parse(wallClockAt(injectedAt)) - 1000);
+    actions = await actionsSince(client, server.id, Date.parse(wallClockAt(wait.injectedAt)) - 1000);
   } catch (error) {
     x.say(`could not read Nova's instance actions of ${server.name} (${String(error).slice(0, 160)}): times are the probe's only`);
-    return [];
+    return null;
   }
-  const moments: NovaMoment[] = [];
+  const pair = { monotonic: now(), epoch: Date.now() };
+  let back: { ms: number; action: string; event: string } | null = null;
   for (const action of actions) {
     const status = ACTION_ENDS_IN[action.action];
     const done = finishedAt(action);
     if (!status || !done) continue;
-    const startedMono = epochToMonotonic(novaTime(action.start_time), pair);
-    const seen = transitionAt(samples, startedMono, (s) => s.serverStatus === status && s.taskState === null);
-    const event: MeasuredEvent = {
-      kind: `openstack-server-${action.action}`,
-      event: `${server.name} ${status} after ${action.action}`,
-      at: new Date(done.ms).toISOString(),
-      afterSeconds: round3((done.ms - fromEpoch) / 1000),
-      from: fromWhat,
-      source: `Nova instance action ${action.action} ${action.request_id}: ${done.event} finish_time`,
-      exact: true,
-      probeSeconds: seen === null ? null : round3((seen - from) / 1000),
-      logSeconds: null,
-    };
-    x.recordEvent(event);
-    x.timeline.record('note', `${event.event}: Nova ${event.afterSeconds}s, probe ${event.probeSeconds ?? '-'}s after the ${fromWhat}`, { ...event });
-    moments.push({ action: action.action, event: done.event, status, novaMs: done.ms });
+    const seen = transitionAt(wait.samples as ServerSample[], epochToMonotonic(novaTime(action.start_time), pair), (s) => s.serverStatus === status && s.taskState === null);
+    recordStamp(x, wait, { kind: `openstack-server-${action.action}`, event: `${server.name} ${status} after ${action.action}`, source: `Nova instance action ${action.action} ${action.request_id}: ${done.event} finish_time` }, done.ms, seen);
+    if (status === 'ACTIVE') back = { ms: done.ms, action: action.action, event: done.event };
   }
-  return moments;
+  return back;
 }

@@ -9,6 +9,7 @@ import type { Sample } from '../../../model/sample';
 import { PeriodicSampler, Probe } from '../../../probes/probe';
 import type { OpenStackClient } from '../client/client';
 import { getServer } from '../nova';
+import { boundedMeasure, IN_FLIGHT } from './bounded';
 
 export interface ServerSample extends Sample {
   serverStatus?: string;
@@ -32,12 +33,12 @@ export class ServerStateProbe implements Probe {
       rateHz,
       timeoutMs,
       onSample,
-      measure: async (t) => {
+      measure: boundedMeasure(IN_FLIGHT, async (t) => {
         const found = await getServer(client, server.id, timeoutMs);
         const answeredAt = now();
         const ok = found.status === 'ACTIVE' && found['OS-EXT-STS:task_state'] === null;
         return { ok, latencyMs: answeredAt - t, answeredAt, serverStatus: found.status, taskState: found['OS-EXT-STS:task_state'], vmState: found['OS-EXT-STS:vm_state'], ...(ok ? {} : { error: `${found.status}/${found['OS-EXT-STS:task_state'] ?? '-'}` }) } as Omit<ServerSample, 'probe' | 't'>;
-      },
+      }),
     });
   }
 
