@@ -71,7 +71,8 @@ export async function lbActiveWithin(x: ScenarioHandle, client: OpenStackClient,
     concludeRecovery(x, wait, boundMs, `OpenStack load balancer ${lb.name}`, null);
     return;
   }
-  const probeAt = transitionAt(wait.samples as LbSample[], wait.injectedAt, (s) => s.provisioning === 'ACTIVE');
+  // updated_at is the load balancer's LAST change: the probe's last return to ACTIVE is the same moment.
+  const probeAt = transitionAt(wait.samples as LbSample[], wait.injectedAt, (s) => s.provisioning === 'ACTIVE', 'last');
   recordStamp(x, wait, { kind: 'openstack-lb-active', event: `${lb.name} provisioning ACTIVE`, source: `Octavia load balancer ${lb.id} updated_at` }, stampMs, probeAt);
   concludeRecovery(x, wait, boundMs, `OpenStack load balancer ${lb.name}`, { ms: stampMs, line: 'Octavia updated it ACTIVE' });
 }
