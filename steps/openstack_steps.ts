@@ -1,6 +1,6 @@
 /** OpenStack steps: faults, probes and judgements on the cloud the environment's openstack: section names (src/kinds/openstack/). */
 import { Given, Then, When } from '@cucumber/cucumber';
-import { lbActiveAgain, lbFailover, memberDisableFaults, probeLoadBalancerNamed, probePoolOf, probeServerNamed, serverActiveAgain, serverOneShot, serverPowerFaults } from '../src/kinds/openstack/scenario';
+import { computeProcessStop, computeServiceDisable, lbActiveAgain, lbFailover, memberDisableFaults, probeLoadBalancerNamed, portDown, probeComputeHost, probePoolOf, probeServerNamed, serverActiveAgain, serverOneShot, serverPowerFaults } from '../src/kinds/openstack/scenario';
 import type { PowerFault } from '../src/kinds/openstack/faults/server-power';
 import { BadInput } from '../src/kernel/errors';
 import type { ChaosWorld } from './world';
@@ -72,4 +72,20 @@ When('the member {string} of the OpenStack load balancer {string} is disabled fo
 
 Then('the OpenStack load balancer {string} is ACTIVE again within {duration}', async function (this: ChaosWorld, name: string, boundMs: number) {
   await lbActiveAgain(this.scenario, name, boundMs);
+});
+
+Given('nova-compute on the OpenStack compute host {string} is probed at {rate}', async function (this: ChaosWorld, host: string, rateHz: number) {
+  await probeComputeHost(this.scenario, host, rateHz);
+});
+
+When('the OpenStack port {string} is set admin-state down for {duration}', async function (this: ChaosWorld, name: string, durationMs: number) {
+  await this.experiment.injectFor(await portDown(this.scenario, name), durationMs);
+});
+
+When('nova-compute on the OpenStack compute host {string} is disabled for {duration}', async function (this: ChaosWorld, host: string, durationMs: number) {
+  await this.experiment.injectFor(await computeServiceDisable(this.scenario, host), durationMs);
+});
+
+When('nova-compute on the OpenStack compute host {string} is stopped for {duration}', async function (this: ChaosWorld, host: string, durationMs: number) {
+  await this.experiment.injectFor(computeProcessStop(this.scenario, host), durationMs);
 });

@@ -15,6 +15,7 @@
  *       maxServersAtOnce: 1
  *       loadBalancers: [lab-lb]
  *       computeHosts: [compute-1]
+ *       ports: [lab-port]
  *     computeHosts:
  *       compute-1:
  *         executor: { kind: netns, namespace: scs-lab-ctl }
@@ -39,6 +40,8 @@ export interface OpenstackScope {
   maxServersAtOnce: number;
   loadBalancers: string[];
   computeHosts: string[];
+  /** Neutron ports (by name or id) the port fault may set down. */
+  ports: string[];
 }
 
 /** ComputeHostAccess: how to reach the host that runs a compute host's nova-compute, and what keeps it running. */
@@ -75,6 +78,7 @@ function readScope(r: EnvironmentReader, value: unknown): OpenstackScope {
     maxServersAtOnce: r.optionalNumber(map, 'maxServersAtOnce') ?? 1,
     loadBalancers: names(r, map, 'loadBalancers'),
     computeHosts: names(r, map, 'computeHosts'),
+    ports: names(r, map, 'ports'),
   };
   if (!Number.isInteger(scope.maxServersAtOnce) || scope.maxServersAtOnce < 1) throw r.error(r.get(map, 'maxServersAtOnce', true), 'openstack scope maxServersAtOnce must be a whole number of at least 1', 'write e.g. maxServersAtOnce: 1');
   return scope;

@@ -6,20 +6,21 @@
  * unreachable cloud reports nothing here (a step that needs it fails at plan time).
  */
 import { rmSync } from 'node:fs';
-import type { Environment } from '../../model/environment';
+import type { Environment, NodeSpec } from '../../model/environment';
 import type { PreflightFindings, SweepOutcome } from '../../core/kinds';
 import { errorMessage } from '../../kernel/errors';
 import { markerFiles, readMarker, stopExpiryProcess } from '../../revert/detached-expiry';
+import { listHostArtefacts, sweepHost } from '../../revert/shell-hosts';
+import { computeHostNode } from './faults/compute-process';
 import type { OpenStackClient } from './client/client';
 import { clientFor } from './clients';
 import { INJECTED_TAG, INJECTION_KEY, ServerView, UNDO_KEY } from './nova';
 import type { MemberView } from './octavia';
+import { DISABLED_REASON } from './faults/compute-service';
 import { OpenstackRecipe, replayRecipe } from './recipe';
 import { OPENSTACK_MARKER_DIR } from './revert-channel';
 import { applyUndo, describeUndo, HarmedServerState, OpenstackUndo, SERVER_RESTORE } from './undo';
 
-/** DISABLED_REASON: the prefix of disabled_reason a compute-service fault writes. */
-export const DISABLED_REASON = 'scs-chaos injection';
 
 interface Tagged {
   what: string;
@@ -73,18 +74,33 @@ function clientOrNull(env: Environment): OpenStackClient | null {
   }
 }
 
+/** computeHostNodes: the hosts running nova-compute that the environment names (the process-loss fault's targets). */
+function computeHostNodes(env: Environment): NodeSpec[] {
+  return Object.entries(env.sections.openstack?.computeHosts ?? {}).map(([host, access]) => computeHostNode(env, host, access));
+}
+
 export async function openstackPreflight(env: Environment): Promise<PreflightFindings> {
+  const unreachable: string[] = [];
+  const leftovers: string[] = [];
+  for (const listing of await Promise.all(computeHostNodes(env).map((node) => listHostArtefacts(node)))) {
+    if (listing.unreachable) continue; // a lab without OpenStack has no control namespace: nothing to find
+    leftovers.push(...listing.leftovers.map((line) => `${listing.host}: leftover of an earlier run: ${line}`));
+  }
   const client = clientOrNull(env);
-  if (!client) return { unreachable: [], leftovers: [] };
-  const leftovers = ownMarkers(client).map(({ file }) => `openstack: leftover of an earlier run: revert recipe ${file}`);
+  if (!client) return { unreachable, leftovers };
+  leftovers.push(...ownMarkers(client).map(({ file }) => `openstack: leftover of an earlier run: revert recipe ${file}`));
   const tagged = await taggedObjects(client).catch(() => []);
   for (const object of tagged) leftovers.push(`openstack: leftover of an earlier run: ${object.what}`);
-  return { unreachable: [], leftovers };
+  return { unreachable, leftovers };
 }
 
 export async function openstackSweep(env: Environment): Promise<SweepOutcome[]> {
+  // Only hosts that answer: a lab without OpenStack has no control namespace, and that is not a failed sweep.
+  const reachable = [];
+  for (const node of computeHostNodes(env)) if (!(await listHostArtefacts(node)).unreachable) reachable.push(node);
+  const hosts = await Promise.all(reachable.map((node) => sweepHost(node)));
   const client = clientOrNull(env);
-  if (!client) return [];
+  if (!client) return hosts;
   const lines: string[] = [];
   for (const { file, recipe } of ownMarkers(client)) {
     try {
@@ -100,7 +116,7 @@ export async function openstackSweep(env: Environment): Promise<SweepOutcome[]> 
   try {
     tagged = await taggedObjects(client);
   } catch (error) {
-    return [{ where: `openstack cloud ${client.name}`, lines, error: errorMessage(error) }];
+    return [...hosts, { where: `openstack cloud ${client.name}`, lines, error: errorMessage(error) }];
   }
   for (const object of tagged) {
     try {
@@ -110,5 +126,5 @@ export async function openstackSweep(env: Environment): Promise<SweepOutcome[]> 
       lines.push(`FAILED: ${describeUndo(object.undo)}: ${errorMessage(error)}`);
     }
   }
-  return [{ where: `openstack cloud ${client.name}`, lines }];
+  return [...hosts, { where: `openstack cloud ${client.name}`, lines }];
 }

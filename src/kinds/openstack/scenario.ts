@@ -11,11 +11,14 @@ import { openstackSpecOf } from './environment';
 import { serverOneShotFault, OneShotServerFault, requireDestructive } from './faults/server-oneshot';
 import { PowerFault, serverPowerFault } from './faults/server-power';
 import { BadInput } from '../../kernel/errors';
+import { computeProcessStopFault } from './faults/compute-process';
+import { computeServiceDisableFault, requireComputeHostInScope } from './faults/compute-service';
 import { lbFailoverFault, requireLbInScope } from './faults/lb-failover';
 import { memberDisableFault } from './faults/member-disable';
+import { portDownFault, portNamed } from './faults/port-down';
 import type { ServerView } from './nova';
 import { LoadBalancerView, MemberView, poolOf } from './octavia';
-import { lbActiveWithin, probeLoadBalancer, probePool, probeServer, serverActiveWithin } from './probes/observe';
+import { lbActiveWithin, probeComputeService, probeLoadBalancer, probePool, probeServer, serverActiveWithin } from './probes/observe';
 import { pickBySeed, selectServers, ServerSelector } from './selectors';
 
 /** serverNamed: the in-scope server of that name, looked up once per scenario. */
@@ -109,4 +112,28 @@ export async function memberDisableFaults(x: ScenarioHandle, lbName: string, whi
 export async function lbActiveAgain(x: ScenarioHandle, name: string, boundMs: number): Promise<void> {
   const client = await reachableClient(x.env);
   await lbActiveWithin(x, client, await loadBalancerNamed(x, client, name), boundMs);
+}
+
+/** portDown: sets an in-scope port admin-state down. */
+export async function portDown(x: ScenarioHandle, name: string): Promise<Fault> {
+  const client = await reachableClient(x.env);
+  const spec = openstackSpecOf(x.env);
+  return portDownFault(client, spec, await portNamed(client, spec, name, x.env.sourcePath));
+}
+
+/** computeServiceDisable: takes an in-scope compute host out of scheduling. */
+export async function computeServiceDisable(x: ScenarioHandle, host: string): Promise<Fault> {
+  const client = await reachableClient(x.env);
+  return computeServiceDisableFault(client, openstackSpecOf(x.env), host, x.env.sourcePath);
+}
+
+/** computeProcessStop: stops nova-compute on an in-scope compute host through its process manager. */
+export function computeProcessStop(x: ScenarioHandle, host: string): Fault {
+  return computeProcessStopFault(x.env, openstackSpecOf(x.env), host);
+}
+
+export async function probeComputeHost(x: ScenarioHandle, host: string, rateHz: number): Promise<void> {
+  const client = await reachableClient(x.env);
+  requireComputeHostInScope(client, openstackSpecOf(x.env), host, x.env.sourcePath);
+  probeComputeService(x, client, host, rateHz);
 }

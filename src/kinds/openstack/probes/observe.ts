@@ -12,6 +12,7 @@ import type { ScenarioHandle } from '../../../core/scenario-handle';
 import type { OpenStackClient } from '../client/client';
 import { getLoadBalancer } from '../octavia';
 import { actionsSince, ACTION_ENDS_IN, finishedAt, novaTime } from './instance-actions';
+import { computeProbeName, computeServiceProbe } from './compute-probe';
 import { LbSample, lbProbeName, lbUpProbeName, loadBalancerProbe, poolProbe, poolProbeName } from './lb-probe';
 import { epochToMonotonic, transitionAt } from './moments';
 import { awaitRecovery, concludeRecovery, planRecovery, recordStamp, RecoveryWait } from './recovery';
@@ -48,6 +49,14 @@ export function probePool(x: ScenarioHandle, client: OpenStackClient, lb: { name
   if (!(rateHz >= 1 && rateHz <= MAX_RATE_HZ)) throw new BadInput(`probing the pool of ${lb.name} at ${rateHz} Hz is out of range`, undefined, `use 1 to ${MAX_RATE_HZ} Hz`);
   const name = poolProbeName(lb.name);
   x.addProbe([name], rateHz, (onSample) => poolProbe(client, lb, pool, rateHz, READ_TIMEOUT_MS, onSample), `GET load-balancer /lbaas/pools/${pool}/members (${lb.name}) at ${rateHz} Hz`);
+  return name;
+}
+
+/** probeComputeService: samples a compute host's nova-compute service (enabled and up) at `rateHz` (1-50 Hz). */
+export function probeComputeService(x: ScenarioHandle, client: OpenStackClient, host: string, rateHz: number): string {
+  if (!(rateHz >= 1 && rateHz <= MAX_RATE_HZ)) throw new BadInput(`probing nova-compute on ${host} at ${rateHz} Hz is out of range`, undefined, `use 1 to ${MAX_RATE_HZ} Hz`);
+  const name = computeProbeName(host);
+  x.addProbe([name], rateHz, (onSample) => computeServiceProbe(client, host, rateHz, READ_TIMEOUT_MS, onSample), `GET compute /os-services?binary=nova-compute&host=${host} at ${rateHz} Hz (enabled and up)`);
   return name;
 }
 
