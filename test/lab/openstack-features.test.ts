@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { labDown, labUp } from '../../lab/lab';
 import type { OpenStackClient } from '../../src/kinds/openstack/client/client';
-import { clientFor } from '../../src/kinds/openstack/clients';
+import { clientFor, clientOfSpec } from '../../src/kinds/openstack/clients';
+import { OpenStackApiError } from '../../src/kinds/openstack/client/errors';
 import { getServer, INJECTED_TAG, ServerView } from '../../src/kinds/openstack/nova';
 import type { RunSummary } from '../../src/model/summary';
 import { journalOf, killRunnerAfterInjection, labEnv, labEnvPath, readLatestJson, runCli, tempReportsDir, waitFor } from './helpers';
@@ -45,6 +46,31 @@ describe(`OpenStack faults against the lab's OpenStack (${ENV})`, { timeout: 20 
     client?.close();
     await labDown(env, () => undefined);
     console.log(`openstack-features: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+  });
+
+  it("talks to the lab's Keystone, Nova and Octavia: token reuse and renewal, application credentials, pages, errors naming cloud and call", async () => {
+    const first = await client.login();
+    assert.equal((await client.login()).token, first.token, 'a valid token is reused');
+    // Revoke the token behind the client's back: the next call gets 401, renews once and succeeds.
+    const revoke = await fetch(`${client.cloud.authUrl}/auth/tokens`, { method: 'DELETE', headers: { 'X-Auth-Token': first.token, 'X-Subject-Token': first.token } });
+    assert.equal(revoke.status, 204);
+    const servers = await client.list<ServerView>('compute', '/servers/detail', 'servers', { tags: 'scs-chaos-lab' }, 1);
+    assert.deepEqual(servers.map((s) => s.name).sort(), ['lab-server-1', 'lab-server-2'], 'two pages of one server each');
+    assert.notEqual((await client.login()).token, first.token, 'the revoked token was renewed');
+    const spec = env.sections.openstack;
+    assert.ok(spec);
+    const appcred = clientOfSpec({ ...spec, cloud: `${spec.cloud ?? ''}-appcred` });
+    try {
+      assert.ok((await appcred.login()).projectId, 'an application credential gives a project-scoped token');
+      assert.equal((await appcred.list<{ id: string }>('load-balancer', '/lbaas/loadbalancers', 'loadbalancers')).length, 1);
+    } finally {
+      appcred.close();
+    }
+    await assert.rejects(client.get('compute', '/servers/00000000-0000-0000-0000-000000000000'), (error: unknown) => {
+      assert.ok(error instanceof OpenStackApiError && error.notFound);
+      assert.match(error.message, new RegExp(`^cloud ${spec.cloud}: GET compute /servers/0{8}-.* answered 404: .*could not be found`));
+      return true;
+    });
   });
 
   it('runs the OpenStack features: recipes journalled, Nova and Octavia stamps agree with the probes, nothing tagged after', async () => {
