@@ -2,8 +2,8 @@
  * Nova calls the faults, undos, probes and leftovers share: read a server, run a server action (returning Nova's
  * request id, which names the instance action), wait until no task runs, and tag a server with an injection.
  */
-import { sleep } from '../../kernel/clock';
 import type { OpenStackClient } from './client/client';
+import { pollUntil } from './poll';
 
 /** ServerView: the fields of GET /servers/{id} the kind reads. */
 export interface ServerView {
@@ -38,12 +38,7 @@ export async function serverAction(client: OpenStackClient, id: string, body: Re
 
 /** settled: waits until the server runs no task (Nova answers 409 to actions meanwhile); returns it. */
 export async function settled(client: OpenStackClient, id: string, timeoutMs = 20_000): Promise<ServerView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const server = await getServer(client, id);
-    if (server['OS-EXT-STS:task_state'] === null || Date.now() > deadline) return server;
-    await sleep(100);
-  }
+  return (await pollUntil(() => getServer(client, id), (server) => server['OS-EXT-STS:task_state'] === null, timeoutMs)).value;
 }
 
 /** markServer: tags the server and records the injection and its undo in its metadata. */
@@ -65,13 +60,8 @@ export async function unmarkServer(client: OpenStackClient, id: string): Promise
 
 /** untilServer: polls the server every 100 ms until `done` holds (returns it) or `timeoutMs` passed (returns null and the last). */
 export async function untilServer(client: OpenStackClient, id: string, done: (server: ServerView) => boolean, timeoutMs: number): Promise<{ server: ServerView; met: boolean }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const server = await getServer(client, id);
-    if (done(server)) return { server, met: true };
-    if (Date.now() > deadline) return { server, met: false };
-    await sleep(100);
-  }
+  const { value, met } = await pollUntil(() => getServer(client, id), done, timeoutMs);
+  return { server: value, met };
 }
 
 /** describeServer: "ACTIVE (vm_state active, task none)". */

@@ -5,6 +5,7 @@
 import { sleep } from '../../kernel/clock';
 import { BadInput } from '../../kernel/errors';
 import type { OpenStackClient } from './client/client';
+import { pollUntil } from './poll';
 import { OpenStackApiError } from './client/errors';
 
 /** StatusNode: one object of the status tree. */
@@ -56,12 +57,7 @@ export async function getMember(client: OpenStackClient, pool: string, member: s
 
 /** lbSettled: waits until the load balancer is not PENDING_* any more (bounded); returns it. */
 export async function lbSettled(client: OpenStackClient, id: string, timeoutMs = 30_000): Promise<LoadBalancerView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lb = await getLoadBalancer(client, id);
-    if (!lb.provisioning_status.startsWith('PENDING_') || Date.now() > deadline) return lb;
-    await sleep(100);
-  }
+  return (await pollUntil(() => getLoadBalancer(client, id), (lb) => !lb.provisioning_status.startsWith('PENDING_'), timeoutMs)).value;
 }
 
 export interface AmphoraView {
@@ -79,13 +75,8 @@ export async function amphoraeOf(client: OpenStackClient, lb: string): Promise<A
 
 /** untilLoadBalancer: polls every 100 ms until `done` holds or `timeoutMs` passed. */
 export async function untilLoadBalancer(client: OpenStackClient, id: string, done: (lb: LoadBalancerView) => boolean, timeoutMs: number): Promise<{ lb: LoadBalancerView; met: boolean }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lb = await getLoadBalancer(client, id);
-    if (done(lb)) return { lb, met: true };
-    if (Date.now() > deadline) return { lb, met: false };
-    await sleep(100);
-  }
+  const { value, met } = await pollUntil(() => getLoadBalancer(client, id), done, timeoutMs);
+  return { lb: value, met };
 }
 
 /** PoolRef: the first pool of a load balancer's first listener, with its members. */

@@ -11,9 +11,9 @@ import type { Fault } from '../../../core/fault';
 import type { OpenStackClient } from '../client/client';
 import { OpenStackApiError } from '../client/errors';
 import type { OpenstackSpec } from '../environment';
-import { describeServer, getServer, isSteadyActive, serverAction, ServerView } from '../nova';
+import { getServer, serverAction, ServerView } from '../nova';
 import { instanceAction } from '../probes/instance-actions';
-import { requireInScope } from './server-power';
+import { serverChecks } from './server-common';
 
 export type OneShotServerFault = 'hard-reboot' | 'soft-reboot' | 'delete';
 
@@ -33,29 +33,20 @@ export function requireDestructive(env: Environment, tags: readonly string[], wh
 export function serverOneShotFault(client: OpenStackClient, spec: OpenstackSpec, server: ServerView, fault: OneShotServerFault, file: string): Fault {
   const kind = `openstack-server-${fault}`;
   const { action, body } = BODY[fault];
-  const inspect = async (): Promise<ServerView> => {
-    const current = await getServer(client, server.id);
-    requireInScope(client, spec, current, file);
-    if (!isSteadyActive(current)) throw new BadInput(`OpenStack server ${server.name} is ${describeServer(current)}, not ACTIVE with no task`, undefined, 'wait until it is ACTIVE, or pick another server');
-    return current;
-  };
+  const { inspect, planCheck, about } = serverChecks(client, spec, server, file, 'wait until it is ACTIVE, or pick another server');
   return {
     kind,
     reversible: false,
     harms: [],
     describe: () => `${fault.replace('-', ' ')} OpenStack server ${server.name} (one-shot)`,
-    async planCheck() {
-      await inspect();
-      return `OpenStack server ${server.name} (${server.id}) is ACTIVE in cloud ${client.name}`;
-    },
+    planCheck,
     async prepare() {
       await inspect();
       let requestId: string | null = null;
       return {
+        ...about,
         kind,
-        target: `OpenStack server ${server.name}`,
         reversible: false,
-        preState: { id: server.id, status: 'ACTIVE' },
         revert: null,
         async apply() {
           requestId = body === null ? (await client.request({ service: 'compute', method: 'DELETE', path: `/servers/${server.id}` })).requestId : await serverAction(client, server.id, body);

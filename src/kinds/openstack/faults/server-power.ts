@@ -5,13 +5,13 @@
  * Nova: observed when its status is the harmed one, reverted when it is ACTIVE with no task and untagged. A server
  * that is not ACTIVE with no task running is refused: the undo would start a server someone stopped on purpose.
  */
-import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
+import { ExperimentCompromised } from '../../../kernel/errors';
 import type { Fault } from '../../../core/fault';
 import type { OpenStackClient } from '../client/client';
 import type { OpenstackSpec } from '../environment';
-import { describeServer, getServer, INJECTED_TAG, isSteadyActive, markServer, serverAction, ServerView, untilServer } from '../nova';
+import { describeServer, INJECTED_TAG, markServer, serverAction, ServerView, untilServer } from '../nova';
 import { openstackRecipe } from '../recipe';
-import { inServerScope } from '../selectors';
+import { serverChecks } from './server-common';
 import { HarmedServerState } from '../undo';
 
 export type PowerFault = 'stop' | 'pause' | 'suspend';
@@ -26,38 +26,24 @@ const UNDO_TASK: Record<PowerFault, string> = { stop: 'powering-on', pause: 'unp
 /** How long Nova may take to reach the harmed state or ACTIVE again (0.2-1.5 s in the lab; real hypervisors: seconds). */
 const TRANSITION_TIMEOUT_MS = 60_000;
 
-/** requireInScope: BadInput when the server is not in openstack.scope. */
-export function requireInScope(client: OpenStackClient, spec: OpenstackSpec, server: ServerView, file: string): void {
-  if (!inServerScope(spec, server)) throw new BadInput(`OpenStack server ${server.name} is out of scope for cloud ${client.name}`, undefined, `add it to openstack.scope.servers (or a tag of it to serverTags) in ${file} if it may be harmed`);
-}
-
 /** serverPowerFault: stops, pauses or suspends one server for the scenario's duration. */
 export function serverPowerFault(client: OpenStackClient, spec: OpenstackSpec, server: ServerView, fault: PowerFault, file: string): Fault {
   const { action, harmed, verb } = POWER[fault];
   const kind = `openstack-server-${fault}`;
-  const inspect = async (): Promise<ServerView> => {
-    const current = await getServer(client, server.id);
-    requireInScope(client, spec, current, file);
-    if (!isSteadyActive(current)) throw new BadInput(`OpenStack server ${server.name} is ${describeServer(current)}, not ACTIVE with no task`, undefined, `bring it back first (openstack server start ${server.name}) or pick another: the revert would change a state someone chose`);
-    return current;
-  };
+  const { inspect, planCheck, about } = serverChecks(client, spec, server, file, `bring it back first (openstack server start ${server.name}) or pick another: the revert would change a state someone chose`);
   return {
     kind,
     reversible: true,
     harms: [],
     describe: () => `${verb} OpenStack server ${server.name} (→ ${harmed}, revert: ${action === 'os-stop' ? 'os-start' : action === 'pause' ? 'unpause' : 'resume'})`,
-    async planCheck() {
-      await inspect();
-      return `OpenStack server ${server.name} (${server.id}) is ACTIVE in cloud ${client.name}`;
-    },
+    planCheck,
     async prepare(injectionId) {
       await inspect();
       let requestId: string | null = null;
       return {
+        ...about,
         kind,
-        target: `OpenStack server ${server.name}`,
         reversible: true,
-        preState: { id: server.id, status: 'ACTIVE' },
         revert: openstackRecipe(spec, { name: client.name, authUrl: client.cloud.authUrl }, `server ${server.name}`, [{ kind: 'server', server: server.id, name: server.name, harmedState: harmed }]),
         async apply() {
           await markServer(client, server.id, injectionId, harmed);
