@@ -18,6 +18,8 @@ import type { OpenStackClient } from '../../src/kinds/openstack/client/client';
 import { clientFor, clientOfSpec } from '../../src/kinds/openstack/clients';
 import { OpenStackApiError } from '../../src/kinds/openstack/client/errors';
 import { getServer, INJECTED_TAG, ServerView } from '../../src/kinds/openstack/nova';
+import { OPENSTACK_MARKER_DIR } from '../../src/kinds/openstack/revert-channel';
+import { markerFiles } from '../../src/revert/detached-expiry';
 import type { RunSummary } from '../../src/model/summary';
 import { journalOf, killRunnerAfterInjection, labEnv, labEnvPath, readLatestJson, runCli, tempReportsDir, waitFor } from './helpers';
 
@@ -129,6 +131,8 @@ describe(`OpenStack faults against the lab's OpenStack (${ENV})`, { timeout: 20 
     assert.ok(back <= TTL_MS + 10_000, `back after ${back} ms`);
     assert.ok(back >= TTL_MS - 5_000, `not by the runner (it was killed): back after ${back} ms, TTL ${TTL_MS} ms`);
     await waitFor(async () => (await tagged()).length === 0, 10_000, 'the tag to be gone');
+    // The server can be ACTIVE before Nova's answer to os-start reached the expiry process, which removes its marker after.
+    await waitFor(() => markerFiles(OPENSTACK_MARKER_DIR).length === 0, 10_000, 'the expiry process to remove its marker');
   });
 
   it('after a SIGKILL, preflight refuses to start and `sweep` undoes the tagged server without any journal', async () => {
