@@ -128,3 +128,30 @@ export async function openstackSweep(env: Environment): Promise<SweepOutcome[]> 
   }
   return [...hosts, { where: `openstack cloud ${client.name}`, lines }];
 }
+
+/**
+ * forgetRecipesOf: the cloud whose clouds.yaml lies below `cloudDir` is being torn down (`lab down`): its pending
+ * undo recipes and their expiry processes go with it — there is nothing left to undo, and a recipe that can never be
+ * replayed would otherwise refuse a later run's preflight. Returns the files removed.
+ */
+export async function forgetRecipesOf(cloudDir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const file of markerFiles(OPENSTACK_MARKER_DIR)) {
+    let recipe: OpenstackRecipe;
+    try {
+      recipe = readMarker<OpenstackRecipe>(file);
+    } catch {
+      continue;
+    }
+    if (!recipe.cloudsYaml?.startsWith(`${cloudDir}/`)) continue;
+    await stopExpiryProcess(file);
+    rmSync(file, { force: true });
+    removed.push(file);
+  }
+  return removed;
+}
+
+/** markerFolders: the folders of the runner's host this kind's faults may leave (empty ones can go with the lab). */
+export function markerFolders(env: Environment): string[] {
+  return [...computeHostNodes(env).map((node) => node.name), OPENSTACK_MARKER_DIR];
+}
