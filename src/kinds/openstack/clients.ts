@@ -27,7 +27,14 @@ export function clientFor(env: Environment): OpenStackClient {
 }
 
 export async function reachableClient(env: Environment): Promise<OpenStackClient> {
-  const client = clientFor(env);
+  let client: OpenStackClient;
+  try {
+    client = clientFor(env);
+  } catch (error) {
+    // The lab writes its clouds.yaml at `lab up --with openstack`: missing there means the lab's OpenStack is not up.
+    if (error instanceof BadInput && env.lab && /no clouds\.yaml found/.test(error.message)) throw new BadInput(error.message.split('\n')[0] ?? error.message, error.location, 'bring the lab up with its OpenStack: scs-chaos lab up --with openstack');
+    throw error;
+  }
   try {
     await client.login();
   } catch (error) {
