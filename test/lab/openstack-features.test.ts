@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { labDown, labUp } from '../../lab/lab';
+import { listProcesses } from '../../lab/processes';
 import type { OpenStackClient } from '../../src/kinds/openstack/client/client';
 import { clientFor, clientOfSpec } from '../../src/kinds/openstack/clients';
 import { OpenStackApiError } from '../../src/kinds/openstack/client/errors';
@@ -133,6 +134,7 @@ describe(`OpenStack faults against the lab's OpenStack (${ENV})`, { timeout: 20 
     await waitFor(async () => (await tagged()).length === 0, 10_000, 'the tag to be gone');
     // The server can be ACTIVE before Nova's answer to os-start reached the expiry process, which removes its marker after.
     await waitFor(() => markerFiles(OPENSTACK_MARKER_DIR).length === 0, 10_000, 'the expiry process to remove its marker');
+    await waitFor(() => !listProcesses().some((p) => p.argv.some((arg) => arg.startsWith(`${OPENSTACK_MARKER_DIR}/`))), 5_000, 'the expiry process to end');
   });
 
   it('after a SIGKILL, preflight refuses to start and `sweep` undoes the tagged server without any journal', async () => {

@@ -39,29 +39,38 @@ function ownMarkers(client: OpenStackClient): Array<{ file: string; recipe: Open
     .filter(({ recipe }) => recipe === null || recipe.authUrl === client.cloud.authUrl);
 }
 
-/** taggedObjects: every object of ours in the cloud, with the undo that brings it back. */
+/** taggedObjects: every object of ours in the cloud, with the undo that brings it back (the four services asked at once). */
 async function taggedObjects(client: OpenStackClient): Promise<Tagged[]> {
-  const found: Tagged[] = [];
-  for (const server of await client.list<ServerView>('compute', '/servers/detail', 'servers', { tags: INJECTED_TAG })) {
+  const [servers, ports, members, services] = await Promise.all([taggedServers(client), taggedPorts(client), taggedMembers(client), disabledServices(client)]);
+  return [...servers, ...ports, ...members, ...services];
+}
+
+async function taggedServers(client: OpenStackClient): Promise<Tagged[]> {
+  return (await client.list<ServerView>('compute', '/servers/detail', 'servers', { tags: INJECTED_TAG })).map((server) => {
     const harmed = server.metadata?.[UNDO_KEY];
     const harmedState: HarmedServerState = harmed && harmed in SERVER_RESTORE ? (harmed as HarmedServerState) : 'SHUTOFF';
-    found.push({ what: `server ${server.name} tagged ${INJECTED_TAG} (${server.metadata?.[INJECTION_KEY] ?? '?'}), ${server.status}`, undo: { kind: 'server', server: server.id, name: server.name, harmedState } });
-  }
-  for (const port of await client.list<{ id: string; name: string }>('network', '/ports', 'ports', { tags: INJECTED_TAG })) {
-    found.push({ what: `port ${port.name || port.id} tagged ${INJECTED_TAG}`, undo: { kind: 'port', port: port.id, name: port.name || port.id } });
-  }
-  const lbs = await client.list<{ id: string; name: string }>('load-balancer', '/lbaas/loadbalancers', 'loadbalancers');
+    return { what: `server ${server.name} tagged ${INJECTED_TAG} (${server.metadata?.[INJECTION_KEY] ?? '?'}), ${server.status}`, undo: { kind: 'server', server: server.id, name: server.name, harmedState } };
+  });
+}
+
+async function taggedPorts(client: OpenStackClient): Promise<Tagged[]> {
+  return (await client.list<{ id: string; name: string }>('network', '/ports', 'ports', { tags: INJECTED_TAG })).map((port) => ({ what: `port ${port.name || port.id} tagged ${INJECTED_TAG}`, undo: { kind: 'port', port: port.id, name: port.name || port.id } }));
+}
+
+async function taggedMembers(client: OpenStackClient): Promise<Tagged[]> {
+  const found: Tagged[] = [];
   for (const pool of await client.list<{ id: string; loadbalancers: Array<{ id: string }> }>('load-balancer', '/lbaas/pools', 'pools')) {
-    const lb = pool.loadbalancers[0]?.id ?? lbs[0]?.id ?? '';
+    const lb = pool.loadbalancers[0]?.id ?? '';
     for (const member of await client.list<MemberView>('load-balancer', `/lbaas/pools/${pool.id}/members`, 'members', { tags: INJECTED_TAG })) {
       found.push({ what: `member ${member.name || member.id} of pool ${pool.id} tagged ${INJECTED_TAG}`, undo: { kind: 'member', loadBalancer: lb, pool: pool.id, member: member.id, name: member.name || member.id } });
     }
   }
-  const { services } = await client.get<{ services: Array<{ id: string; host: string; status: string; disabled_reason: string | null }> }>('compute', '/os-services', { binary: 'nova-compute' });
-  for (const service of services.filter((s) => s.status === 'disabled' && (s.disabled_reason ?? '').startsWith(DISABLED_REASON))) {
-    found.push({ what: `nova-compute on ${service.host} disabled (${service.disabled_reason})`, undo: { kind: 'compute-service', service: service.id, host: service.host } });
-  }
   return found;
+}
+
+async function disabledServices(client: OpenStackClient): Promise<Tagged[]> {
+  const { services } = await client.get<{ services: Array<{ id: string; host: string; status: string; disabled_reason: string | null }> }>('compute', '/os-services', { binary: 'nova-compute' });
+  return services.filter((s) => s.status === 'disabled' && (s.disabled_reason ?? '').startsWith(DISABLED_REASON)).map((service) => ({ what: `nova-compute on ${service.host} disabled (${service.disabled_reason})`, undo: { kind: 'compute-service', service: service.id, host: service.host } }));
 }
 
 /** clientOrNull: the environment's client; null when it has no section or its clouds.yaml cannot be read (a lab without OpenStack). */
