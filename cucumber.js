@@ -26,6 +26,8 @@ module.exports = {
   alerts: { ...common, paths: ['features/alerts/**/*.feature'], tags: 'not @wip' },
   // alerts-ceph: Ceph's alerts, against `scs-chaos lab up --with ceph,alerting`.
   'alerts-ceph': { ...common, paths: ['features/alerts-ceph/**/*.feature'], tags: 'not @wip' },
+  // openstack: the OpenStack features, against a lab brought up with `scs-chaos lab up --with openstack`.
+  openstack: { ...common, paths: ['features/openstack/**/*.feature'], tags: 'not @wip' },
   // lab-ceph: everything the lab with Ceph can run (`scs-chaos demo --with ceph`).
   // Ceph first: the lab features' network faults leave OSD_SLOW_PING_TIME warnings that last a minute or more
   // (averaged ping times), which the Ceph scenarios' steady state would have to wait out.

@@ -29,12 +29,13 @@ import type { LabKubernetesPlan } from './kubernetes/plan';
 import { downLabKubernetes, ensureKubernetesBuilt, labKubernetesPlanOf, labKubernetesPresent, upLabKubernetes } from './kubernetes/cluster';
 import { kubernetesHaproxyText } from './kubernetes/haproxy';
 import { kubernetesPlanIfDerivable, kubernetesPidsOf } from './kubernetes/lab-hooks';
-import type { LabOpenstackPlan } from './openstack/config';
+import { openstackDirOf, type LabOpenstackPlan } from './openstack/config';
 import { labOpenstack, labOpenstackPresent, labOpenstackProcesses, stopLabOpenstack } from './openstack/control-plane';
 import { prepareLabOpenstack } from './openstack/bootstrap';
 import { finishLabOpenstack } from './openstack/resources';
 import { LabAlertingPlan, labAlertingPlan } from './alerting/config';
 import { labAlertingPresent, waitLabAlertingReady } from './alerting/ready';
+import { forgetRecipesOf as forgetOpenstackRecipesOf, markerFolders as openstackMarkerFolders } from '../src/kinds/openstack/leftovers';
 
 export { labStatus } from './status';
 export type { LabEdgeStatus, LabNodeStatus, LabStatus } from './status';
@@ -159,6 +160,8 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   const outcomes = await Promise.all(targets.map(async (target) => ({ target, outcome: await stopSupervisord(target) })));
   const openstackStopped = await openstackStopping;
   if (openstackStopped > 0) log(`openstack: stopped ${openstackStopped} processes`);
+  const forgotten = await forgetOpenstackRecipesOf(openstackDirOf(layout));
+  if (forgotten.length) log(`openstack: dropped ${forgotten.length} pending fault undo recipe(s) of this cloud (it is gone): ${forgotten.join(', ')}`);
   const stopped = outcomes.filter((o) => o.outcome === 'stopped').map((o) => o.target.name);
   if (stopped.length > 0) log(`processes: stopped supervisord and its programs in ${stopped.join(', ')}`);
   const remaining = await everyLabPid(layout);
@@ -180,6 +183,8 @@ export async function labDown(env: Environment, log: (line: string) => void): Pr
   // "local": the runner's host, where cluster-wide Ceph faults (executorNode: local) keep theirs.
   // The control namespace's folder: monitor and manager faults of the lab (named like the namespace).
   for (const name of [...layout.nodes.map((node) => node.name), 'local', ...(layout.control ? [layout.control.namespace] : [])]) await rmdir(join(MARKER_DIR, name)).catch(() => undefined);
+  // The OpenStack kind's: its compute hosts' (named <environment>-<host>) and its recipe folder.
+  for (const folder of openstackMarkerFolders(env)) await rmdir(folder.startsWith('/') ? folder : join(MARKER_DIR, folder)).catch(() => undefined);
   await rmdir(MARKER_DIR).catch(() => undefined);
   log(`network: namespaces, veths, bridge ${layout.spec.bridge} and the unreachable route removed; ${layout.spec.runDir} deleted`);
 

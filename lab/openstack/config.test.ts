@@ -73,7 +73,7 @@ describe('the lab OpenStack plan', () => {
       if (holdsSecret) assert.equal(file.secret, true, `${file.path} holds a password and must be written 0600`);
     }
     const nova = files.find((f) => f.path === plan.novaConfig)?.text ?? '';
-    assert.match(nova, /^compute_driver = fake\.FakeDriver$/m);
+    assert.match(nova, /^compute_driver = scs_lab_fake\.LabFakeDriver$/m);
     assert.ok(nova.includes(`\nconnection = sqlite:///${plan.databases.nova}?check_same_thread=false&timeout=30\n`), nova);
     const octavia = files.find((f) => f.path === plan.octaviaConfig)?.text ?? '';
     for (const driver of ['amphora_noop_driver', 'compute_noop_driver', 'network_noop_driver']) assert.ok(octavia.includes(`= ${driver}`), driver);

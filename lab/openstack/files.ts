@@ -105,7 +105,7 @@ export function configFiles(plan: LabOpenstackPlan, secrets: OpenstackSecrets, p
         'DEFAULT',
         [
           ['transport_url', transport],
-          ['compute_driver', 'fake.FakeDriver'],
+          ['compute_driver', 'scs_lab_fake.LabFakeDriver'],
           ['host', CONTROL_HOST],
           ['my_ip', address],
           ['state_path', join(dir, 'nova')],

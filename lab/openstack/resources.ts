@@ -56,6 +56,8 @@ export interface LabCloud {
     image: { id: string; name: string };
     network: { id: string; name: string };
     subnet: { id: string; name: string; cidr: string };
+    /** A port of lab-net bound to nothing: the target of the port admin-state fault. */
+    port: { id: string; name: string };
     servers: Array<{ id: string; name: string; host: string }>;
     loadBalancer: { id: string; name: string; vipAddress: string; listenerId: string; poolId: string; members: Array<{ id: string; name: string; address: string }> };
   };
@@ -86,7 +88,7 @@ export async function finishLabOpenstack(plan: LabOpenstackPlan, log: (line: str
   const [flavor, image, net] = await Promise.all([
     timed('flavor', () => api.flavor(), (f) => `flavor ${f.name}`),
     timed('image', () => api.image(), (i) => `image ${i.name} (1 KiB, file store)`),
-    timed('network', () => api.network(), (n) => `network ${n.network.name} with subnet ${LAB_SUBNET_CIDR}`),
+    timed('network', () => api.network(), (n) => `network ${n.network.name} with subnet ${LAB_SUBNET_CIDR} and port ${n.port.name}`),
   ]);
   const servers = await timed('servers', () => api.servers(flavor.id, image.id), (s) => `${s.length} servers ACTIVE (${s.map((x) => `${x.name} on ${x.host}`).join(', ')})`);
   const loadBalancer = await timed('loadBalancer', () => api.loadBalancer(net.subnet.id, servers.map((s) => s.name)), (lb) => `load balancer ${lb.name} ACTIVE (VIP ${lb.vipAddress}, pool with ${lb.members.length} members)`);
@@ -108,7 +110,7 @@ export async function finishLabOpenstack(plan: LabOpenstackPlan, log: (line: str
     programs: plan.programs.map((p) => p.name),
     endpoints: plan.endpoints,
     computeHosts: [...COMPUTE_HOSTS],
-    resources: { flavor, image, network: net.network, subnet: net.subnet, servers, loadBalancer },
+    resources: { flavor, image, network: net.network, subnet: net.subnet, port: net.port, servers, loadBalancer },
     timings,
     createdAt: new Date().toISOString(),
   };
@@ -191,13 +193,14 @@ class Api {
     return { id: created.id, name };
   }
 
-  async network(): Promise<{ network: { id: string; name: string }; subnet: { id: string; name: string; cidr: string } }> {
+  async network(): Promise<{ network: { id: string; name: string }; subnet: { id: string; name: string; cidr: string }; port: { id: string; name: string } }> {
     const neutron = `${this.plan.endpoints.network}/v2.0`;
     const { network } = await this.session.call<{ network: { id: string; name: string } }>('POST', `${neutron}/networks`, [201], { json: { network: { name: 'lab-net' } } });
     const { subnet } = await this.session.call<{ subnet: { id: string; name: string; cidr: string } }>('POST', `${neutron}/subnets`, [201], {
       json: { subnet: { name: 'lab-subnet', network_id: network.id, ip_version: 4, cidr: LAB_SUBNET_CIDR, enable_dhcp: false } },
     });
-    return { network: { id: network.id, name: network.name }, subnet: { id: subnet.id, name: subnet.name, cidr: subnet.cidr } };
+    const { port } = await this.session.call<{ port: { id: string; name: string } }>('POST', `${neutron}/ports`, [201], { json: { port: { name: 'lab-port', network_id: network.id, fixed_ips: [{ subnet_id: subnet.id }] } } });
+    return { network: { id: network.id, name: network.name }, subnet: { id: subnet.id, name: subnet.name, cidr: subnet.cidr }, port: { id: port.id, name: port.name } };
   }
 
   /** Boots the servers at once (no network: their ports could not be bound without an ML2 mechanism driver) and waits until all are ACTIVE. */

@@ -7,8 +7,10 @@ import { cephKind } from './ceph';
 import { hostsKind } from './hosts';
 import { kubernetesKind } from './kubernetes';
 import { alertingKind } from './alerting';
+import { openstackKind } from './openstack';
 
 registerKind(hostsKind);
 registerKind(cephKind);
 registerKind(kubernetesKind);
 registerKind(alertingKind);
+registerKind(openstackKind);

@@ -36,6 +36,12 @@ if name == "neutron-server":
     orm.configure_mappers()
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scs_lab_sqlite  # noqa: E402,F401  ("database is locked" is retried as a deadlock: see its docstring)
+if name.startswith("nova-compute"):
+    # Nova loads compute_driver from nova.virt only: the lab's driver (scs_lab_fake.py) is made visible there.
+    # nova.cmd first: it applies eventlet's monkey patching, which must precede every other Nova import.
+    import nova.cmd  # noqa: E402,F401
+    import scs_lab_fake  # noqa: E402
+    sys.modules["nova.virt.scs_lab_fake"] = scs_lab_fake
 
 module_name, function = target.split(":")
 sys.argv = [name, *args]
