@@ -4,7 +4,9 @@
  * earlier. Each write carries the resourceVersion it read; a conflict (409) is read again, a bounded number of times.
  */
 import type { KubeClient } from './client/client';
+import { BadInput } from '../../kernel/errors';
 import { KubeApiError } from './client/errors';
+import { INJECTION_LABEL, markOf } from './artefacts';
 import type { KubeObject } from './client/list';
 
 export interface Taint {
@@ -25,6 +27,20 @@ export const nodePath = (name: string): string => `/api/v1/nodes/${encodeURIComp
 
 export function readNode(client: KubeClient, node: string): Promise<TaintedNode> {
   return client.get<TaintedNode>(nodePath(node), { resource: 'nodes', name: node });
+}
+
+/**
+ * readTargetNode: the node a fault is about to change — BadInput when it does not exist, or when a fault of another
+ * injection is on it (its label): two undos of one object would undo each other.
+ */
+export async function readTargetNode(client: KubeClient, node: string): Promise<TaintedNode> {
+  const object = await readNode(client, node).catch((error: unknown) => {
+    if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
+    throw error;
+  });
+  const mark = markOf(object);
+  if (mark) throw new BadInput(`Kubernetes node ${node} carries ${INJECTION_LABEL}=${mark}: a fault of another injection is on it`, undefined, 'wait for that fault to end, or run scs-chaos sweep if its run is gone');
+  return object;
 }
 
 /** findTaint: the taint with this key and effect on the node, if any. */

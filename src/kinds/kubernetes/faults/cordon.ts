@@ -4,13 +4,12 @@
  * revert would uncordon a node someone took out on purpose. Observed and reverted-checked by reading the node back.
  */
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
-import type { Fault } from '../../../core/fault';
+import type { Fault, PreparedFault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
-import { KubeApiError } from '../client/errors';
 import type { KubeObject } from '../client/list';
 import { kubeRecipe, KubeCall } from '../recipe';
-import { INJECTION_LABEL, markedMetadata, markOf, REVERT_ANNOTATION } from '../artefacts';
-import { nodePath } from '../taints';
+import { INJECTION_LABEL, markedMetadata, REVERT_ANNOTATION } from '../artefacts';
+import { nodePath, readTargetNode } from '../taints';
 
 export const CORDON_KIND = 'kubernetes-cordon';
 
@@ -24,18 +23,26 @@ export function uncordonCall(node: string): KubeCall {
   return { method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: null }, annotations: { [REVERT_ANNOTATION]: null } }, spec: { unschedulable: null } }, subject: { verb: 'patch', resource: 'nodes', name: node } };
 }
 
+/** readSchedulableNode: the node a cordon or drain takes out — it must exist, carry no fault, and be schedulable. */
+export async function readSchedulableNode(client: KubeClient, node: string): Promise<NodeObject> {
+  const object: NodeObject = await readTargetNode(client, node);
+  if (object.spec?.unschedulable) throw new BadInput(`Kubernetes node ${node} is already cordoned`, undefined, `uncordon it first (kubectl uncordon ${node}) or pick another node: the revert would uncordon it`);
+  return object;
+}
+
+/** cordonCall: marks the node unschedulable and labelled with the injection, carrying its undo. */
+export function cordonCall(node: string, injectionId: string): KubeCall {
+  return { method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: markedMetadata(injectionId, [uncordonCall(node)]), spec: { unschedulable: true } }, subject: { verb: 'patch', resource: 'nodes', name: node } };
+}
+
+/** cordonedNode: what a fault that cordons a node prepares (cordon, drain): its target, pre-state and undo. */
+export function cordonedNode(client: KubeClient, node: string, kind: string): Pick<PreparedFault, 'kind' | 'target' | 'reversible' | 'preState' | 'revert'> {
+  return { kind, target: `Kubernetes node ${node}`, reversible: true, preState: { unschedulable: false }, revert: kubeRecipe(client.spec, `node ${node}`, [uncordonCall(node)]) };
+}
+
 export async function cordonNode(client: KubeClient, node: string): Promise<Fault> {
   const read = (): Promise<NodeObject> => client.get<NodeObject>(nodePath(node), { resource: 'nodes', name: node });
-  const inspect = async (): Promise<NodeObject> => {
-    const object = await read().catch((error: unknown) => {
-      if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
-      throw error;
-    });
-    const mark = markOf(object);
-    if (mark) throw new BadInput(`Kubernetes node ${node} carries ${INJECTION_LABEL}=${mark}: a fault of another injection is on it`, undefined, 'wait for that fault to end, or run scs-chaos sweep if its run is gone');
-    if (object.spec?.unschedulable) throw new BadInput(`Kubernetes node ${node} is already cordoned`, undefined, `uncordon it first (kubectl uncordon ${node}) or pick another node: the revert would uncordon it`);
-    return object;
-  };
+  const inspect = (): Promise<NodeObject> => readSchedulableNode(client, node);
   return {
     kind: CORDON_KIND,
     reversible: true,
@@ -48,13 +55,9 @@ export async function cordonNode(client: KubeClient, node: string): Promise<Faul
     async prepare(injectionId) {
       await inspect();
       return {
-        kind: CORDON_KIND,
-        target: `Kubernetes node ${node}`,
-        reversible: true,
-        preState: { unschedulable: false },
-        revert: kubeRecipe(client.spec, `node ${node}`, [uncordonCall(node)]),
+        ...cordonedNode(client, node, CORDON_KIND),
         async apply() {
-          await client.send({ method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: markedMetadata(injectionId, [uncordonCall(node)]), spec: { unschedulable: true } }, subject: { verb: 'patch', resource: 'nodes', name: node } });
+          await client.send(cordonCall(node, injectionId));
         },
         async verifyActive() {
           const object = await read();

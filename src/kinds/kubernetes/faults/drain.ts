@@ -5,16 +5,15 @@
  * forced. Only pods in the environment's namespaces are evicted (kube-system and the like stay, as do DaemonSet and
  * mirror pods, which a drain leaves too). The undo uncordons; evicted pods are the workloads' to replace.
  */
-import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
+import { ExperimentCompromised } from '../../../kernel/errors';
 import { sleep } from '../../../kernel/clock';
 import type { Fault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
 import { KubeApiError } from '../client/errors';
-import { INJECTION_LABEL, markedMetadata, markOf } from '../artefacts';
-import { kubeRecipe } from '../recipe';
+import { markOf } from '../artefacts';
 import { Pod, podPath } from '../select/pods';
-import { nodePath, readNode } from '../taints';
-import { uncordonCall } from './cordon';
+import { readNode } from '../taints';
+import { cordonCall, cordonedNode, readSchedulableNode } from './cordon';
 
 export const DRAIN_KIND = 'kubernetes-drain';
 const RETRY_MS = 1000;
@@ -77,13 +76,7 @@ export function drainNode(client: KubeClient, node: string, report: DrainReport 
     }
   };
   const inspect = async (): Promise<void> => {
-    const object = await readNode(client, node).catch((error: unknown) => {
-      if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
-      throw error;
-    });
-    const mark = markOf(object);
-    if (mark) throw new BadInput(`Kubernetes node ${node} carries ${INJECTION_LABEL}=${mark}: a fault of another injection is on it`, undefined, 'wait for that fault to end, or run scs-chaos sweep if its run is gone');
-    if (object.spec?.unschedulable) throw new BadInput(`Kubernetes node ${node} is already cordoned`, undefined, `uncordon it first (kubectl uncordon ${node}) or pick another node: the revert would uncordon it`);
+    await readSchedulableNode(client, node);
   };
   return {
     kind: DRAIN_KIND,
@@ -98,13 +91,9 @@ export function drainNode(client: KubeClient, node: string, report: DrainReport 
     async prepare(injectionId) {
       await inspect();
       return {
-        kind: DRAIN_KIND,
-        target: `Kubernetes node ${node}`,
-        reversible: true,
-        preState: { unschedulable: false },
-        revert: kubeRecipe(client.spec, `node ${node}`, [uncordonCall(node)]),
+        ...cordonedNode(client, node, DRAIN_KIND),
         async apply() {
-          await client.send({ method: 'PATCH', path: nodePath(node), patchType: 'merge', body: { metadata: markedMetadata(injectionId, [uncordonCall(node)]), spec: { unschedulable: true } }, subject: { verb: 'patch', resource: 'nodes', name: node } });
+          await client.send(cordonCall(node, injectionId));
           const pods = await podsOnNode();
           for (const pod of pods) report.waiting.add(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`);
           // The evictions go on in the background, bounded by the fault: the revert stops their retries.

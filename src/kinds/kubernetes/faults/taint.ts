@@ -4,28 +4,19 @@
  * label and undo. The undo removes exactly our taint by read-modify-write (taints.ts), leaving the ones the node
  * lifecycle controller added meanwhile. Observed and reverted-checked by reading the node back.
  */
-import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
+import { ExperimentCompromised } from '../../../kernel/errors';
 import type { Fault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
-import { KubeApiError } from '../client/errors';
 import { INJECTION_LABEL, markedMetadata, markOf, unmarkCall } from '../artefacts';
 import { kubeRecipe, KubeStep } from '../recipe';
-import { addTaint, findTaint, nodePath, readNode, TaintedNode } from '../taints';
+import { addTaint, findTaint, nodePath, readNode, readTargetNode, TaintedNode } from '../taints';
 
 export const TAINT_KIND = 'kubernetes-taint';
 export type TaintEffect = 'NoExecute' | 'NoSchedule';
 
 export function taintNode(client: KubeClient, node: string, effect: TaintEffect): Fault {
   const subject = { verb: 'patch' as const, resource: 'nodes', name: node };
-  const inspect = async (): Promise<TaintedNode> => {
-    const object = await readNode(client, node).catch((error: unknown) => {
-      if (error instanceof KubeApiError && error.notFound) throw new BadInput(`Kubernetes node ${node} does not exist in cluster ${client.connection.cluster}`, undefined, 'name a node that `kubectl get nodes` lists');
-      throw error;
-    });
-    const mark = markOf(object);
-    if (mark) throw new BadInput(`Kubernetes node ${node} carries ${INJECTION_LABEL}=${mark}: a fault of another injection is on it`, undefined, 'wait for that fault to end, or run scs-chaos sweep if its run is gone');
-    return object;
-  };
+  const inspect = (): Promise<TaintedNode> => readTargetNode(client, node);
   const undo = (): KubeStep[] => [{ removeTaint: { node, key: INJECTION_LABEL, effect } }, unmarkCall(nodePath(node), subject)];
   return {
     kind: TAINT_KIND,
