@@ -21,6 +21,8 @@ import { netemFault } from '../src/kinds/hosts/network/netem';
 import type { FaultTarget } from '../src/kinds/hosts/target';
 import { parseDuration } from '../src/kernel/duration';
 import type { Fault } from '../src/core/fault';
+import { pickSeeded } from '../src/kernel/random';
+import type { KubeObject } from '../src/kinds/kubernetes/client/list';
 import { deletePods } from '../src/kinds/kubernetes/faults/pod-delete';
 import { scaleWorkload } from '../src/kinds/kubernetes/faults/scale';
 import { taintNode, TaintEffect } from '../src/kinds/kubernetes/faults/taint';
@@ -223,4 +225,37 @@ When('a pod of the Kubernetes {word} {word} drops {percentage} of its outgoing p
 
 When('a pod of the Kubernetes {word} {word} gets {word} of added latency with {word} jitter for {duration}', async function (this: ChaosWorld, kind: string, name: string, delay: string, jitter: string, durationMs: number) {
   await podNetworkFault(this, kind, name, durationMs, (target) => netemFault(target, { delayMs: parseDuration(delay), jitterMs: parseDuration(jitter) }));
+});
+
+/**
+ * nodeByLabel: a seeded pick among the Kubernetes nodes a label selector matches (a role is the label
+ * node-role.kubernetes.io/<role>), limited to the environment's scope; remembered as "that node".
+ */
+async function nodeByLabel(world: ChaosWorld, labelSelector: string): Promise<string> {
+  const env = world.experiment.env;
+  const ctx = await context(world);
+  const matching = (await ctx.client.list<KubeObject>('/api/v1/nodes', { labelSelector }, { resource: 'nodes' })).items.map((n) => n.metadata.name).sort();
+  const inScope = matching.filter((name) => env.scope.nodes.includes(name));
+  if (inScope.length === 0) {
+    throw new BadInput(`no Kubernetes node in scope matches "${labelSelector}" (matching: ${matching.join(', ') || 'none'}; scope: ${env.scope.nodes.join(', ')})`, { file: env.sourcePath }, `check the selector with kubectl get nodes -l '${labelSelector}'`);
+  }
+  const [node] = pickSeeded(inScope, 1, world.scenario.seed) as [string];
+  const line = `Kubernetes nodes "${labelSelector}" in scope: ${inScope.join(', ')} → ${node} (seed ${world.scenario.seed})`;
+  if (world.scenario.planning) world.scenario.plan(`select ${line}`);
+  else world.scenario.say(`selected ${line}`);
+  world.kubernetesNode = node;
+  return node;
+}
+
+When(/^a Kubernetes node (?:labelled "([^"]+)"|with role ([\w.-]+)) (is cordoned|is drained|is tainted NoExecute|is tainted NoSchedule|loses its kubelet) for (\S+)$/, async function (this: ChaosWorld, label: string | undefined, role: string | undefined, action: string, duration: string) {
+  const node = await nodeByLabel(this, label ?? `node-role.kubernetes.io/${role ?? ''}`);
+  const durationMs = parseDuration(duration);
+  if (action === 'is cordoned') await this.experiment.injectFor(await cordonNode((await context(this)).client, node), durationMs);
+  else if (action === 'is drained') await drainFor(this, node, durationMs);
+  else if (action === 'loses its kubelet') await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet')), durationMs);
+  else await taintFor(this, node, action.replace('is tainted ', ''), durationMs);
+});
+
+Then("a watched pod's endpoint is taken out of its Service within {duration}", async function (this: ChaosWorld, boundMs: number) {
+  await momentWithin(this.scenario, "a watched pod's endpoint not ready", 'endpoint-not-ready', undefined, boundMs);
 });

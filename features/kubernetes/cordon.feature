@@ -7,6 +7,6 @@ Feature: Cordoning a Kubernetes node leaves running pods alone
   Scenario: a cordoned node keeps serving its pods
     Given web-k8s is probed over HTTP at 10 Hz
     And availability of web-k8s is at least 99% for 3s in steady state
-    When the Kubernetes node node-2 is cordoned for 6s
+    When a Kubernetes node labelled "kubernetes.io/hostname=node-2" is cordoned for 6s
     Then availability of web-k8s stays at or above 99% during the fault
     And web-k8s recovers within 5s

@@ -10,7 +10,8 @@ Feature: A pod cut off from the network is taken out of its Service and comes ba
     And web-k8s is probed over HTTP at 10 Hz
     And availability of web-k8s is at least 99% for 3s in steady state
     When a pod of the Kubernetes Deployment default/web is isolated from the network for 8s
-    Then availability of web-k8s stays at or above 60% during the fault
+    Then a watched pod's endpoint is taken out of its Service within 6s
+    And availability of web-k8s stays at or above 60% during the fault
     And every replica is available again within 20s
 
   Scenario: one web pod drops 30% of its outgoing packets for 6s

@@ -150,11 +150,13 @@ export class ClusterState {
     return latest;
   }
 
-  private add(kind: Moment['kind'], subject: string, event: string, stampMs: number | null, source: string): void {
+  /** add: records a moment seen now (also used by the side watches, side-signals.ts). */
+  add(kind: Moment['kind'], subject: string, event: string, stampMs: number | null, source: string): void {
     this.moments.push({ kind, subject, event, seenAt: now(), stampMs, source });
   }
 
-  private changed(): void {
+  /** changed: tells the waits that something was applied. */
+  changed(): void {
     for (const listener of this.listeners) listener();
   }
 }

@@ -3,7 +3,20 @@
  * clock) and the cluster's own stamp (a condition's lastTransitionTime, a taint's timeAdded, a deletion's request
  * time). Kubernetes stamps these with one-second resolution (metav1.Time), so a stamp can be up to 1 s early.
  */
-export type MomentKind = 'node-not-ready' | 'node-ready' | 'node-taint' | 'pod-deleted' | 'pod-scheduled' | 'pod-ready' | 'pod-restarted' | 'workload-degraded' | 'workload-available';
+export type MomentKind =
+  | 'node-not-ready'
+  | 'node-ready'
+  | 'node-taint'
+  | 'pod-deleted'
+  | 'pod-scheduled'
+  | 'pod-ready'
+  | 'pod-restarted'
+  | 'workload-degraded'
+  | 'workload-available'
+  | 'endpoint-not-ready'
+  | 'endpoint-ready'
+  | 'budget-changed'
+  | 'event';
 
 export interface Moment {
   kind: MomentKind;

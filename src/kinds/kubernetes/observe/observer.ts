@@ -1,6 +1,7 @@
 /**
- * KubeObserver: the watches of one scenario — every node, one workload and the pods its selector matches — feeding
- * a ClusterState (cluster-state.ts). List-then-watch with resume (client/watch.ts): no polling loop asks the API
+ * KubeObserver: the watches of one scenario — every node, one workload and the pods its selector matches, and the
+ * EndpointSlices, PodDisruptionBudgets and Events of its namespace (side-signals.ts) — feeding a ClusterState
+ * (cluster-state.ts). List-then-watch with resume (client/watch.ts): no polling loop asks the API
  * server anything while a scenario runs. `waitFor` wakes on watch events, not on a timer.
  */
 import type { KubeClient } from '../client/client';
@@ -9,6 +10,7 @@ import type { KubeObject } from '../client/list';
 import { Pod, podsPath } from '../select/pods';
 import { describeWorkload, labelSelectorText, readWorkload, Workload, WORKLOAD_KINDS, WorkloadRef } from '../select/workloads';
 import { ClusterState } from './cluster-state';
+import { DisruptionBudget, EndpointSlice, KubeEvent, SideSignals } from './side-signals';
 
 export class KubeObserver {
   readonly state: ClusterState;
@@ -40,12 +42,19 @@ export class KubeObserver {
         onRetry,
       }),
     );
+    const side = new SideSignals(state, ref.namespace);
+    const ns = encodeURIComponent(ref.namespace);
+    observer.watches.push(
+      client.watch<KubeObject>({ path: `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`, subject: { resource: 'endpointslices', namespace: ref.namespace }, onSync: (items) => side.syncSlices(items as EndpointSlice[]), onEvent: (type, o) => side.sliceEvent(type, o as EndpointSlice), onRetry }),
+      client.watch<KubeObject>({ path: `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`, subject: { resource: 'poddisruptionbudgets', namespace: ref.namespace }, onSync: (items) => side.syncBudgets(items as DisruptionBudget[]), onEvent: (type, o) => side.budgetEvent(type, o as DisruptionBudget), onRetry }),
+      client.watch<KubeObject>({ path: `/api/v1/namespaces/${ns}/events`, subject: { resource: 'events', namespace: ref.namespace }, onSync: () => side.syncEvents(), onEvent: (type, o) => side.eventEvent(type, o as KubeEvent), onRetry }),
+    );
     await Promise.all(observer.watches.map((watch) => watch.ready));
     return observer;
   }
 
   describe(): string {
-    return `watches on nodes, ${describeWorkload(this.ref)} and its pods (${this.labelSelector})`;
+    return `watches on nodes, ${describeWorkload(this.ref)} and its pods (${this.labelSelector}), and the EndpointSlices, PodDisruptionBudgets and Events of ${this.ref.namespace}`;
   }
 
   /** waitFor: resolves true once `done()` holds (checked now and after every watch event), false at `timeoutMs`. */
