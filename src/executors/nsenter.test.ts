@@ -26,7 +26,7 @@ describe('NsenterExecutor', { skip }, () => {
     const executor = new NsenterExecutor(new LocalExecutor(), `/run/netns/${NAMESPACE}`);
     assert.match((await executor.run(['ip', '-o', 'link'])).stdout, /scs-probe0/);
     assert.doesNotMatch((await new LocalExecutor().run(['ip', '-o', 'link'])).stdout, /scs-probe0/);
-    assert.equal((await executor.runScript('ip -o link | grep -c 'scs-probe0@'')).stdout.trim(), '1');
+    assert.equal((await executor.runScript('ip -o link | grep -c scs-probe0@')).stdout.trim(), '1');
   });
 
   it('starts detached scripts inside the namespace', async () => {
