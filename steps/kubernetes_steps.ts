@@ -259,3 +259,22 @@ When(/^a Kubernetes node (?:labelled "([^"]+)"|with role ([\w.-]+)) (is cordoned
 Then("a watched pod's endpoint is taken out of its Service within {duration}", async function (this: ChaosWorld, boundMs: number) {
   await momentWithin(this.scenario, "a watched pod's endpoint not ready", 'endpoint-not-ready', undefined, boundMs);
 });
+
+/** Pods by namespace and label selector (no workload named): a seeded pick, with the same scope checks. */
+async function deleteLabelledPods(world: ChaosWorld, namespace: string, labelSelector: string, amount: PodAmount): Promise<void> {
+  const ctx = await context(world);
+  const what = `delete pods labelled "${labelSelector}" in ${namespace}`;
+  requireNamespace(ctx, namespace, what);
+  const selection = await selectPods(ctx, namespace, labelSelector, amount, world.scenario.seed, what);
+  if (world.scenario.planning) world.scenario.plan(`select ${selection.description}`);
+  else world.scenario.say(`selected ${selection.description}`);
+  await world.experiment.injectOneShot(deletePods(ctx.client, selection.pods, { selection: `labelled "${labelSelector}" in ${namespace}` }));
+}
+
+When('{int}% of the pods labelled {string} in the Kubernetes namespace {word} are deleted', async function (this: ChaosWorld, percent: number, labelSelector: string, namespace: string) {
+  await deleteLabelledPods(this, namespace, labelSelector, { percent });
+});
+
+When('{int} pod(s) labelled {string} in the Kubernetes namespace {word} is/are deleted', async function (this: ChaosWorld, count: number, labelSelector: string, namespace: string) {
+  await deleteLabelledPods(this, namespace, labelSelector, { count });
+});

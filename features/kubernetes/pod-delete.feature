@@ -13,3 +13,11 @@ Feature: Deleting half of a Deployment's pods keeps the service up while the rep
     Then a replacement pod is Ready within 10s
     And every replica is available again within 15s
     And availability of web-k8s stays at or above 80% during the fault
+
+  Scenario: one pod chosen by its label deleted, its replacement Ready within the bound
+    Given the Kubernetes Deployment default/web is watched
+    And web-k8s is probed over HTTP at 10 Hz
+    And availability of web-k8s is at least 99% for 3s in steady state
+    When 1 pod labelled "app=web" in the Kubernetes namespace default is deleted
+    Then a replacement pod is Ready within 10s
+    And availability of web-k8s stays at or above 90% during the fault

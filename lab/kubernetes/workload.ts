@@ -44,6 +44,8 @@ export function webWorkload(busyboxImage: string, replicas: number): KubernetesO
           // no token volume and no Service environment: nothing in the pods needs them
           automountServiceAccountToken: false,
           enableServiceLinks: false,
+          // the lab runs no cluster DNS: "Default" (the node's resolv.conf) spares every pod start a MissingClusterDNS event
+          dnsPolicy: 'Default',
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }],
           containers: [
             {

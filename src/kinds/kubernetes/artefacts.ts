@@ -17,9 +17,12 @@ export function markedMetadata(injectionId: string, undo: readonly KubeStep[]): 
   return { labels: { [INJECTION_LABEL]: injectionId }, annotations: { [REVERT_ANNOTATION]: JSON.stringify(undo) } };
 }
 
-/** unmarkCall: the undo's last step — label and annotation gone (null removes a key in a merge patch). */
+/** UNMARK_METADATA: the merge-patch metadata that removes the label and the annotation (null removes a key). */
+export const UNMARK_METADATA = { labels: { [INJECTION_LABEL]: null }, annotations: { [REVERT_ANNOTATION]: null } } as const;
+
+/** unmarkCall: the undo's last step — label and annotation gone. */
 export function unmarkCall(path: string, subject: RequestSubject): KubeCall {
-  return { method: 'PATCH', path, patchType: 'merge', body: { metadata: { labels: { [INJECTION_LABEL]: null }, annotations: { [REVERT_ANNOTATION]: null } } }, subject };
+  return { method: 'PATCH', path, patchType: 'merge', body: { metadata: UNMARK_METADATA }, subject };
 }
 
 /** markOf: the injection id an object is labelled with, if any. */

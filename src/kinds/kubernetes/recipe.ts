@@ -22,7 +22,8 @@ export type KubeCall = Pick<RequestSpec, 'method' | 'path' | 'body' | 'patchType
  * guarded by the resourceVersion it read (a conflict is read again).
  */
 export interface RemoveTaint {
-  readonly removeTaint: { readonly node: string; readonly key: string; readonly effect: string };
+  /** `unmark`: the same write removes the injection's label and annotation (journals written before it have a separate unmark call). */
+  readonly removeTaint: { readonly node: string; readonly key: string; readonly effect: string; readonly unmark?: boolean };
 }
 
 /** KubeStep: one step of an undo: an API call, or an operation that reads before it writes. */
@@ -64,6 +65,6 @@ export async function replayRecipe(recipe: KubeRecipe, timeoutMs = 15_000): Prom
 
 /** performStep: one undo step against the cluster. */
 export async function performStep(client: KubeClient, step: KubeStep): Promise<void> {
-  if ('removeTaint' in step) await removeTaint(client, step.removeTaint.node, step.removeTaint.key, step.removeTaint.effect);
+  if ('removeTaint' in step) await removeTaint(client, step.removeTaint.node, step.removeTaint.key, step.removeTaint.effect, step.removeTaint.unmark === true);
   else await client.send(step);
 }

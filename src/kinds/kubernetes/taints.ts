@@ -6,7 +6,7 @@
 import type { KubeClient } from './client/client';
 import { BadInput } from '../../kernel/errors';
 import { KubeApiError } from './client/errors';
-import { INJECTION_LABEL, markOf } from './artefacts';
+import { INJECTION_LABEL, markOf, REVERT_ANNOTATION, UNMARK_METADATA } from './artefacts';
 import type { KubeObject } from './client/list';
 
 export interface Taint {
@@ -49,10 +49,10 @@ export function findTaint(object: TaintedNode, key: string, effect: string): Tai
 }
 
 /** editTaints: applies `edit` to the node's current taints and writes them back, retrying on conflicts. */
-async function editTaints(client: KubeClient, node: string, edit: (taints: Taint[]) => Taint[] | null, metadata: Record<string, unknown> = {}): Promise<void> {
+async function editTaints(client: KubeClient, node: string, edit: (taints: Taint[], object: TaintedNode) => Taint[] | null, metadata: Record<string, unknown> = {}): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const object = await readNode(client, node);
-    const taints = edit([...(object.spec?.taints ?? [])]);
+    const taints = edit([...(object.spec?.taints ?? [])], object);
     if (taints === null) return;
     try {
       await client.send({
@@ -74,10 +74,19 @@ export function addTaint(client: KubeClient, node: string, taint: Taint, metadat
   return editTaints(client, node, (taints) => [...taints.filter((t) => !(t.key === taint.key && t.effect === taint.effect)), taint], metadata);
 }
 
-/** removeTaint: removes the taint with this key and effect; nothing to do when it is gone. */
-export function removeTaint(client: KubeClient, node: string, key: string, effect: string): Promise<void> {
-  return editTaints(client, node, (taints) => {
-    const kept = taints.filter((t) => !(t.key === key && t.effect === effect));
-    return kept.length === taints.length ? null : kept;
-  });
+/**
+ * removeTaint: removes the taint with this key and effect; nothing to do when it is gone. With `unmark`, the same
+ * write removes the injection's label and undo annotation, so no reader ever sees the taint gone and the mark left.
+ */
+export function removeTaint(client: KubeClient, node: string, key: string, effect: string, unmark = false): Promise<void> {
+  return editTaints(
+    client,
+    node,
+    (taints, object) => {
+      const kept = taints.filter((t) => !(t.key === key && t.effect === effect));
+      const marked = unmark && (markOf(object) !== undefined || object.metadata.annotations?.[REVERT_ANNOTATION] !== undefined);
+      return kept.length === taints.length && !marked ? null : kept;
+    },
+    unmark ? UNMARK_METADATA : {},
+  );
 }

@@ -7,17 +7,17 @@
 import { ExperimentCompromised } from '../../../kernel/errors';
 import type { Fault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
-import { INJECTION_LABEL, markedMetadata, markOf, unmarkCall } from '../artefacts';
+import { INJECTION_LABEL, markedMetadata, markOf } from '../artefacts';
 import { kubeRecipe, KubeStep } from '../recipe';
-import { addTaint, findTaint, nodePath, readNode, readTargetNode, TaintedNode } from '../taints';
+import { addTaint, findTaint, readNode, readTargetNode, TaintedNode } from '../taints';
 
 export const TAINT_KIND = 'kubernetes-taint';
 export type TaintEffect = 'NoExecute' | 'NoSchedule';
 
 export function taintNode(client: KubeClient, node: string, effect: TaintEffect): Fault {
-  const subject = { verb: 'patch' as const, resource: 'nodes', name: node };
   const inspect = (): Promise<TaintedNode> => readTargetNode(client, node);
-  const undo = (): KubeStep[] => [{ removeTaint: { node, key: INJECTION_LABEL, effect } }, unmarkCall(nodePath(node), subject)];
+  // one write removes the taint and the mark together: a reader never sees one without the other
+  const undo = (): KubeStep[] => [{ removeTaint: { node, key: INJECTION_LABEL, effect, unmark: true } }];
   return {
     kind: TAINT_KIND,
     reversible: true,
