@@ -33,7 +33,7 @@ import { BUILD_SCRIPT, CLUSTER_API_CRDS, KUBERNETES_BINARIES, KUBERNETES_IMAGES,
 import { applyClusterApi, clusterApiCrdDir } from './cluster-api';
 import { ensureKubernetesSupervisor, writeSupervisorFiles } from './supervisors';
 import { kubernetesToolPath, requireKubernetesTools } from './tools';
-import { objectPath, webWorkload } from './workload';
+import { nodePodNamespace, objectPath, webWorkload } from './workload';
 
 /** How long `lab up` waits for the cluster (API server, nodes, workload, haproxy) once the daemons run. */
 const READY_TIMEOUT_MS = 90_000;
@@ -111,7 +111,7 @@ export async function upLabKubernetes(layout: LabLayout, plan: LabKubernetesPlan
   await waitUntil(deadline, `${plan.nodes.length} nodes to be Ready`, async () => notReadyNodes(api, plan), log);
   log(`kubernetes: nodes ${plan.nodes.map((n) => n.node.name).join(', ')} Ready after ${formatDuration(now() - started)}`);
 
-  for (const object of webWorkload(plan.versions.busyboxImage, plan.nodes.length)) {
+  for (const object of [nodePodNamespace(), ...webWorkload(plan.versions.busyboxImage, plan.nodes.length)]) {
     const answer = await api.call('PATCH', `${objectPath(object)}?fieldManager=scs-chaos-lab&force=true`, { body: JSON.stringify(object), contentType: 'application/apply-patch+yaml' });
     if (answer.status !== 200 && answer.status !== 201) throw new Error(`applying ${object.kind} ${object.metadata.name} answered ${answer.status}: ${answer.body.slice(0, 500)}`);
   }

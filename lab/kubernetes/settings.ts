@@ -111,6 +111,8 @@ export const WEB_EDGE_PORT = 8080;
 
 /** The web workload: a Deployment and a NodePort Service in the default namespace. */
 export const WEB_NAMESPACE = 'default';
+/** Where the kube-node executors of lab-kube-node.yaml run their helper pods. */
+export const NODE_POD_NAMESPACE = 'scs-chaos';
 export const WEB_NAME = 'web';
 
 /**

@@ -4,13 +4,14 @@
  * answers `{"node": ...}`, and a NodePort Service, so the edge's haproxy reaches it through every node
  * (lab/kubernetes/haproxy.ts). Pure: the objects are applied by lab/kubernetes/cluster.ts (server-side apply).
  */
-import { WEB_NAME, WEB_NAMESPACE, WEB_NODE_PORT, WEB_POD_PORT } from './settings';
+import { NODE_POD_NAMESPACE, WEB_NAME, WEB_NAMESPACE, WEB_NODE_PORT, WEB_POD_PORT } from './settings';
 
 /** KubernetesObject: what server-side apply needs to place an object. */
 export interface KubernetesObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  /** namespace: absent for cluster-scoped objects (the Namespace). */
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
   [field: string]: unknown;
 }
 
@@ -75,9 +76,18 @@ export function webWorkload(busyboxImage: string, replicas: number): KubernetesO
   return [deployment, service];
 }
 
-/** objectPath: the object's REST path (namespaced core and apps/v1 kinds only: what the lab applies). */
+/**
+ * nodePodNamespace: where kube-node executors start their helper pods (lab-kube-node.yaml); privileged pods are
+ * allowed there by Pod Security admission's label, as a real cluster needs it.
+ */
+export function nodePodNamespace(): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NODE_POD_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'app.kubernetes.io/managed-by': 'scs-chaos-lab' } } };
+}
+
+/** objectPath: the object's REST path (core and apps/v1 kinds only: what the lab applies). */
 export function objectPath(object: KubernetesObject): string {
   const plural = `${object.kind.toLowerCase()}s`;
   const group = object.apiVersion === 'v1' ? '/api/v1' : `/apis/${object.apiVersion}`;
-  return `${group}/namespaces/${object.metadata.namespace}/${plural}/${object.metadata.name}`;
+  const namespace = object.metadata.namespace === undefined ? '' : `/namespaces/${object.metadata.namespace}`;
+  return `${group}${namespace}/${plural}/${object.metadata.name}`;
 }

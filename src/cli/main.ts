@@ -112,6 +112,9 @@ export async function main(argv: string[]): Promise<number> {
     // the ssh executor can have opened one).
     const ssh = require.cache[require.resolve('../executors/ssh')];
     if (ssh) await (ssh.exports as typeof import('../executors/ssh')).closeSshMasters();
+    // Helper pods of kube-node executors are deleted the same way (their Jobs' deadline covers a killed runner).
+    const kubeNode = require.cache[require.resolve('../executors/kube-node')];
+    if (kubeNode) await (kubeNode.exports as typeof import('../executors/kube-node')).closeNodePods();
   }
 }
 

@@ -160,4 +160,27 @@ describe('secrets in environment files', () => {
     badInputAt(withPrometheus('http://m:${env:SCS_CHAOS_LOAD_TEST_UNSET}@h:9090'), 12, /SCS_CHAOS_LOAD_TEST_UNSET is not set/);
     badInputAt(withPrometheus('http://m:abc@h:9090'), 12, /shorter than 4 characters/);
   });
+
+  describe('kube-node executor', () => {
+    const kubeNode = (executor: string, extra = ''): string => minimal(extra).replace('{ kind: netns, namespace: ns1 }', executor);
+
+    it('reads its defaults and takes the kubernetes section\'s kubeconfig and context', () => {
+      const env = parseEnvironment(kubeNode('{ kind: kube-node, image: "scs-chaos:1" }', 'kubernetes:\n  kubeconfig: /etc/k.conf\n  context: prod\n  namespaces: [web]\n'), 'env.yaml');
+      assert.deepEqual(env.nodes[0]?.executor, { kind: 'kube-node', node: 'node-1', namespace: 'scs-chaos', image: 'scs-chaos:1', kubeletPort: 10250, hostProcess: '1', kubeconfig: '/etc/k.conf', context: 'prod' });
+    });
+
+    it('keeps its own node name, namespace, port, host process and cluster', () => {
+      const env = parseEnvironment(kubeNode('{ kind: kube-node, image: i, node: worker-7, namespace: chaos, kubeletPort: 10255, hostProcess: containerd, kubeconfig: /other.conf, context: c2 }', 'kubernetes:\n  kubeconfig: /etc/k.conf\n  context: prod\n  namespaces: [web]\n'), 'env.yaml');
+      assert.deepEqual(env.nodes[0]?.executor, { kind: 'kube-node', node: 'worker-7', namespace: 'chaos', image: 'i', kubeletPort: 10255, hostProcess: 'containerd', kubeconfig: '/other.conf', context: 'c2' });
+    });
+
+    it('refuses a missing image, a bad port and a host process that is neither PID nor name, by line', () => {
+      badInputAt(kubeNode('{ kind: kube-node }'), 6, /needs image/);
+      badInputAt(kubeNode('{ kind: kube-node, image: i, kubeletPort: 70000 }'), 6, /kubeletPort 70000 is out of range/);
+      badInputAt(kubeNode('{ kind: kube-node, image: i, hostProcess: "a b" }'), 6, /neither a PID nor a process name/);
+      badInputAt(kubeNode('{ kind: kube-node, image: i, hostProcess: 1.5 }'), 6, /neither a PID nor a process name/);
+      const env = parseEnvironment(kubeNode('{ kind: kube-node, image: i, hostProcess: 1 }'), 'env.yaml');
+      assert.equal(env.nodes[0]?.executor.kind === 'kube-node' && env.nodes[0].executor.hostProcess, '1');
+    });
+  });
 });

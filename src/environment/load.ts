@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { isScalar, LineCounter, parseDocument, YAMLMap, Node as YamlNode } from 'yaml';
 import { BadInput } from '../kernel/errors';
 import { formatDuration } from '../kernel/duration';
-import type { Defaults, Environment, ExecutorSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from '../model/environment';
+import type { Defaults, Environment, ExecutorSpec, KubeNodeSpec, LabSpec, NodeSpec, ScopeSpec, ServiceSpec } from '../model/environment';
 import { environmentSections } from '../core/kinds';
 import { EnvironmentReader } from './reader';
 
@@ -146,9 +146,34 @@ function readExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: string): Exe
       if (identityFile) spec.identityFile = r.path(identityFile);
       return spec;
     }
+    case 'kube-node':
+      return readKubeNodeExecutor(r, map, nodeName);
     default:
-      throw r.error(r.get(map, 'kind', true), `node ${nodeName}: unknown executor kind "${kind}"`, 'use one of local, netns, ssh');
+      throw r.error(r.get(map, 'kind', true), `node ${nodeName}: unknown executor kind "${kind}"`, 'use one of local, netns, ssh, kube-node');
   }
+}
+
+/**
+ * readKubeNodeExecutor: `kind: kube-node` — the Kubernetes node (default: the node's name), the namespace of the
+ * helper pods (default scs-chaos), their image (required: it needs nsenter and sh), the kubelet's port (10250),
+ * the process whose namespaces are the host's (default PID 1);
+ * kubeconfig and context default to the environment's `kubernetes:` section.
+ */
+function readKubeNodeExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: string): ExecutorSpec {
+  const image = r.optionalString(map, 'image');
+  if (!image) throw r.error(map, `node ${nodeName}: a kube-node executor needs image (the helper pods' image, with nsenter and sh)`, 'add image: <the scs-chaos image, built by ci/image/build.sh, or any image with nsenter and sh>');
+  const kubeletPort = r.optionalNumber(map, 'kubeletPort') ?? 10250;
+  if (!Number.isInteger(kubeletPort) || kubeletPort < 1 || kubeletPort > 65535) throw r.error(r.get(map, 'kubeletPort', true), `node ${nodeName}: kubeletPort ${kubeletPort} is out of range`, 'write the port the kubelet serves exec on, e.g. kubeletPort: 10250');
+  const hostProcessNode = r.get(map, 'hostProcess', false);
+  // A PID is written as a number (hostProcess: 1) or a string; a process name as a string.
+  const hostProcess = hostProcessNode === undefined ? '1' : isScalar(hostProcessNode) && typeof hostProcessNode.value === 'number' ? String(hostProcessNode.value) : r.optionalString(map, 'hostProcess') ?? '1';
+  if (!/^([1-9][0-9]*|[A-Za-z][A-Za-z0-9_.-]*)$/.test(hostProcess)) throw r.error(r.get(map, 'hostProcess', true), `node ${nodeName}: hostProcess "${hostProcess}" is neither a PID nor a process name`, 'write hostProcess: 1 (the node\'s init, the default) or the name of a process in the host\'s namespaces, e.g. containerd');
+  const spec: KubeNodeSpec = { kind: 'kube-node', node: r.optionalString(map, 'node') ?? nodeName, namespace: r.optionalString(map, 'namespace') ?? 'scs-chaos', image, kubeletPort, hostProcess };
+  const kubeconfig = r.optionalString(map, 'kubeconfig');
+  if (kubeconfig !== undefined) spec.kubeconfig = kubeconfig === 'in-cluster' ? kubeconfig : r.path(kubeconfig);
+  const context = r.optionalString(map, 'context');
+  if (context !== undefined) spec.context = context;
+  return spec;
 }
 
 function readService(r: EnvironmentReader, name: string, node: YamlNode): ServiceSpec {

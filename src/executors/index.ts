@@ -3,6 +3,7 @@ import type { ExecutorSpec } from '../model/environment';
 import type { Executor } from './executor';
 import { LocalExecutor } from './local';
 import { NetnsExecutor } from './netns';
+import { KubeNodeExecutor } from './kube-node';
 import { NsenterExecutor } from './nsenter';
 import { SshExecutor } from './ssh';
 
@@ -16,6 +17,8 @@ export function executorFor(spec: ExecutorSpec): Executor {
       return new SshExecutor(spec);
     case 'nsenter':
       return new NsenterExecutor(executorFor(spec.via), spec.netns);
+    case 'kube-node':
+      return new KubeNodeExecutor(spec);
   }
 }
 

@@ -8,7 +8,30 @@ export type ExecutorSpec =
   | { kind: 'netns'; namespace: string }
   | { kind: 'ssh'; host: string; user: string; port: number; identityFile?: string; knownHostsFile?: string }
   /** A network namespace by path (a Kubernetes pod's) on a host reached through `via` (src/executors/nsenter.ts). */
-  | { kind: 'nsenter'; via: ExecutorSpec; netns: string };
+  | { kind: 'nsenter'; via: ExecutorSpec; netns: string }
+  /** A Kubernetes node reached through short-lived privileged pods on it (src/executors/kube-node.ts). */
+  | KubeNodeSpec;
+
+/** KubeNodeSpec: a Kubernetes node reached without ssh: commands run in the host's namespaces from a pod on it. */
+export interface KubeNodeSpec {
+  kind: 'kube-node';
+  /** The node's name in Kubernetes. */
+  node: string;
+  /** Where the helper pods run (must allow privileged pods). */
+  namespace: string;
+  /** The helper pods' image: it needs `nsenter` and `sh` (the scs-chaos image, or busybox). */
+  image: string;
+  /** The cluster: the kubeconfig path or "in-cluster", and context (default: the environment's `kubernetes:` section). */
+  kubeconfig?: string;
+  context?: string;
+  /** The kubelet's port: commands reach the pod through it, so network faults on the node keep it open. */
+  kubeletPort: number;
+  /**
+   * Whose mount, UTS and IPC namespaces commands enter: a PID ("1", the node's init: a real node) or a process
+   * name, taken in the node's network namespace ("containerd": a lab node, where PID 1 belongs to the machine's sandbox).
+   */
+  hostProcess: string;
+}
 
 export interface NodeSpec {
   name: string;

@@ -74,7 +74,17 @@ function readKubernetes(r: EnvironmentReader, value: unknown): KubernetesSpec {
 
 export const kubernetesSection: EnvironmentSection = {
   key: 'kubernetes',
-  read: (reader: EnvironmentReader, value: unknown): KubernetesSpec => readKubernetes(reader, value),
+  read: (reader: EnvironmentReader, value: unknown, env: Environment): KubernetesSpec => {
+    const spec = readKubernetes(reader, value);
+    // kube-node executors reach this cluster unless they name their own (decision 0155).
+    for (const node of env.nodes) {
+      const executor = node.executor;
+      if (executor.kind !== 'kube-node' || executor.kubeconfig !== undefined) continue;
+      if (spec.kubeconfig !== undefined) executor.kubeconfig = spec.kubeconfig;
+      if (spec.context !== undefined && executor.context === undefined) executor.context = spec.context;
+    }
+    return spec;
+  },
 };
 
 /** kubernetesSpecOf: the environment's section, or BadInput-worthy null for the caller to explain. */

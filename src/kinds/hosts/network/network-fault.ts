@@ -158,11 +158,14 @@ export function defaultPortOf(direction: Direction): 'node' | 'peer' {
 }
 
 /**
- * managementPortOf: the ssh port the runner reaches the node through; nft faults keep it open, or a fault would
- * cut the runner's own line and could only be undone by the node's expiry timer (as isolate.ts does).
+ * managementPortOf: the port the runner's commands reach the node through — ssh's, or the kubelet's for a kube-node
+ * executor (exec into its helper pod goes API server → kubelet); nft faults keep it open, or a fault would cut the
+ * runner's own line and could only be undone by the node's expiry timer (as isolate.ts does).
  */
 export function managementPortOf(executor: Executor): number | undefined {
-  return executor.spec.kind === 'ssh' ? executor.spec.port : undefined;
+  if (executor.spec.kind === 'ssh') return executor.spec.port;
+  if (executor.spec.kind === 'kube-node') return executor.spec.kubeletPort;
+  return undefined;
 }
 
 function ipv4Value(address: string): bigint {

@@ -9,6 +9,7 @@ import { Agent, RequestOptions } from 'node:https';
 import { existsSync } from 'node:fs';
 import { BadInput } from '../../../kernel/errors';
 import type { KubernetesSpec } from '../environment';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface KubeConnection {
   /** The cluster's name in the kubeconfig (messages say "cluster <name>"). */
@@ -18,6 +19,8 @@ export interface KubeConnection {
   readonly context: string;
   /** Where the configuration came from, for messages. */
   readonly source: string;
+  /** The loaded kubeconfig, for @kubernetes/client-node's own streams (exec over WebSocket). */
+  readonly kubeConfig: KubeConfig;
   /** requestOptions: TLS material, credentials and the shared keep-alive agent for one request. */
   requestOptions(): Promise<RequestOptions>;
   close(): void;
@@ -57,6 +60,7 @@ export async function connectKube(spec: Pick<KubernetesSpec, 'kubeconfig' | 'con
     user: kc.getCurrentUser()?.name ?? '(unknown user)',
     context: kc.getCurrentContext(),
     source,
+    kubeConfig: kc,
     async requestOptions() {
       // Credentials are applied per request: exec plugins and OIDC tokens renew themselves.
       const options: RequestOptions = {};

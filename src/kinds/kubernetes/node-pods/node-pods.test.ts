@@ -1,0 +1,103 @@
+/**
+ * The kube-node executor's parts that need no cluster: the node-pod Jobs, the helper's idle end and keep-alive
+ * (run here with sh), the exec status's exit codes, how a starting pod is judged, and the executor's prefixes
+ * (into the host's namespaces, standard input as an argument) run against this machine's own processes.
+ * The whole path against the lab's real cluster is test/lab/kube-node.test.ts.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '../../../executors/command';
+import { intoHost, withInput } from '../../../executors/kube-node';
+import type { KubeNodeSpec } from '../../../model/environment';
+import { exitCodeOf } from './exec';
+import { helperCommand, inHelper, jobName, nodePodJob, NODE_POD_LABEL, TIMER_DEADLINE_SECONDS } from './manifests';
+import { JobPod, podStart } from './pod-start';
+
+const spec: KubeNodeSpec = { kind: 'kube-node', node: 'Worker_1.example', namespace: 'scs-chaos', image: 'scs-chaos:1', kubeletPort: 10250, hostProcess: '1' };
+
+describe('node-pod Jobs', () => {
+  it('names a Job as a DNS label of at most 63 characters, different each time', () => {
+    const long = jobName('helper', 'n'.repeat(100));
+    assert.ok(long.length <= 63, long);
+    assert.match(jobName('timer', spec.node), /^scs-chaos-timer-worker-1-example-[0-9a-f]{6}$/);
+    assert.notEqual(jobName('helper', 'a'), jobName('helper', 'a'));
+  });
+
+  it('pins a privileged host-PID, host-network pod to the node, tolerating every taint, removed by the cluster', () => {
+    const job = nodePodJob(spec, 'timer', 'scs-chaos-timer-x', ['sh', '-c', 'sleep 1'], 'host pid 1');
+    const jobSpec = job.spec as { activeDeadlineSeconds: number; ttlSecondsAfterFinished: number; backoffLimit: number; template: { spec: Record<string, unknown> & { containers: { command: string[]; securityContext: { privileged: boolean } }[] } } };
+    assert.equal(job.metadata.labels[NODE_POD_LABEL], 'timer');
+    assert.equal(job.metadata.labels['scs-chaos/node'], 'Worker_1.example');
+    assert.equal(jobSpec.activeDeadlineSeconds, TIMER_DEADLINE_SECONDS);
+    assert.equal(jobSpec.ttlSecondsAfterFinished, 0);
+    assert.equal(jobSpec.backoffLimit, 0);
+    const pod = jobSpec.template.spec;
+    assert.equal(pod.nodeName, 'Worker_1.example');
+    assert.equal(pod.hostPID, true);
+    assert.equal(pod.hostNetwork, true);
+    assert.deepEqual(pod.tolerations, [{ operator: 'Exists' }]);
+    assert.equal(pod.containers[0]?.securityContext.privileged, true);
+    assert.deepEqual(pod.containers[0]?.command, ['sh', '-c', 'sleep 1']);
+  });
+
+  it('a helper ends once idle, and every command run in it keeps it alive', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scs-chaos-helper-'));
+    try {
+      const alive = join(dir, 'alive');
+      const started = Date.now();
+      const idle = runCommand(helperCommand(2, alive), { timeoutMs: 20_000 });
+      // Touched through inHelper at 1.5 s and 3 s: the helper lives past 4.5 s, then ends within its idle time.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal((await runCommand(inHelper(['echo', 'ran'], alive))).stdout, 'ran\n');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await runCommand(inHelper(['true'], alive));
+      const result = await idle;
+      const lived = Date.now() - started;
+      assert.equal(result.code, 0);
+      assert.ok(lived >= 4500 && lived < 9000, `the helper lived ${lived} ms`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('exec status', () => {
+  it('reads success, a non-zero exit and anything else', () => {
+    assert.equal(exitCodeOf({ status: 'Success' }), 0);
+    assert.equal(exitCodeOf({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } }), 3);
+    assert.equal(exitCodeOf({ status: 'Failure', reason: 'InternalError', message: 'exec: "nsenter": not found' }), undefined);
+  });
+});
+
+describe('podStart', () => {
+  const pod = (status: JobPod['status']): JobPod => ({ metadata: { name: 'p' }, status });
+
+  it('is running, ended, failed for good or still waiting', () => {
+    assert.deepEqual(podStart(pod({ phase: 'Running', containerStatuses: [{ state: { running: {} } }] })), { state: 'running', pod: 'p' });
+    assert.deepEqual(podStart(pod({ phase: 'Succeeded' })), { state: 'ended', pod: 'p' });
+    assert.equal(podStart(pod({ phase: 'Failed', reason: 'DeadlineExceeded' })).state, 'failed');
+    const never = podStart(pod({ phase: 'Pending', containerStatuses: [{ state: { waiting: { reason: 'ErrImageNeverPull', message: 'image x not present' } } }] }));
+    assert.equal(never.state, 'failed');
+    assert.match(never.state === 'failed' ? never.why : '', /ErrImageNeverPull: image x not present/);
+    assert.deepEqual(podStart(pod({ phase: 'Pending', containerStatuses: [{ state: { waiting: { reason: 'ContainerCreating' } } }] })), { state: 'waiting', why: 'pod p is Pending (ContainerCreating)' });
+  });
+});
+
+describe('kube-node prefixes', () => {
+  it('hands standard input to the command as an argument', async () => {
+    const result = await runCommand(withInput(['sh', '-c', 'cat; echo " done"'], "it's\nfed"));
+    assert.equal(result.stdout, "it's\nfed done\n");
+  });
+
+  it('enters the namespaces of a PID or of a process found by name (root)', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+    const byPid = await runCommand([...intoHost(String(process.pid)), 'hostname']);
+    assert.equal(byPid.code, 0, byPid.stderr);
+    const byName = await runCommand([...intoHost('node'), 'sh', '-c', 'echo "$0"', 'entered']);
+    assert.equal(byName.stdout, 'entered\n', byName.stderr);
+    const none = await runCommand([...intoHost('no-such-process-xyz'), 'true']);
+    assert.notEqual(none.code, 0);
+  });
+});
