@@ -16,6 +16,7 @@ import { loadEnvironment } from '../environment/load';
 import { redact } from '../kernel/secrets';
 import type { ScenarioSummary } from '../model/summary';
 import type { RunProgress } from '../core/progress';
+import { notRunSummary } from '../core/scenario-summary';
 import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
 import { preflight } from './preflight';
@@ -240,21 +241,9 @@ function newContext(
 /** Scenarios the plan had but the run never finished (interrupted): they count as aborted. */
 function notStarted(planned: PlanResult['scenarioIds'], ctx: RunContext): ScenarioSummary[] {
   const done = new Set(ctx.scenarios.map((s) => s.id));
+  const reason = ctx.interruption.signal.aborted ? `not run: the run was interrupted (${String(ctx.interruption.signal.reason)})` : 'not run';
   const at = new Date().toISOString();
-  return planned
-    .filter((meta) => !done.has(meta.id))
-    .map((meta) => ({
-      ...meta,
-      verdict: 'aborted' as const,
-      asExpected: false,
-      reason: ctx.interruption.signal.aborted ? `not run: the run was interrupted (${String(ctx.interruption.signal.reason)})` : 'not run',
-      faults: [],
-      slos: [],
-      recovery: [],
-      startedAt: at,
-      finishedAt: at,
-      durationSeconds: 0,
-    }));
+  return planned.filter((meta) => !done.has(meta.id)).map((meta) => notRunSummary(meta, 'aborted', reason, at));
 }
 
 /** reportInternal: a step failed while planning with an error that is not bad input — a bug, exit 3 like any internal error. */
