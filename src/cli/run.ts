@@ -48,21 +48,29 @@ const CWD = process.cwd();
 const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 export async function planCommand(options: RunOptions): Promise<number> {
-  const env = loadEnvironment(options.envPath);
-  const { problems, internal, planned, scenarioCount } = await planPass(env, options);
-  if (internal.length) return reportInternal(internal, options.log);
-  if (problems.length) return reportProblems(problems, options.log);
-  requireScenarios(scenarioCount, options, options.allowEmpty === true);
-  printPlan(env, planned, scenarioCount, options.log);
+  const checked = await checkedPlan(options);
+  if (typeof checked === 'number') return checked;
+  printPlan(checked.env, checked.plan.planned, checked.plan.scenarioCount, options.log);
   return 0;
 }
 
-export async function runCommand(options: RunOptions): Promise<number> {
+/**
+ * checkedPlan: the environment and the plan of `options`, or the exit code of its problems (reported): 3 for an
+ * internal error, 2 for bad input; an empty selection is BadInput unless allowed. Shared by `plan` and `k8s shards`.
+ */
+export async function checkedPlan(options: RunOptions): Promise<{ env: Environment; plan: PlanResult } | number> {
   const env = loadEnvironment(options.envPath);
   const plan = await planPass(env, options);
   if (plan.internal.length) return reportInternal(plan.internal, options.log);
   if (plan.problems.length) return reportProblems(plan.problems, options.log);
   requireScenarios(plan.scenarioCount, options, options.allowEmpty === true);
+  return { env, plan };
+}
+
+export async function runCommand(options: RunOptions): Promise<number> {
+  const planned = await checkedPlan(options);
+  if (typeof planned === 'number') return planned;
+  const { env, plan } = planned;
   if (plan.scenarioCount === 0) {
     options.log('no scenario selected (--allow-empty): nothing to run, nothing touched');
     return 0;
@@ -182,7 +190,7 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
  */
 const supportLibraries = new Map<string, Promise<ISupportCodeLibrary>>();
 
-function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLibrary> {
+export function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLibrary> {
   const key = JSON.stringify(runConfiguration.support);
   let library = supportLibraries.get(key);
   if (!library) {
