@@ -6,7 +6,6 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,23 +13,7 @@ import { loadConfiguration } from '@cucumber/cucumber/api';
 import { parseAllDocuments } from 'yaml';
 import { KUBERNETES_STEPS_FILE, STEP_NEEDS } from '../../kinds/kubernetes/rbac/step-needs';
 import { supportFor } from '../run';
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-function scsChaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'scs-chaos.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { REPO_ROOT as ROOT, runScsChaos as scsChaos } from '../../../test/support/scs-chaos-cli';
 
 interface Rule {
   apiGroups: string[];

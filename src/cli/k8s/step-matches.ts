@@ -10,20 +10,10 @@ import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type * as messages from '@cucumber/messages';
 import { RunOptions, supportFor } from '../run';
 import { CucumberProblems } from '../cucumber-problems';
-
-export interface StepMatch {
-  scenario: { id: string; name: string };
-  /** The step as written, e.g. "When the Kubernetes node node-2 is cordoned for 20s". */
-  text: string;
-  /** The step definition's pattern source and file (e.g. steps/kubernetes_steps.ts). */
-  pattern: string;
-  definedIn: string;
-  /** Parameter values as the step text gives them; undefined for an optional group that did not match. */
-  args: (string | undefined)[];
-}
+import type { MatchedStep } from '../../kinds/kubernetes/rbac/derive';
 
 export interface MatchResult {
-  matches: StepMatch[];
+  matches: MatchedStep[];
   problems: string[];
   scenarioCount: number;
 }
@@ -64,7 +54,7 @@ export async function matchSteps(options: Pick<RunOptions, 'profile' | 'paths' |
     if (envelope.stepDefinition) definitions.set(envelope.stepDefinition.id, envelope.stepDefinition);
     if (envelope.testCase) testCases.push(envelope.testCase);
   });
-  const matches: StepMatch[] = [];
+  const matches: MatchedStep[] = [];
   for (const testCase of testCases) {
     const pickle = pickles.get(testCase.pickleId);
     if (!pickle) continue;
