@@ -39,6 +39,17 @@ commands:
                      write the HTML reports of a finished run (default reports/latest): plots, the summary page
                      RUN_DIR/index.html, and the Allure report in RUN_DIR/allure-report/ with trends from FILE
                      (default: history.jsonl beside the run directories)
+  k8s shards --shards N [--json] [plan options] [FEATURE...]
+                     plan, then print the deterministic split into N shards (sorted by feature and line, contiguous
+                     blocks) with each shard's \`scs-chaos run FEATURE:LINE...\` arguments; --json: the shard plan
+  k8s rbac [--namespace NS] [--env FILE] [--profile NAME] [--tags EXPR] [--name REGEXP] [FEATURE...]
+                     print the least-privilege ServiceAccount, Roles and ClusterRoles (YAML) a run of the selected
+                     scenarios needs in the environment's cluster (NS: the runner's namespace, default scs-chaos);
+                     derived from the steps without asking the cluster
+  k8s merge --out DIR [--plan FILE] RUN_DIR...
+                     one run directory (summary, junit, Allure, journal, plots, index.html) of the shards' run
+                     directories; a shard without a report counts its scenarios (from the shard plan FILE) as
+                     compromised; exits as the merged summary says
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;
@@ -90,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./report')).reportCommand(rest, log);
       case 'compare':
         return (await import('./compare')).compareCommand(rest, (line) => process.stdout.write(`${line}\n`));
+      case 'k8s':
+        return await (await import('./k8s/command')).k8sCommand(rest, { planOptions: (args) => runOptions('plan', args), out: (text) => void process.stdout.write(redact(text)), log });
       case undefined:
         process.stdout.write(`${USAGE}\n`);
         throw new BadInput('no command given', undefined, 'name a command, e.g. scs-chaos plan features/lab (scs-chaos --help lists them)');
@@ -99,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return 0;
       default:
-        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report, compare (scs-chaos --help)');
+        throw new BadInput(`unknown command "${command}"`, undefined, 'use one of: run, plan, lab, demo, sweep, rollback, gate, report, compare, k8s (scs-chaos --help)');
     }
   } catch (error) {
     if (error instanceof BadInput) {

@@ -16,6 +16,7 @@ import { loadEnvironment } from '../environment/load';
 import { redact } from '../kernel/secrets';
 import type { ScenarioSummary } from '../model/summary';
 import type { RunProgress } from '../core/progress';
+import { notRunSummary } from '../core/scenario-summary';
 import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
 import { preflight } from './preflight';
@@ -47,21 +48,29 @@ const CWD = process.cwd();
 const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 export async function planCommand(options: RunOptions): Promise<number> {
-  const env = loadEnvironment(options.envPath);
-  const { problems, internal, planned, scenarioCount } = await planPass(env, options);
-  if (internal.length) return reportInternal(internal, options.log);
-  if (problems.length) return reportProblems(problems, options.log);
-  requireScenarios(scenarioCount, options, options.allowEmpty === true);
-  printPlan(env, planned, scenarioCount, options.log);
+  const checked = await checkedPlan(options);
+  if (typeof checked === 'number') return checked;
+  printPlan(checked.env, checked.plan.planned, checked.plan.scenarioCount, options.log);
   return 0;
 }
 
-export async function runCommand(options: RunOptions): Promise<number> {
+/**
+ * checkedPlan: the environment and the plan of `options`, or the exit code of its problems (reported): 3 for an
+ * internal error, 2 for bad input; an empty selection is BadInput unless allowed. Shared by `plan` and `k8s shards`.
+ */
+export async function checkedPlan(options: RunOptions): Promise<{ env: Environment; plan: PlanResult } | number> {
   const env = loadEnvironment(options.envPath);
   const plan = await planPass(env, options);
   if (plan.internal.length) return reportInternal(plan.internal, options.log);
   if (plan.problems.length) return reportProblems(plan.problems, options.log);
   requireScenarios(plan.scenarioCount, options, options.allowEmpty === true);
+  return { env, plan };
+}
+
+export async function runCommand(options: RunOptions): Promise<number> {
+  const planned = await checkedPlan(options);
+  if (typeof planned === 'number') return planned;
+  const { env, plan } = planned;
   if (plan.scenarioCount === 0) {
     options.log('no scenario selected (--allow-empty): nothing to run, nothing touched');
     return 0;
@@ -181,7 +190,7 @@ export async function planPass(env: Environment, options: RunOptions): Promise<P
  */
 const supportLibraries = new Map<string, Promise<ISupportCodeLibrary>>();
 
-function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLibrary> {
+export function supportFor(runConfiguration: IRunConfiguration): Promise<ISupportCodeLibrary> {
   const key = JSON.stringify(runConfiguration.support);
   let library = supportLibraries.get(key);
   if (!library) {
@@ -240,21 +249,9 @@ function newContext(
 /** Scenarios the plan had but the run never finished (interrupted): they count as aborted. */
 function notStarted(planned: PlanResult['scenarioIds'], ctx: RunContext): ScenarioSummary[] {
   const done = new Set(ctx.scenarios.map((s) => s.id));
+  const reason = ctx.interruption.signal.aborted ? `not run: the run was interrupted (${String(ctx.interruption.signal.reason)})` : 'not run';
   const at = new Date().toISOString();
-  return planned
-    .filter((meta) => !done.has(meta.id))
-    .map((meta) => ({
-      ...meta,
-      verdict: 'aborted' as const,
-      asExpected: false,
-      reason: ctx.interruption.signal.aborted ? `not run: the run was interrupted (${String(ctx.interruption.signal.reason)})` : 'not run',
-      faults: [],
-      slos: [],
-      recovery: [],
-      startedAt: at,
-      finishedAt: at,
-      durationSeconds: 0,
-    }));
+  return planned.filter((meta) => !done.has(meta.id)).map((meta) => notRunSummary(meta, 'aborted', reason, at));
 }
 
 /** reportInternal: a step failed while planning with an error that is not bad input — a bug, exit 3 like any internal error. */

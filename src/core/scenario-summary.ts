@@ -78,3 +78,12 @@ export function endingOf(scenarioError: unknown, revertProblem: unknown): unknow
   if (!scenarioError) return revertProblem;
   return new ExperimentCompromised(`${errorMessage(scenarioError)}; then ${errorMessage(revertProblem)}`, { cause: revertProblem });
 }
+
+/**
+ * notRunSummary: the entry of a planned scenario that never ran to its end — the run was interrupted (aborted), or
+ * its shard of a sharded run left no report (compromised). Never "as expected": a scenario that did not run must
+ * not pass for one that did.
+ */
+export function notRunSummary(meta: ScenarioMeta, verdict: Extract<Verdict, 'aborted' | 'compromised'>, reason: string, at = new Date().toISOString()): ScenarioSummary {
+  return { ...meta, verdict, asExpected: false, reason, faults: [], slos: [], recovery: [], startedAt: at, finishedAt: at, durationSeconds: 0 };
+}

@@ -22,6 +22,7 @@ import { nodePath } from './taints';
 import { budgetsPath } from './setup/disruption-budget';
 import { podNetworkLeftovers, sweepPodNetworks } from './pod-network/leftovers';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
+import { KubeNeed, need } from './rbac/needs';
 
 function allMarkers(): string[] {
   try {
@@ -57,6 +58,18 @@ function markers(env: Environment): string[] {
       return true;
     }
   });
+}
+
+/**
+ * preflightNeeds: what every run's preflight lists to find labelled leftovers — nodes, and PodDisruptionBudgets,
+ * Deployments and StatefulSets in each allowed namespace. (Sweep's patches and deletes are not a run's: sweep is run
+ * by a person, with their own rights.)
+ */
+export function preflightNeeds(namespaces: readonly string[]): KubeNeed[] {
+  return [
+    need('', 'nodes', ['list']),
+    ...namespaces.flatMap((ns) => [need('policy', 'poddisruptionbudgets', ['list'], ns), need('apps', 'deployments', ['list'], ns), need('apps', 'statefulsets', ['list'], ns)]),
+  ];
 }
 
 /** A labelled object with where it lives, for preflight lines and sweep. */

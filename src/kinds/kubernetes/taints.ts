@@ -8,6 +8,7 @@ import { BadInput } from '../../kernel/errors';
 import { KubeApiError } from './client/errors';
 import { INJECTION_LABEL, markOf, REVERT_ANNOTATION, UNMARK_METADATA } from './artefacts';
 import type { KubeObject } from './client/list';
+import { KubeNeed, need } from './rbac/needs';
 
 export interface Taint {
   key: string;
@@ -24,6 +25,9 @@ export interface TaintedNode extends KubeObject {
 const ATTEMPTS = 5;
 
 export const nodePath = (name: string): string => `/api/v1/nodes/${encodeURIComponent(name)}`;
+
+/** NODE_FAULT_NEEDS: a fault that changes a node reads it (readTargetNode) and patches it (its mark, taints, unschedulable). */
+export const NODE_FAULT_NEEDS: readonly KubeNeed[] = [need('', 'nodes', ['get', 'patch'])];
 
 export function readNode(client: KubeClient, node: string): Promise<TaintedNode> {
   return client.get<TaintedNode>(nodePath(node), { resource: 'nodes', name: node });

@@ -9,8 +9,18 @@ import { KubeApiError } from '../client/errors';
 import type { KubeObject } from '../client/list';
 import { labelsMatch } from '../select/label-match';
 import type { LabelSelector } from '../select/workloads';
+import { KubeNeed, need } from '../rbac/needs';
 
 export const CAPI_GROUP = '/apis/cluster.x-k8s.io/v1beta1';
+
+/**
+ * CLUSTER_API_NEEDS: Machines and MachineHealthChecks are listed across namespaces, and a node's Machine is watched
+ * in its namespace (capi/scenario.ts), known only at run time — so cluster-wide, in the management cluster.
+ */
+export const CLUSTER_API_NEEDS: readonly KubeNeed[] = [
+  need('cluster.x-k8s.io', 'machines', ['list', 'watch'], null, 'management'),
+  need('cluster.x-k8s.io', 'machinehealthchecks', ['list'], null, 'management'),
+];
 
 export interface Condition {
   type: string;

@@ -9,9 +9,12 @@ import type { KubeClient } from '../client/client';
 import type { KubeObject } from '../client/list';
 import { kubeRecipe, KubeCall } from '../recipe';
 import { INJECTION_LABEL, markedMetadata, REVERT_ANNOTATION } from '../artefacts';
-import { nodePath, readTargetNode } from '../taints';
+import { NODE_FAULT_NEEDS, nodePath, readTargetNode } from '../taints';
+import type { KubeNeed } from '../rbac/needs';
 
 export const CORDON_KIND = 'kubernetes-cordon';
+/** CORDON_NEEDS: the node read, patched unschedulable with the mark, and patched back (nodes are cluster-scoped). */
+export const CORDON_NEEDS: readonly KubeNeed[] = NODE_FAULT_NEEDS;
 
 interface NodeObject extends KubeObject {
   spec?: { unschedulable?: boolean };

@@ -13,10 +13,16 @@ import { KubeApiError } from '../client/errors';
 import { markOf } from '../artefacts';
 import { Pod, podPath } from '../select/pods';
 import { readNode } from '../taints';
-import { cordonCall, cordonedNode, readSchedulableNode } from './cordon';
+import { CORDON_NEEDS, cordonCall, cordonedNode, readSchedulableNode } from './cordon';
+import { KubeNeed, need } from '../rbac/needs';
 
 export const DRAIN_KIND = 'kubernetes-drain';
 const RETRY_MS = 1000;
+
+/** drainNeeds: the cordon's, and in every namespace pods are evicted from (kubernetes.namespaces): pods listed, evicted. */
+export function drainNeeds(namespaces: readonly string[]): KubeNeed[] {
+  return [...CORDON_NEEDS, ...namespaces.flatMap((namespace) => [need('', 'pods', ['list'], namespace), need('', 'pods/eviction', ['create'], namespace)])];
+}
 
 /** DrainReport: what the evictions did so far, for the observed-check, the log and the "held back" judgement. */
 export interface DrainReport {

@@ -8,8 +8,14 @@ import type { Fault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
 import { KubeApiError } from '../client/errors';
 import { Pod, podPath } from '../select/pods';
+import { KubeNeed, need } from '../rbac/needs';
 
 export const POD_DELETE_KIND = 'kubernetes-pod-delete';
+
+/** podDeleteNeeds: each pod read back (observed gone) and deleted, in its namespace. */
+export function podDeleteNeeds(namespace: string): KubeNeed[] {
+  return [need('', 'pods', ['get', 'delete'], namespace)];
+}
 
 export interface PodDeleteOptions {
   /** Seconds the pods get to shut down; undefined: each pod's own terminationGracePeriodSeconds. */

@@ -10,8 +10,14 @@ import { INJECTION_LABEL, markedMetadata, markOf, unmarkCall } from '../artefact
 import { kubeRecipe, KubeCall, KubeStep } from '../recipe';
 import { describeWorkload, readWorkload, WORKLOAD_KINDS, WorkloadRef, workloadPath } from '../select/workloads';
 import { KubeFaultContext, requireNamespace, requireNotAll } from '../fault-context';
+import { KubeNeed, need } from '../rbac/needs';
 
 export const SCALE_KIND = 'kubernetes-scale';
+
+/** scaleNeeds: the workload read and patched (its mark and undo), and its scale subresource patched. */
+export function scaleNeeds(ref: WorkloadRef): KubeNeed[] {
+  return [need('apps', WORKLOAD_KINDS[ref.kind], ['get', 'patch'], ref.namespace), need('apps', `${WORKLOAD_KINDS[ref.kind]}/scale`, ['patch'], ref.namespace)];
+}
 
 export function scaleCall(ref: WorkloadRef, replicas: number): KubeCall {
   return { method: 'PATCH', path: `${workloadPath(ref)}/scale`, patchType: 'merge', body: { spec: { replicas } }, subject: { verb: 'patch', resource: `${WORKLOAD_KINDS[ref.kind]}/scale`, namespace: ref.namespace, name: ref.name } };

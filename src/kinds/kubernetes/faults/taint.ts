@@ -9,9 +9,12 @@ import type { Fault } from '../../../core/fault';
 import type { KubeClient } from '../client/client';
 import { INJECTION_LABEL, markedMetadata, markOf } from '../artefacts';
 import { kubeRecipe, KubeStep } from '../recipe';
-import { addTaint, findTaint, readNode, readTargetNode, TaintedNode } from '../taints';
+import { addTaint, findTaint, NODE_FAULT_NEEDS, readNode, readTargetNode, TaintedNode } from '../taints';
+import type { KubeNeed } from '../rbac/needs';
 
 export const TAINT_KIND = 'kubernetes-taint';
+/** TAINT_NEEDS: the node read and its taints written back, read-modify-write (taints.ts). */
+export const TAINT_NEEDS: readonly KubeNeed[] = NODE_FAULT_NEEDS;
 export type TaintEffect = 'NoExecute' | 'NoSchedule';
 
 export function taintNode(client: KubeClient, node: string, effect: TaintEffect): Fault {

@@ -11,6 +11,24 @@ import { Pod, podsPath } from '../select/pods';
 import { describeWorkload, labelSelectorText, readWorkload, Workload, WORKLOAD_KINDS, WorkloadRef } from '../select/workloads';
 import { ClusterState } from './cluster-state';
 import { DisruptionBudget, EndpointSlice, KubeEvent, SideSignals } from './side-signals';
+import { KubeNeed, need } from '../rbac/needs';
+
+/**
+ * observerNeeds: what start() reads — the workload (get, and list/watch of it by name), and list/watch of the nodes
+ * (cluster-scoped), the workload's pods, and the EndpointSlices, PodDisruptionBudgets and Events of its namespace.
+ */
+export function observerNeeds(ref: WorkloadRef): KubeNeed[] {
+  const ns = ref.namespace;
+  const watch = ['list', 'watch'];
+  return [
+    need('apps', WORKLOAD_KINDS[ref.kind], ['get', ...watch], ns),
+    need('', 'nodes', watch),
+    need('', 'pods', watch, ns),
+    need('discovery.k8s.io', 'endpointslices', watch, ns),
+    need('policy', 'poddisruptionbudgets', watch, ns),
+    need('', 'events', watch, ns),
+  ];
+}
 
 export class KubeObserver {
   readonly state: ClusterState;

@@ -8,6 +8,7 @@ import { pickSeeded } from '../../../kernel/random';
 import type { KubeClient } from '../client/client';
 import type { KubeObject } from '../client/list';
 import { KubeFaultContext, requireNamespace, requireNotAll } from '../fault-context';
+import { KubeNeed, need } from '../rbac/needs';
 
 export interface Pod extends KubeObject {
   spec?: { nodeName?: string; containers?: { name: string }[] };
@@ -29,6 +30,11 @@ export interface PodSelection {
   /** List pages the API server answered (paginated list). */
   pages: number;
   description: string;
+}
+
+/** podSelectionNeeds: runningPods lists the pods of a namespace (by label selector) to pick from. */
+export function podSelectionNeeds(namespace: string): KubeNeed[] {
+  return [need('', 'pods', ['list'], namespace)];
 }
 
 export function podsPath(namespace: string): string {

@@ -7,9 +7,15 @@ import { BadInput } from '../../../kernel/errors';
 import type { KubeClient } from '../client/client';
 import { KubeApiError } from '../client/errors';
 import type { KubeObject } from '../client/list';
+import { KubeNeed, need } from '../rbac/needs';
 
 export const WORKLOAD_KINDS = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' } as const;
 export type WorkloadKind = keyof typeof WORKLOAD_KINDS;
+
+/** workloadReadNeeds: readWorkload's GET of the workload (group apps) in its namespace. */
+export function workloadReadNeeds(ref: WorkloadRef): KubeNeed[] {
+  return [need('apps', WORKLOAD_KINDS[ref.kind], ['get'], ref.namespace)];
+}
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;

@@ -11,7 +11,13 @@ import { KubeApiError } from '../client/errors';
 import { markedMetadata } from '../artefacts';
 import type { KubeCall } from '../recipe';
 import { KubeFaultContext, requireNamespace } from '../fault-context';
-import { describeWorkload, readWorkload, WorkloadRef } from '../select/workloads';
+import { describeWorkload, readWorkload, workloadReadNeeds, WorkloadRef } from '../select/workloads';
+import { KubeNeed, need } from '../rbac/needs';
+
+/** disruptionBudgetNeeds: the workload read (its selector), the budget created and, at the scenario's end, deleted. */
+export function disruptionBudgetNeeds(ref: WorkloadRef): KubeNeed[] {
+  return [...workloadReadNeeds(ref), need('policy', 'poddisruptionbudgets', ['create', 'delete'], ref.namespace)];
+}
 
 export function budgetsPath(namespace: string): string {
   return `/apis/policy/v1/namespaces/${encodeURIComponent(namespace)}/poddisruptionbudgets`;
