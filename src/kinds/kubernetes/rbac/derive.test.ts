@@ -23,18 +23,28 @@ function manifestOf(env: Environment, steps: MatchedStep[], separateManagementCl
   return parseAllDocuments(text as string).map((d) => d.toJS());
 }
 
+const kubeNode = (namespace: string): ExecutorSpec => ({ kind: 'kube-node', node: 'node-2', namespace, image: 'scs-chaos:1', kubeletPort: 10250, hostProcess: '1' });
+
 describe('deriveNeeds', () => {
   it('adds the kube-node executor rules in the helper namespace only when a node uses that executor', () => {
     const env = loadEnvironment(LAB);
     assert.ok(!manifestOf(env, []).some((d) => d.metadata.namespace === 'chaos-helpers' && d.kind === 'Role'));
-    (env.nodes[1] as { executor: ExecutorSpec }).executor = { kind: 'kube-node' } as unknown as ExecutorSpec;
+    (env.nodes[1] as { executor: ExecutorSpec }).executor = kubeNode('chaos-helpers');
     const role = manifestOf(env, []).find((d) => d.kind === 'Role' && d.metadata.namespace === 'chaos-helpers');
-    assert.deepEqual(role?.rules?.map((r) => `${r.resources.join()}: ${r.verbs.join(' ')}`), ['pods: get list watch', 'pods/exec: create', 'jobs: get list watch create delete']);
+    assert.deepEqual(role?.rules?.map((r) => `${r.resources.join()}: ${r.verbs.join(' ')}`), ['pods: list watch', 'pods/exec: get create', 'jobs: create delete']);
+  });
+
+  it('grants the helper rules in the namespace each kube-node executor names', () => {
+    const env = loadEnvironment(LAB);
+    (env.nodes[0] as { executor: ExecutorSpec }).executor = kubeNode('node-helpers');
+    const documents = manifestOf(env, []);
+    assert.ok(documents.some((d) => d.kind === 'Role' && d.metadata.namespace === 'node-helpers' && d.rules?.some((r) => r.resources.includes('pods/exec'))));
+    assert.ok(!documents.some((d) => d.kind === 'Role' && d.metadata.namespace === 'chaos-helpers' && d.rules?.some((r) => r.resources.includes('pods/exec'))));
   });
 
   it('also through nsenter via a kube-node executor', () => {
     const env = loadEnvironment(LAB);
-    (env.nodes[0] as { executor: ExecutorSpec }).executor = { kind: 'nsenter', netns: '/proc/1/ns/net', via: { kind: 'kube-node' } as unknown as ExecutorSpec };
+    (env.nodes[0] as { executor: ExecutorSpec }).executor = { kind: 'nsenter', netns: '/proc/1/ns/net', via: kubeNode('chaos-helpers') };
     assert.ok(manifestOf(env, []).some((d) => d.kind === 'Role' && d.metadata.namespace === 'chaos-helpers'));
   });
 

@@ -6,7 +6,7 @@
  * that would change objects in a namespace outside kubernetes.namespaces.
  */
 import { BadInput } from '../../../kernel/errors';
-import type { Environment, ExecutorSpec } from '../../../model/environment';
+import type { Environment, ExecutorSpec, KubeNodeSpec } from '../../../model/environment';
 import { preflightNeeds } from '../leftovers';
 import type { WhyNeeded } from './manifest';
 import { writes } from './needs';
@@ -21,13 +21,10 @@ export interface MatchedStep {
   args: (string | undefined)[];
 }
 
-/** The executor kind of nodes reached through short-lived helper pods (DESIGN.md section 9), once it exists. */
-export const KUBE_NODE_EXECUTOR = 'kube-node';
-
-/** throughHelperPods: the executor is kube-node, or reaches its node through one (nsenter via kube-node). */
-function throughHelperPods(executor: ExecutorSpec): boolean {
-  if ((executor.kind as string) === KUBE_NODE_EXECUTOR) return true;
-  return executor.kind === 'nsenter' && throughHelperPods(executor.via);
+/** helperPodsOf: the kube-node executor a node is reached through (directly, or nsenter via one), if any. */
+function helperPodsOf(executor: ExecutorSpec): KubeNodeSpec | null {
+  if (executor.kind === 'kube-node') return executor;
+  return executor.kind === 'nsenter' ? helperPodsOf(executor.via) : null;
 }
 
 export function deriveNeeds(env: Environment, steps: readonly MatchedStep[], helperNamespace: string): WhyNeeded[] {
@@ -51,9 +48,14 @@ export function deriveNeeds(env: Environment, steps: readonly MatchedStep[], hel
     }
   }
   if (spec) for (const need of preflightNeeds(spec.namespaces)) entries.push({ need, why: 'the preflight of every run (leftovers labelled scs-chaos/injection)' });
-  const helperNodes = env.nodes.filter((node) => throughHelperPods(node.executor)).map((node) => node.name);
-  if (helperNodes.length > 0) {
-    for (const need of kubeNodeExecutorNeeds(helperNamespace)) entries.push({ need, why: `the kube-node executor (helper pods for ${helperNodes.join(', ')})` });
+  // Helper pods run in the namespace each kube-node executor names (default: the runner's namespace's default, scs-chaos).
+  const helperNodes = new Map<string, string[]>();
+  for (const node of env.nodes) {
+    const kubeNode = helperPodsOf(node.executor);
+    if (kubeNode) helperNodes.set(kubeNode.namespace || helperNamespace, [...(helperNodes.get(kubeNode.namespace || helperNamespace) ?? []), node.name]);
+  }
+  for (const [namespace, nodes] of helperNodes) {
+    for (const need of kubeNodeExecutorNeeds(namespace)) entries.push({ need, why: `the kube-node executor (helper pods for ${nodes.join(', ')})` });
   }
   return entries;
 }

@@ -80,7 +80,11 @@ export const STEP_NEEDS: ReadonlyMap<string, StepNeeds> = new Map<string, StepNe
 /** The steps file whose steps this table covers (Cucumber's step definition uri). */
 export const KUBERNETES_STEPS_FILE = 'steps/kubernetes_steps.ts';
 
-/** KUBE_NODE_EXECUTOR_NEEDS: a node reached through helper pods (executor kind 'kube-node'): Jobs run, their pods exec'd, in the helper namespace. */
+/**
+ * kubeNodeExecutorNeeds: a node reached through helper pods (src/kinds/kubernetes/node-pods/transport.ts): Jobs
+ * created and deleted, their pods watched until they run, commands exec'd (the WebSocket upgrade is a GET, which
+ * API servers before 1.31 authorise as `get`, later ones as `create`).
+ */
 export function kubeNodeExecutorNeeds(helperNamespace: string): KubeNeed[] {
-  return [need('batch', 'jobs', ['create', 'delete', 'get', 'list', 'watch'], helperNamespace), need('', 'pods', ['get', 'list', 'watch'], helperNamespace), need('', 'pods/exec', ['create'], helperNamespace)];
+  return [need('batch', 'jobs', ['create', 'delete'], helperNamespace), need('', 'pods', ['list', 'watch'], helperNamespace), need('', 'pods/exec', ['create', 'get'], helperNamespace)];
 }
