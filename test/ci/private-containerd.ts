@@ -17,8 +17,8 @@ import { waitUntil } from '../support/wait-until';
 
 /** The paths containerd and its shims create whatever the configuration says, deepest first. */
 const HARDCODED_PATHS = ['/run/containerd/s', '/run/containerd'];
-/** The containerd namespace the tests' images and containers live in. */
-const NAMESPACE = 'scs-chaos-test';
+/** The namespace of the tests' images and containers: the CRI's, which the lab imports into (lab/kubernetes/node-images.ts). */
+export const NAMESPACE = 'k8s.io';
 
 export interface RunOptions {
   env?: Record<string, string>;
@@ -28,7 +28,7 @@ export interface RunOptions {
 export interface PrivateContainerd {
   dir: string;
   socket: string;
-  /** ctr against this containerd, in the tests' namespace. */
+  /** ctr against this containerd, in NAMESPACE. */
   ctr(args: string[], timeoutMs?: number): Promise<CommandResult>;
   /** run: `ctr run --rm IMAGE ID ARGS...` (the image's entrypoint with ARGS), its output once it exits. */
   run(image: string, id: string, args: string[], options?: RunOptions): Promise<CommandResult>;
