@@ -120,6 +120,6 @@ say "OCI layout with one gzip layer"
 oci_layout_tar "$tarball" "$image" "$work/rootfs.tar" "$config" gzip
 # Every commit makes a new key: only the newest KEEP images stay in the cache (~110 MiB each).
 KEEP=3
-find "$(dirname "$cache")" -mindepth 1 -maxdepth 1 -type d -regex '.*/[0-9a-f]\{12\}' -printf '%T@ %p\n' | sort -rn |
+find "$(dirname "$cache")" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9a-f]{12}' -printf '%T@ %p\n' | sort -rn |
   tail -n +$((KEEP + 1)) | cut -d' ' -f2- | xargs -r rm -rf
 report false
