@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readOciLayout, tarEntries } from './oci-layout';
+import { onPath } from '../support/on-path';
 import { startPrivateContainerd, type PrivateContainerd } from './private-containerd';
 import { importChaosImage } from '../../lab/kubernetes/chaos-image';
 import type { LabKubernetesPlan } from '../../lab/kubernetes/plan';
@@ -54,14 +55,6 @@ function flipByte(file: string, position: number): void {
   }
 }
 
-const onPath = (tool: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 const missingTools = ['mmdebstrap', 'containerd', 'ctr', 'runc'].filter((tool) => !onPath(tool));
 const skip = process.env.CI
   ? false
