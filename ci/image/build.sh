@@ -21,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/oci-layout.sh"
 repo=$(cd "$here/../.." && pwd)
 started=$EPOCHREALTIME
+# elapsed: seconds since the start, two decimals.
 elapsed() { awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 say() { echo "image build: $*"; }
 fail() { echo "image build: $*" >&2; exit 1; }
@@ -94,6 +95,7 @@ find "$work/opt/scs-chaos/node_modules" -type f \( -name '*.map' -o -name '*.d.t
 tar --sort=name --mtime="@$SOURCE_DATE_EPOCH" --clamp-mtime --owner=0 --group=0 --numeric-owner \
   -C "$work/opt" -cf "$work/project.tar" scs-chaos
 rm -rf "$work/opt"
+say "project ready after $(elapsed) s"
 
 # 2. The root filesystem as one tar (mmdebstrap sorts it, clamps mtimes to SOURCE_DATE_EPOCH and removes what
 #    would differ between runs). The user 10001 owns only its home (swc's binding cache lands in ~/.cache) and the
@@ -111,6 +113,7 @@ mmdebstrap --variant=minbase --mode=root --include="$PACKAGES" "${dpkgopts[@]}" 
   "$SUITE" "$work/rootfs.tar" "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main" \
   "deb http://deb.debian.org/debian-security $SUITE-security main" >&2
 unpacked=$(awk -v b="$(stat -c%s "$work/rootfs.tar")" 'BEGIN { printf "%.1f", b / 1048576 }')
+say "root filesystem ready after $(elapsed) s"
 
 # 3. The OCI layout: non-root by default; a fault that needs privileges asks for them where it runs (securityContext).
 revision=$(git -C "$repo" rev-parse "$ref^{commit}")
