@@ -2,7 +2,7 @@
  * The scs-chaos container image in the lab (docs/decisions/0150): when ci/image/build.sh has the image of this
  * checkout in its cache, `lab up --with kubernetes` imports it into every node's containerd, after the lab's own
  * images, so a pod can run it (imagePullPolicy Never). When it is not cached, one line says so and the lab goes on
- * without it: `lab up` never spends the ~45-90 s of a build.
+ * without it: `lab up` never spends the 1-2 min of a build.
  */
 import { join } from 'node:path';
 import { runCommand } from '../../src/executors/command';
@@ -13,7 +13,7 @@ import { importMissing, type NodeImage } from './node-images';
 
 /** IMAGE_BUILD_SCRIPT: builds the image into the cache; `--cached-only` only reports it. */
 export const IMAGE_BUILD_SCRIPT = join(__dirname, '..', '..', 'ci', 'image', 'build.sh');
-/** One node's import of the ~110 MiB image (gunzip and unpack) took 6 s, 11 s on a busy 2-core machine. */
+/** One node's import of the ~110 MiB image (gunzip and unpack) took 6 s, up to 13 s on a busy 2-core machine. */
 const IMPORT_TIMEOUT_MS = 180_000;
 
 /** imageOfBuildOutput: the image named by build.sh's last stdout line (its JSON object), or undefined. */

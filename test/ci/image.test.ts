@@ -2,7 +2,7 @@
  * The container image of scs-chaos (ci/image/build.sh, docs/decisions/0150):
  * - oci_layout_tar (ci/image/oci-layout.sh) writes a layout that the checks of oci-layout.ts accept, and those
  *   checks refuse a copy with one byte changed (no root needed);
- * - the image (built when not cached, ~45-90 s; `.ci/run` builds it before the tests) is an OCI layout with one
+ * - the image (built when not cached, 1-2 min; `.ci/run` builds it before the tests) is an OCI layout with one
  *   gzip layer whose config runs the project's entry point as 10001, and a second build is a cache hit;
  * - it runs: imported into a private containerd (test/ci/private-containerd.ts) by the lab's own import
  *   (lab/kubernetes/chaos-image.ts: once, skipped when present), its entry point runs as uid 10001, and `--help`
