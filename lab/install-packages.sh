@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the built-in lab needs, when they are missing. Idempotent: with everything
 # installed it changes nothing and does not touch the network.
-#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--with-alerting] [--reinstall]
+#   usage: bash lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--with-alerting] [--with-image] [--reinstall]
 #   (root; --for-tests adds the packages only the tests use, --reinstall repairs a broken install;
 #   --with-kubernetes also builds the lab's Kubernetes into the user's cache, lab/kubernetes/build.sh)
 # The packages' maintainer scripts would start the system-wide haproxy, supervisord, prometheus and
@@ -43,6 +43,10 @@ KUBERNETES_PACKAGES=(containerd runc containernetworking-plugins busybox-static 
 OPENSTACK_PACKAGES=(python3-keystone python3-placement python3-nova python3-glance python3-glance-store python3-neutron
   python3-octavia python3-openstackclient python3-osc-placement python3-octaviaclient rabbitmq-server uwsgi-core
   uwsgi-plugin-python3 openssl)
+# --with-image (and --for-tests) add what ci/image/build.sh builds the scs-chaos container image with, no daemon:
+# mmdebstrap (Debian trixie's root filesystem from the Debian mirror; docs/decisions/0150). The image test runs it in
+# the containerd and runc of --with-kubernetes.
+IMAGE_PACKAGES=(mmdebstrap)
 # The daemons the packages' scripts may start: command lines that name the system-wide configs. Debian starts
 # prometheus, prometheus-node-exporter and prometheus-pushgateway with the ARGS of /etc/default/<name> (empty by default) and
 # prometheus its config under /etc/prometheus/; the lab's and the tests' own instances always pass their own arguments.
@@ -65,12 +69,13 @@ build_kubernetes=false
 for argument in "$@"; do
   case "$argument" in
     --reinstall) reinstall=true ;;
-    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${ALERTING_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" "${KUBERNETES_PACKAGES[@]}" "${OPENSTACK_PACKAGES[@]}") ;;
+    --for-tests) PACKAGES+=("${TEST_PACKAGES[@]}" "${ALERTING_PACKAGES[@]}" "${CEPH_PACKAGES[@]}" "${KUBERNETES_PACKAGES[@]}" "${OPENSTACK_PACKAGES[@]}" "${IMAGE_PACKAGES[@]}") ;;
     --with-ceph) PACKAGES+=("${CEPH_PACKAGES[@]}") ;;
     --with-kubernetes) PACKAGES+=("${KUBERNETES_PACKAGES[@]}"); build_kubernetes=true ;;
     --with-openstack) PACKAGES+=("${OPENSTACK_PACKAGES[@]}") ;;
     --with-alerting) PACKAGES+=("${ALERTING_PACKAGES[@]}") ;;
-    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--with-alerting] [--reinstall])" >&2; exit 2 ;;
+    --with-image) PACKAGES+=("${IMAGE_PACKAGES[@]}") ;;
+    *) echo "lab/install-packages.sh: unknown argument $argument (usage: lab/install-packages.sh [--for-tests] [--with-ceph] [--with-kubernetes] [--with-openstack] [--with-alerting] [--with-image] [--reinstall])" >&2; exit 2 ;;
   esac
 done
 

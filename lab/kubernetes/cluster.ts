@@ -6,8 +6,9 @@
  *
  * `lab up --with kubernetes`, in order: PKI and kubeconfigs (once) → configs → cgroup roots, forwarding and
  * pod-range routes → the supervisords (control plane and every node at once) → images into each node's
- * containerd as soon as it answers → API server ready → every node Ready → the web workload applied → the
- * Deployment available and haproxy sees the NodePort UP on every node → cluster.json.
+ * containerd as soon as it answers (then the scs-chaos image, when cached, meanwhile) → API server ready → every
+ * node Ready → the web workload applied → the Deployment available and haproxy sees the NodePort UP on every node →
+ * the scs-chaos image imported → cluster.json.
  */
 import { forgetRecipesOf } from '../../src/kinds/kubernetes/leftovers';
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { now, sleep } from '../../src/kernel/clock';
 import { formatDuration } from '../../src/kernel/duration';
-import { runChecked, runCommand } from '../../src/executors/command';
+import { runCommand } from '../../src/executors/command';
 import { haproxyCommand } from '../haproxy-state';
 import type { LabLayout } from '../layout';
 import { isAlive, listProcesses, signal, waitForExit } from '../processes';
@@ -33,6 +34,8 @@ import { BUILD_SCRIPT, CLUSTER_API_CRDS, KUBERNETES_BINARIES, KUBERNETES_IMAGES,
 import { applyClusterApi, clusterApiCrdDir } from './cluster-api';
 import { ensureKubernetesSupervisor, writeSupervisorFiles } from './supervisors';
 import { kubernetesToolPath, requireKubernetesTools } from './tools';
+import { importChaosImage } from './chaos-image';
+import { importMissing, nodeCtr, type NodeImage } from './node-images';
 import { nodePodNamespace, objectPath, webWorkload } from './workload';
 
 /** How long `lab up` waits for the cluster (API server, nodes, workload, haproxy) once the daemons run. */
@@ -101,6 +104,9 @@ export async function upLabKubernetes(layout: LabLayout, plan: LabKubernetesPlan
   const deadline = started + READY_TIMEOUT_MS;
   const imported = Promise.all(plan.nodes.map((node) => importImages(plan, node, deadline)));
   imported.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+  // the scs-chaos image (when cached) after the lab's own, meanwhile; awaited last
+  const chaosImported = importChaosImage(plan, imported, log);
+  chaosImported.catch(() => undefined);
   const api = labApi(plan);
   await waitUntil(deadline, 'the API server to be ready', async () => {
     const answer = await api.call('GET', '/readyz', { timeoutMs: 2000 }).catch((error: Error) => error);
@@ -122,22 +128,22 @@ export async function upLabKubernetes(layout: LabLayout, plan: LabKubernetesPlan
     const down = plan.nodes.filter((n) => states[n.node.name] !== 'UP').map((n) => `${n.node.name}: ${states[n.node.name] ?? 'absent'}`);
     return down.length ? down.join(', ') : undefined;
   }, log);
+  await chaosImported;
   await writeClusterInfo(layout, plan);
   log(`kubernetes: ${plan.versions.kubernetes} with ${plan.nodes.length} nodes, Deployment ${WEB_NAME} available behind the edge after ${formatDuration(now() - started)}; kubeconfig ${plan.adminKubeconfig}`);
 }
 
 /** Imports the pause and busybox images into the node's containerd once it answers (skipped when present). */
 async function importImages(plan: LabKubernetesPlan, node: KubernetesNodePlan, deadline: number): Promise<void> {
-  const ctr = [kubernetesToolPath('ctr'), '-a', node.containerdSocket, '-n', 'k8s.io'];
   await waitUntil(deadline, `containerd on ${node.node.name}`, async () => {
-    const result = await runCommand([...ctr, 'version'], { timeoutMs: 5000 });
+    const result = await runCommand([...nodeCtr(node), 'version'], { timeoutMs: 5000 });
     return result.code === 0 ? undefined : result.stderr.trim() || `exit ${result.code}`;
   });
-  const present = (await runChecked([...ctr, 'images', 'ls', '-q'], { timeoutMs: 10_000 })).split('\n');
-  const wanted: Array<[string, string]> = [['pause', plan.versions.pauseImage], ['busybox', plan.versions.busyboxImage]];
-  for (const [file, image] of wanted) {
-    if (!present.includes(image)) await runChecked([...ctr, 'images', 'import', join(plan.cache.images, `${file}.tar`)], { timeoutMs: 60_000 });
-  }
+  const wanted: NodeImage[] = [
+    { image: plan.versions.pauseImage, tarball: join(plan.cache.images, 'pause.tar') },
+    { image: plan.versions.busyboxImage, tarball: join(plan.cache.images, 'busybox.tar') },
+  ];
+  await importMissing(node, wanted, 60_000);
 }
 
 async function notReadyNodes(api: LabApi, plan: LabKubernetesPlan): Promise<string | undefined> {

@@ -11,28 +11,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:?usage: images.sh BIN_DIR IMAGES_DIR} images=${2:?usage: images.sh BIN_DIR IMAGES_DIR}
 mkdir -p "$images"
 
-digest() { sha256sum "$1" | cut -d' ' -f1; }
-# oci_tar NAME REF ROOTFS CONFIG: one uncompressed layer, its config and manifest, an index naming REF; reproducible.
+# shellcheck source=../../ci/image/oci-layout.sh
+. "$here/../../ci/image/oci-layout.sh"
+# oci_tar NAME REF ROOTFS CONFIG: the directory ROOTFS as one uncompressed layer (oci_layout_tar); reproducible.
 oci_tar() {
-  local name=$1 ref=$2 root=$3 config=$4 work layer config_digest manifest manifest_size
-  work=$(mktemp -d "$images/.build.XXXXXX")
-  mkdir -p "$work/blobs/sha256"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$work/layer.tar" .
-  layer=$(digest "$work/layer.tar"); mv "$work/layer.tar" "$work/blobs/sha256/$layer"
-  printf '{"architecture":"amd64","os":"linux","config":%s,"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-    "$config" "$layer" >"$work/config.json"
-  config_digest=$(digest "$work/config.json"); mv "$work/config.json" "$work/blobs/sha256/$config_digest"
-  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
-    "$config_digest" "$(stat -c%s "$work/blobs/sha256/$config_digest")" "$layer" "$(stat -c%s "$work/blobs/sha256/$layer")" >"$work/manifest.json"
-  manifest=$(digest "$work/manifest.json"); manifest_size=$(stat -c%s "$work/manifest.json")
-  mv "$work/manifest.json" "$work/blobs/sha256/$manifest"
-  # io.containerd.image.name: the full name ctr registers the image under
-  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"},"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"%s"}}]}' \
-    "$manifest" "$manifest_size" "$ref" "${ref##*:}" >"$work/index.json"
-  echo '{"imageLayoutVersion":"1.0.0"}' >"$work/oci-layout"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 -C "$work" -cf "$images/$name.tar.new" oci-layout index.json blobs
-  mv "$images/$name.tar.new" "$images/$name.tar"
-  rm -rf "$work"
+  local name=$1 ref=$2 root=$3 config=$4 layer
+  layer=$(mktemp "$images/.layer.XXXXXX")
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$root" -cf "$layer" .
+  oci_layout_tar "$images/$name.tar" "$ref" "$layer" "$config"
   echo "kubernetes build: image $ref -> $images/$name.tar ($(du -h "$images/$name.tar" | cut -f1))"
 }
 

@@ -14,6 +14,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { onPath } from '../support/on-path';
 
 const REPO = join(__dirname, '..', '..');
 const CI = join(REPO, 'ci');
@@ -25,14 +26,6 @@ const run = async (file: string, args: string[], options: { cwd?: string } = {})
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', output: `${e.stdout ?? ''}${e.stderr ?? ''}${typeof e.code === 'string' ? e.code : ''}` };
-  }
-};
-const onPath = (tool: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
   }
 };
 const filesIn = (dir: string, pattern: RegExp): string[] => readdirSync(join(CI, dir)).filter((f) => pattern.test(f)).map((f) => join(CI, dir, f));

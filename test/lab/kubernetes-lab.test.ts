@@ -1,8 +1,9 @@
 /**
  * The lab with a real Kubernetes (`scs-chaos lab up --with kubernetes`, lab/kubernetes/): from the build cache it
- * comes up within 60 s; kubectl at the cluster's version, through the generated kubeconfig, lists every lab node
- * Ready, each kubelet running inside its node's namespace; a pod on one node reaches a pod on another; the web
- * Deployment answers through the edge's haproxy; and `lab down` leaves nothing behind (processes, mounts, cgroups,
+ * comes up within 60 s; every node's containerd has the scs-chaos image when it is cached (ci/image/build.sh);
+ * kubectl at the cluster's version, through the generated kubeconfig, lists every lab node Ready, each kubelet
+ * running inside its node's namespace; a pod on one node reaches a pod on another; the web Deployment answers
+ * through the edge's haproxy; and `lab down` leaves nothing behind (processes, mounts, cgroups,
  * namespaces, veths, runtime state, the shared host paths' entries).
  *
  * The environment file is SCS_CHAOS_LAB_ENV's (default experiments/environments/lab.yaml), like the other lab tests.
@@ -22,6 +23,8 @@ import { listProcesses, namespacePids } from '../../lab/processes';
 import type { ClusterInfo } from '../../lab/kubernetes/cluster-info';
 import { ensureKubernetesBuilt, labKubernetesPlanOf } from '../../lab/kubernetes/cluster';
 import { cgroupHierarchies, mountsUnder } from '../../lab/kubernetes/host';
+import { cachedChaosImage } from '../../lab/kubernetes/chaos-image';
+import { nodeCtr } from '../../lab/kubernetes/node-images';
 import { runCommand } from '../../src/executors/command';
 import { labEnv, labEnvPath, runCli } from './helpers';
 
@@ -70,13 +73,26 @@ describe(`the lab with Kubernetes (${labEnvPath()})`, () => {
   });
 
   it('comes up from the cache within 60 s and records the cluster in cluster.json', () => {
-    const lines = upOutput.split('\n').filter((l) => /^kubernetes: (API|nodes|v1)|^lab up in/.test(l));
+    const lines = upOutput.split('\n').filter((l) => /^kubernetes: (API|nodes|v1|image|no scs-chaos image)|^lab up in/.test(l));
     console.log(`scs-chaos lab up --with kubernetes took ${(upMs / 1000).toFixed(1)} s (command included):\n  ${lines.join('\n  ')}`);
     assert.ok(upMs <= UP_WITHIN_MS, `took ${upMs} ms`);
     assert.equal(info.kubernetesVersion, plan.versions.kubernetes);
     assert.equal(info.kubeconfig, join(layout.spec.runDir, 'kubernetes', 'admin.kubeconfig'));
     assert.deepEqual(info.nodes.map((n) => n.name), layout.nodes.map((n) => n.name));
     assert.equal(info.timings.nodeMonitorGracePeriodSeconds, 8);
+  });
+
+  it("every node's containerd has the scs-chaos image when the cache has it (under CI it must)", async (t) => {
+    const found = await cachedChaosImage();
+    if (typeof found === 'string') {
+      assert.ok(!process.env.CI, `${found}: .ci/run builds it before the tests`);
+      t.skip(found);
+      return;
+    }
+    for (const node of plan.nodes) {
+      const listed = await runCommand([...nodeCtr(node), 'images', 'ls', '-q'], { timeoutMs: 10_000 });
+      assert.ok(listed.stdout.split('\n').includes(found.image), `${node.node.name} lacks ${found.image}: ${listed.stdout}${listed.stderr}`);
+    }
   });
 
   it('kubectl get nodes lists every lab node Ready at the built version, each kubelet inside its node namespace', async () => {
