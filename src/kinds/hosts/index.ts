@@ -37,7 +37,9 @@ async function preflight(env: Environment): Promise<PreflightFindings> {
     nodesInScope(env).map(async (node) => {
       const listing = await listHostArtefacts(node);
       if (listing.unreachable) {
-        findings.unreachable.push(`${node.name}: ${listing.unreachable}` + (env.lab ? '. Is the lab up? Run `scs-chaos lab up` (as root).' : ''));
+        // Nodes reached through helper pods need the lab's cluster; the others only the lab.
+        const labHint = node.executor.kind === 'kube-node' ? '. Is the lab up with its cluster? Run `scs-chaos lab up --with kubernetes` (as root).' : '. Is the lab up? Run `scs-chaos lab up` (as root).';
+        findings.unreachable.push(`${node.name}: ${listing.unreachable}` + (env.lab ? labHint : ''));
         return;
       }
       for (const line of listing.leftovers) findings.leftovers.push(`${node.name}: leftover of an earlier run: ${line}`);

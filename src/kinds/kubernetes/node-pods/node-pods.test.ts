@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand } from '../../../executors/command';
-import { intoHost, withInput } from '../../../executors/kube-node';
+import { BadInput } from '../../../kernel/errors';
+import { KubeNodeExecutor, intoHost, withInput } from '../../../executors/kube-node';
+import '../index';
 import type { KubeNodeSpec } from '../../../model/environment';
 import { exitCodeOf } from './exec';
 import { helperCommand, inHelper, jobName, nodePodJob, NODE_POD_LABEL, TIMER_DEADLINE_SECONDS } from './manifests';
@@ -99,5 +101,17 @@ describe('kube-node prefixes', () => {
     assert.equal(byName.stdout, 'entered\n', byName.stderr);
     const none = await runCommand([...intoHost('no-such-process-xyz'), 'true']);
     assert.notEqual(none.code, 0);
+  });
+});
+
+describe('kube-node executor without a cluster', () => {
+  it('a kubeconfig that cannot be read is bad input naming the node, with the lab\'s command in the fix', async () => {
+    const executor = new KubeNodeExecutor({ ...spec, kubeconfig: '/nonexistent/admin.kubeconfig' });
+    await assert.rejects(executor.run(['true']), (error: unknown) => {
+      assert.ok(error instanceof BadInput, String(error));
+      assert.match(error.message, /^Kubernetes node Worker_1\.example: cannot read the kubeconfig \/nonexistent\/admin\.kubeconfig/);
+      assert.match(error.message, /fix: .*scs-chaos lab up --with kubernetes/);
+      return true;
+    });
   });
 });

@@ -8,6 +8,7 @@
  * that never started; anything else that keeps a command from the node is NodeUnreachable.
  */
 import { hostname } from 'node:os';
+import { BadInput } from '../../../kernel/errors';
 import { NodeUnreachable } from '../../../executors/errors';
 import type { CommandOptions, CommandResult } from '../../../executors/command';
 import type { NodePodTransport } from '../../../executors/kube-node';
@@ -98,7 +99,14 @@ export class NodePods implements NodePodTransport {
     const key = `${spec.kubeconfig ?? ''}\n${spec.context ?? ''}`;
     let rest = this.clusters.get(key);
     if (!rest) {
-      rest = connectKube({ ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}), ...(spec.context ? { context: spec.context } : {}) }, spec.kubeconfig ?? 'the kubeconfig').then((connection) => new KubeRest(connection, REQUEST_TIMEOUT_MS));
+      rest = connectKube({ ...(spec.kubeconfig ? { kubeconfig: spec.kubeconfig } : {}), ...(spec.context ? { context: spec.context } : {}) }, spec.kubeconfig ?? 'the kubeconfig').then(
+        (connection) => new KubeRest(connection, REQUEST_TIMEOUT_MS),
+        (error: unknown) => {
+          if (!(error instanceof BadInput)) throw error;
+          // The lab's kubeconfig exists only while the lab runs its cluster: say so beside the usual fix.
+          throw new BadInput(`${describe(spec)}: ${error.message.split('\n  fix: ')[0] ?? error.message}`, error.location, `set the kube-node executor's kubeconfig (or kubernetes.kubeconfig) to a readable kubeconfig; for the lab, bring it up with its cluster: scs-chaos lab up --with kubernetes`);
+        },
+      );
       this.clusters.set(key, rest);
       rest.catch(() => this.clusters.delete(key));
     }
