@@ -60,7 +60,12 @@ export function startCli(args: string[], extraEnv: Record<string, string> = {}):
  */
 export async function killRunnerAfterInjection(reports: string, features: string[], what: string, timeoutMs = 20_000): Promise<number> {
   const { child, finished } = startCli(['run', '--reports', reports, ...features]);
-  await waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), timeoutMs, what);
+  // A runner that ends before it injected fails the wait at once, with what it said, not after the timeout.
+  const endedEarly = finished.then((end) => {
+    throw new Error(`the runner ended (exit ${end.code ?? end.signal}) before ${what}:\n${end.stderr.slice(-2000)}`);
+  });
+  await Promise.race([waitFor(() => journalOf(reports).some((e) => e.type === 'injected'), timeoutMs, what), endedEarly]);
+  endedEarly.catch(() => undefined);
   const injectedAt = Date.now();
   process.kill(-(child.pid as number), 'SIGKILL');
   await finished;
