@@ -5,6 +5,7 @@
  * dry run: no node and no cluster is asked anything. Bad input (flags, paths, feature files, environment, a write
  * outside kubernetes.namespaces) is exit 2 with a fix, like `plan`.
  */
+import { isAbsolute, relative } from 'node:path';
 import { BadInput } from '../../kernel/errors';
 import { loadEnvironment } from '../../environment/load';
 import { requireScenarios } from '../input-checks';
@@ -16,6 +17,12 @@ import { matchSteps } from './step-matches';
 export const DEFAULT_HELPER_NAMESPACE = 'scs-chaos';
 export const RUNNER_SERVICE_ACCOUNT = 'scs-chaos-runner';
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** shownPath: a path below the working directory as a relative one, so a checked-in manifest is the same in every checkout. */
+function shownPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown.startsWith('..') || isAbsolute(shown) ? path : shown;
+}
 
 export async function rbacCommand(args: string[], io: K8sIo): Promise<number> {
   const taken = takeFlags(args, ['namespace']);
@@ -36,7 +43,7 @@ export async function rbacCommand(args: string[], io: K8sIo): Promise<number> {
   const entries = deriveNeeds(env, matched.matches, helperNamespace);
   const selection = [options.paths.length ? options.paths.join(' ') : `the paths of profile ${options.profile}`, ...(options.tags ? [`--tags "${options.tags}"`] : []), ...(options.name ? [`--name "${options.name}"`] : [])].join(' ');
   const header = [
-    `scs-chaos k8s rbac: least privilege for ${matched.scenarioCount} scenario(s) (${selection}) against environment ${env.name} (${env.sourcePath})`,
+    `scs-chaos k8s rbac: least privilege for ${matched.scenarioCount} scenario(s) (${selection}) against environment ${env.name} (${shownPath(env.sourcePath)})`,
     'derived from the step definitions the scenarios match (a dry run: no cluster was asked); apply with kubectl apply -f -',
   ];
   if (entries.length === 0) header.push('no step needs the Kubernetes API: the ServiceAccount alone is enough');

@@ -82,7 +82,7 @@ describe('k8s rbac for features/kubernetes against the lab environment (no clust
   it('names the scenario and step above every rule', () => {
     const comments = text.split('\n').filter((l) => l.trim().startsWith('# needed by'));
     assert.ok(comments.length >= 11);
-    assert.match(text, /# needed by features\/kubernetes\/scale\.feature:6: When the Kubernetes Deployment default\/web is scaled to 1 for 8s\n {2}- apiGroups: \[ apps \]\n {4}resources: \[ deployments\/scale \]/);
+    assert.match(text, /# needed by features\/kubernetes\/scale\.feature:6: When the Kubernetes Deployment default\/web is scaled to 1 for 8s\n {2}- apiGroups: \[apps\]\n {4}resources: \[deployments\/scale\]/);
     assert.match(text, /# needed by features\/kubernetes\/drain\.feature:7: When the node of a pod of the Kubernetes Deployment default\/web is drained for 6s\n/);
     assert.match(text, /# needed by the preflight of every run/);
   });

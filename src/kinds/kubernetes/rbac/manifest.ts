@@ -107,5 +107,6 @@ export function rbacManifest(entries: readonly WhyNeeded[], options: ManifestOpt
   if (management.length > 0) {
     docs.push(roleDocument('ClusterRole', `${name}-cluster-api`, null, rulesOf(management), 'apply in the Cluster API management cluster (kubernetes.clusterApi), bound to the identity of its kubeconfig: a ServiceAccount of this cluster cannot be bound there'));
   }
-  return docs.map((doc) => doc.toString({ lineWidth: 0 })).join('---\n');
+  // No padding inside flow lists (`[list, watch]`): the style of kubectl's own output and of yamllint's default rules.
+  return docs.map((doc) => doc.toString({ lineWidth: 0, flowCollectionPadding: false })).join('---\n');
 }
