@@ -49,17 +49,18 @@ describe('node-pod Jobs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scs-chaos-helper-'));
     try {
       const alive = join(dir, 'alive');
-      const started = Date.now();
-      const idle = runCommand(helperCommand(2, alive), { timeoutMs: 20_000 });
-      // Touched through inHelper at 1.5 s and 3 s: the helper lives past 4.5 s, then ends within its idle time.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      assert.equal((await runCommand(inHelper(['echo', 'ran'], alive))).stdout, 'ran\n');
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await runCommand(inHelper(['true'], alive));
-      const result = await idle;
-      const lived = Date.now() - started;
-      assert.equal(result.code, 0);
-      assert.ok(lived >= 4500 && lived < 9000, `the helper lived ${lived} ms`);
+      let ended = false;
+      // Idle limit 3 s; the command's own timeout (30 s) would reject if the helper never ended.
+      const helper = runCommand(helperCommand(3, alive), { timeoutMs: 30_000 }).then((result) => ((ended = true), result));
+      for (let i = 0; i < 10; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal((await runCommand(inHelper(['echo', 'ran'], alive))).stdout, 'ran\n');
+      }
+      assert.equal(ended, false, 'commands every 0.5 s keep the helper alive past its idle limit');
+      const lastCommand = Date.now();
+      assert.equal((await helper).code, 0);
+      // Seconds are whole on both sides (date +%s, stat %Y): the helper waits more than idle - 1 s after the last command.
+      assert.ok(Date.now() - lastCommand >= 1500, `ended ${Date.now() - lastCommand} ms after the last command`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
