@@ -6,32 +6,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'scs-chaos.js');
+import { runScsChaos } from '../support/scs-chaos-cli';
 
 interface Ran {
   code: number | null;
   out: string;
 }
 
-/** scsChaos: runs the command line; SIGKILL after `limitMs` (a hang is a failure, code null). */
-function scsChaos(args: string[], limitMs = 60_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+/** scsChaos: runs the command line; SIGKILL after `limitMs` (a hang is a failure, code null); both outputs as one. */
+async function scsChaos(args: string[], limitMs = 60_000): Promise<Ran> {
+  const ran = await runScsChaos(args, limitMs);
+  return { code: ran.code, out: ran.stdout + ran.stderr };
 }
 
 function assertRefused(ran: Ran, mention: RegExp): void {
