@@ -45,7 +45,8 @@ export interface RunOptions {
 /** The names Cucumber sees as its run's cwd-relative feature paths. */
 const CWD = process.cwd();
 
-const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+/** discard: a stream for Cucumber output nobody reads. */
+export const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 export async function planCommand(options: RunOptions): Promise<number> {
   const checked = await checkedPlan(options);
@@ -150,13 +151,21 @@ export interface PlanResult {
   seed: number;
 }
 
-export async function planPass(env: Environment, options: RunOptions): Promise<PlanResult> {
+/**
+ * selectedRun: the profile's Cucumber configuration with the command line's selection and the support code (the
+ * steps): what the plan pass and `k8s rbac`'s dry run (k8s/step-matches.ts) both run Cucumber with.
+ */
+export async function selectedRun(options: Pick<RunOptions, 'profile' | 'paths' | 'tags' | 'name'>): Promise<{ runConfiguration: IRunConfiguration; support: ISupportCodeLibrary }> {
   const { runConfiguration } = await loadConfiguration({ profiles: [options.profile] }, { cwd: CWD, stdout: discard, stderr: process.stderr });
   // Feature paths, tags and names given on the command line replace the profile's, never add to them.
   if (options.paths.length) runConfiguration.sources.paths = options.paths;
   if (options.tags) runConfiguration.sources.tagExpression = options.tags;
   if (options.name) runConfiguration.sources.names = [options.name];
-  const support = await supportFor(runConfiguration);
+  return { runConfiguration, support: await supportFor(runConfiguration) };
+}
+
+export async function planPass(env: Environment, options: RunOptions): Promise<PlanResult> {
+  const { runConfiguration, support } = await selectedRun(options);
   const seed = options.seed ?? randomInt(0, 2 ** 32);
   const ctx = newContext(env, 'plan', () => undefined, null, seed);
   const collector = new CucumberProblems();

@@ -5,10 +5,9 @@
  * this works before the cluster can be reached and before the identity that would read it has any rights.
  * Parse errors and undefined or ambiguous steps are the same problems the plan pass reports.
  */
-import { Writable } from 'node:stream';
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { runCucumber } from '@cucumber/cucumber/api';
 import type * as messages from '@cucumber/messages';
-import { RunOptions, supportFor } from '../run';
+import { discard, RunOptions, selectedRun } from '../run';
 import { CucumberProblems } from '../cucumber-problems';
 import type { MatchedStep } from '../../kinds/kubernetes/rbac/derive';
 
@@ -17,8 +16,6 @@ export interface MatchResult {
   problems: string[];
   scenarioCount: number;
 }
-
-const discard = new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 /** lineIndex: the line of every scenario, Examples row and step of a document, by AST node id. */
 function indexLines(document: messages.GherkinDocument, lines: Map<string, { line: number; keyword?: string }>): void {
@@ -37,11 +34,7 @@ function indexLines(document: messages.GherkinDocument, lines: Map<string, { lin
 
 export async function matchSteps(options: Pick<RunOptions, 'profile' | 'paths' | 'tags' | 'name'>): Promise<MatchResult> {
   const cwd = process.cwd();
-  const { runConfiguration } = await loadConfiguration({ profiles: [options.profile] }, { cwd, stdout: discard, stderr: process.stderr });
-  if (options.paths.length) runConfiguration.sources.paths = options.paths;
-  if (options.tags) runConfiguration.sources.tagExpression = options.tags;
-  if (options.name) runConfiguration.sources.names = [options.name];
-  const support = await supportFor(runConfiguration);
+  const { runConfiguration, support } = await selectedRun(options);
   const collector = new CucumberProblems();
   const lines = new Map<string, { line: number; keyword?: string }>();
   const pickles = new Map<string, messages.Pickle>();
