@@ -129,8 +129,7 @@ function readExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: string): Exe
       return { kind: 'netns', namespace: r.string(map, 'namespace', `node ${nodeName} executor`) };
     case 'ssh': {
       const host = r.string(map, 'host', `node ${nodeName} executor`);
-      const port = r.optionalNumber(map, 'port') ?? 22;
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, 'port', true), `node ${nodeName}: ssh port ${port} is out of range`, 'write the port sshd listens on, e.g. port: 22');
+      const port = checkedPort(r, map, 'port', r.optionalNumber(map, 'port') ?? 22, `node ${nodeName}: ssh port`, 'write the port sshd listens on, e.g. port: 22');
       // Host keys are pinned per environment (docs/decisions/0050-ssh-executor.md): no file, no connection.
       const knownHostsFile = r.optionalString(map, 'knownHostsFile');
       if (!knownHostsFile) {
@@ -162,8 +161,7 @@ function readExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: string): Exe
 function readKubeNodeExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: string): ExecutorSpec {
   const image = r.optionalString(map, 'image');
   if (!image) throw r.error(map, `node ${nodeName}: a kube-node executor needs image (the helper pods' image, with nsenter and sh)`, 'add image: <the scs-chaos image, built by ci/image/build.sh, or any image with nsenter and sh>');
-  const kubeletPort = r.optionalNumber(map, 'kubeletPort') ?? 10250;
-  if (!Number.isInteger(kubeletPort) || kubeletPort < 1 || kubeletPort > 65535) throw r.error(r.get(map, 'kubeletPort', true), `node ${nodeName}: kubeletPort ${kubeletPort} is out of range`, 'write the port the kubelet serves exec on, e.g. kubeletPort: 10250');
+  const kubeletPort = checkedPort(r, map, 'kubeletPort', r.optionalNumber(map, 'kubeletPort') ?? 10250, `node ${nodeName}: kubeletPort`, 'write the port the kubelet serves exec on, e.g. kubeletPort: 10250');
   const hostProcessNode = r.get(map, 'hostProcess', false);
   // A PID is written as a number (hostProcess: 1) or a string; a process name as a string.
   const hostProcess = hostProcessNode === undefined ? '1' : isScalar(hostProcessNode) && typeof hostProcessNode.value === 'number' ? String(hostProcessNode.value) : r.optionalString(map, 'hostProcess') ?? '1';
@@ -176,10 +174,15 @@ function readKubeNodeExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: stri
   return spec;
 }
 
+/** checkedPort: `port` (read from `key`) when it is a TCP port; else BadInput at its line, "<what> <port> is out of range". */
+function checkedPort(r: EnvironmentReader, map: YAMLMap, key: string, port: number, what: string, hint: string): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, key, true), `${what} ${port} is out of range`, hint);
+  return port;
+}
+
 function readService(r: EnvironmentReader, name: string, node: YamlNode): ServiceSpec {
   const map = r.map(node, `service ${name}`, 'a service has roles and port');
-  const port = r.number(map, 'port', `service ${name}`);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw r.error(r.get(map, 'port', true), `service ${name}: port ${port} is out of range`, 'use a TCP port between 1 and 65535');
+  const port = checkedPort(r, map, 'port', r.number(map, 'port', `service ${name}`), `service ${name}: port`, 'use a TCP port between 1 and 65535');
   const service: ServiceSpec = { name, roles: r.stringList(r.get(map, 'roles', true), `service ${name} roles`), port };
   const endpoint = r.secretCapable(r.get(map, 'endpoint', false), r.optionalString(map, 'endpoint'));
   const backendUrl = r.secretCapable(r.get(map, 'backendUrl', false), r.optionalString(map, 'backendUrl'));
