@@ -87,9 +87,7 @@ export class NodePods implements NodePodTransport {
     this.current.clear();
     await Promise.all(helpers.map(async (pending) => {
       const helper = await pending.catch(() => null);
-      if (!helper) return;
-      clearInterval(helper.keepAlive);
-      await deleteJob(helper.rest, helper.job, helper.namespace).catch(() => undefined);
+      if (helper) await release(helper);
     }));
     for (const cluster of this.clusters.values()) (await cluster.catch(() => null))?.connection.close();
     this.clusters.clear();
@@ -138,11 +136,13 @@ export class NodePods implements NodePodTransport {
 
   /** forget: drops a helper that is gone or too old (its Job is deleted if it is still there). */
   private forget(key: string, helper: Helper): void {
-    clearInterval(helper.keepAlive);
-    if (this.current.get(key) !== helper) return;
+    if (this.current.get(key) !== helper) {
+      clearInterval(helper.keepAlive);
+      return;
+    }
     this.current.delete(key);
     this.helpers.delete(key);
-    void deleteJob(helper.rest, helper.job, helper.namespace).catch(() => undefined);
+    void release(helper);
   }
 
   /** startJob: creates a node-pod Job and waits for its pod to run; on any failure the Job is deleted again. */
@@ -161,6 +161,12 @@ export class NodePods implements NodePodTransport {
       throw unreachable(spec, `${what} did not start (image ${spec.image})`, error);
     }
   }
+}
+
+/** release: stops a helper's keep-alive and deletes its Job (a Job that is gone already is fine). */
+function release(helper: Helper): Promise<unknown> {
+  clearInterval(helper.keepAlive);
+  return deleteJob(helper.rest, helper.job, helper.namespace).catch(() => undefined);
 }
 
 function helperKey(spec: KubeNodeSpec): string {
