@@ -168,7 +168,7 @@ function readKubeNodeExecutor(r: EnvironmentReader, map: YAMLMap, nodeName: stri
   if (!/^([1-9][0-9]*|[A-Za-z][A-Za-z0-9_.-]*)$/.test(hostProcess)) throw r.error(r.get(map, 'hostProcess', true), `node ${nodeName}: hostProcess "${hostProcess}" is neither a PID nor a process name`, 'write hostProcess: 1 (the node\'s init, the default) or the name of a process in the host\'s namespaces, e.g. containerd');
   const spec: KubeNodeSpec = { kind: 'kube-node', node: r.optionalString(map, 'node') ?? nodeName, namespace: r.optionalString(map, 'namespace') ?? 'scs-chaos', image, kubeletPort, hostProcess };
   const kubeconfig = r.optionalString(map, 'kubeconfig');
-  if (kubeconfig !== undefined) spec.kubeconfig = kubeconfig === 'in-cluster' ? kubeconfig : r.path(kubeconfig);
+  if (kubeconfig !== undefined) spec.kubeconfig = r.kubeconfigPath(kubeconfig);
   const context = r.optionalString(map, 'context');
   if (context !== undefined) spec.context = context;
   return spec;

@@ -25,6 +25,11 @@ export class EnvironmentReader {
     return resolve(dirname(this.file), text);
   }
 
+  /** kubeconfigPath: a kubeconfig as the file names it: "in-cluster" (a pod's service account) stays, a path resolves. */
+  kubeconfigPath(text: string): string {
+    return text === 'in-cluster' ? text : this.path(text);
+  }
+
   location(node: unknown): SourceLocation {
     const range = (node as YamlNode | undefined)?.range;
     if (!range) return { file: this.file };

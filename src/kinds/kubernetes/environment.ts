@@ -54,7 +54,7 @@ function readKubernetes(r: EnvironmentReader, value: unknown): KubernetesSpec {
     spec.runtimeSocket = socket;
   }
   const kubeconfig = r.optionalString(map, 'kubeconfig');
-  if (kubeconfig !== undefined) spec.kubeconfig = kubeconfig === 'in-cluster' ? kubeconfig : r.path(kubeconfig);
+  if (kubeconfig !== undefined) spec.kubeconfig = r.kubeconfigPath(kubeconfig);
   const context = r.optionalString(map, 'context');
   if (context !== undefined) spec.context = context;
   const timeout = r.optionalDuration(map, 'requestTimeout');
@@ -67,7 +67,7 @@ function readKubernetes(r: EnvironmentReader, value: unknown): KubernetesSpec {
     const capi = r.map(clusterApi, 'kubernetes clusterApi', 'clusterApi is a mapping with kubeconfig and/or context of the management cluster');
     const capiKubeconfig = r.optionalString(capi, 'kubeconfig');
     const capiContext = r.optionalString(capi, 'context');
-    spec.clusterApi = { ...(capiKubeconfig === undefined ? {} : { kubeconfig: capiKubeconfig === 'in-cluster' ? capiKubeconfig : r.path(capiKubeconfig) }), ...(capiContext === undefined ? {} : { context: capiContext }) };
+    spec.clusterApi = { ...(capiKubeconfig === undefined ? {} : { kubeconfig: r.kubeconfigPath(capiKubeconfig) }), ...(capiContext === undefined ? {} : { context: capiContext }) };
   }
   return spec;
 }
