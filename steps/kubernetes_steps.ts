@@ -118,7 +118,7 @@ When('the Kubernetes {word} {word} is scaled to {int} for {duration}', async fun
 // Node loss through the hosts kind: the node's kubelet (the environment's "kubelet" service) stopped; its pods keep
 // running until the control plane gives up on the node — what a hung or crashed node agent looks like.
 When('the Kubernetes node {node} loses its kubelet for {duration}', async function (this: ChaosWorld, node: string, durationMs: number) {
-  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet')), durationMs);
+  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet'), { restartAfterMs: durationMs }), durationMs);
 });
 
 Then('the Kubernetes node {node} is seen NotReady within {duration}', async function (this: ChaosWorld, node: string, boundMs: number) {
@@ -178,7 +178,7 @@ Then('Cluster API remediates the Kubernetes node {node} within {duration}', asyn
 
 When('the node of a pod of the Kubernetes {word} {word} loses its kubelet for {duration}', async function (this: ChaosWorld, kind: string, name: string, durationMs: number) {
   const node = await nodeOfAPod(this, kind, name);
-  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet')), durationMs);
+  await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet'), { restartAfterMs: durationMs }), durationMs);
 });
 
 When('the node of a pod of the Kubernetes {word} {word} is drained for {duration}', async function (this: ChaosWorld, kind: string, name: string, durationMs: number) {
@@ -252,7 +252,7 @@ When(/^a Kubernetes node (?:labelled "([^"]+)"|with role ([\w.-]+)) (is cordoned
   const durationMs = parseDuration(duration);
   if (action === 'is cordoned') await this.experiment.injectFor(await cordonNode((await context(this)).client, node), durationMs);
   else if (action === 'is drained') await drainFor(this, node, durationMs);
-  else if (action === 'loses its kubelet') await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet')), durationMs);
+  else if (action === 'loses its kubelet') await this.experiment.injectFor(stopService(faultTarget(this.experiment.env, node, 'kubelet'), { restartAfterMs: durationMs }), durationMs);
   else await taintFor(this, node, action.replace('is tainted ', ''), durationMs);
 });
 

@@ -6,7 +6,7 @@
  */
 import type { ExecutorSpec } from '../model/environment';
 import type { CommandOptions, CommandResult } from './command';
-import { detachedLauncher, Executor, shellQuote } from './executor';
+import { Executor, shellQuote } from './executor';
 import type { LineProcess } from './line-process';
 
 export class NsenterExecutor implements Executor {
@@ -33,9 +33,16 @@ export class NsenterExecutor implements Executor {
     return this.run(['sh', '-c', script], options);
   }
 
+  /**
+   * spawnDetached: the host executor detaches the script its own way (a setsid'd process, or a timer Job for
+   * kube-node, whose exec'd processes die with their helper pod); the script enters the namespace first.
+   */
   async spawnDetached(script: string, name: string): Promise<void> {
-    const launched = await this.via.runScript(`${this.prefix().map(shellQuote).join(' ')} sh -c ${shellQuote(detachedLauncher(script, name))}`, { timeoutMs: 10_000 });
-    if (launched.code !== 0) throw new Error(`starting ${name} in ${this.description} failed: ${(launched.stderr || launched.stdout).trim()}`);
+    try {
+      await this.via.spawnDetached(`exec ${this.prefix().map(shellQuote).join(' ')} sh -c ${shellQuote(script)} ${shellQuote(name)}`, name);
+    } catch (error) {
+      throw new Error(`starting ${name} in ${this.description} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   startLineProcess(argv: readonly string[]): LineProcess {

@@ -60,6 +60,12 @@ export function knockScript(knock: Pick<Knock, 'transport' | 'address' | 'port' 
 /** MAX_SENDS: the most datagrams one loss check sends (well under a second of bash on a busy node). */
 export const MAX_SENDS = 1000;
 
+/**
+ * timedOut: the exit status of `timeout` that ran out — 124 from coreutils, 143 (SIGTERM) from busybox's, which is
+ * what a node reached through a busybox helper pod may run.
+ */
+const timedOut = (code: number): boolean => code === 124 || code === 143;
+
 /** parseKnock: counts the outcomes a knock script printed. */
 export function parseKnock(knock: Pick<Knock, 'transport' | 'sends'>, stdout: string): KnockResult {
   const code = Number(/code=(\d+)/.exec(stdout)?.[1] ?? NaN);
@@ -67,7 +73,7 @@ export function parseKnock(knock: Pick<Knock, 'transport' | 'sends'>, stdout: st
   if (knock.transport === 'tcp') {
     const said = lines.join(' ');
     const outcome: KnockOutcome =
-      code === 0 ? 'connected' : code === 124 ? 'timeout' : /not permitted/i.test(said) ? 'eperm' : /refused/i.test(said) ? 'refused' : /unreachable|no route/i.test(said) ? 'unreachable' : 'error';
+      code === 0 ? 'connected' : timedOut(code) ? 'timeout' : /not permitted/i.test(said) ? 'eperm' : /refused/i.test(said) ? 'refused' : /unreachable|no route/i.test(said) ? 'unreachable' : 'error';
     return { [outcome]: 1 };
   }
   const sends = Math.max(1, Math.min(knock.sends ?? 1, MAX_SENDS));
@@ -77,7 +83,7 @@ export function parseKnock(knock: Pick<Knock, 'transport' | 'sends'>, stdout: st
   if (sent) result.sent = sent;
   if (eperm) result.eperm = eperm;
   const other = sends - sent - eperm;
-  if (other > 0) result[code === 124 ? 'timeout' : 'error'] = other;
+  if (other > 0) result[timedOut(code) ? 'timeout' : 'error'] = other;
   return result;
 }
 

@@ -28,6 +28,9 @@ describe('data-plane knocks: what each outcome means', () => {
     assert.deepEqual(parseKnock(tcp, 'code=0\n\n'), { connected: 1 });
     assert.deepEqual(parseKnock(tcp, 'code=1\nbash: connect: Connection refused\n'), { refused: 1 });
     assert.deepEqual(parseKnock(tcp, 'code=124\n\n'), { timeout: 1 });
+    // busybox's timeout (a node reached through a busybox helper pod) ends with the SIGTERM it sent: 143.
+    assert.deepEqual(parseKnock(tcp, 'code=143\nTerminated\n'), { timeout: 1 });
+    assert.deepEqual(parseKnock(tcp, 'code=137\n\n'), { error: 1 });
     assert.deepEqual(parseKnock(tcp, 'code=1\nbash: connect: Operation not permitted\n'), { eperm: 1 });
     assert.ok(knockMet('silence', { timeout: 1 }));
     assert.ok(!knockMet('silence', { refused: 1 }), 'a reset is an answer: the SYN got through');

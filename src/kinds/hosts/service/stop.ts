@@ -6,6 +6,8 @@
  * A service that is not running before the fault is refused: the revert would start something that was down.
  */
 import { sleep } from '../../../kernel/clock';
+import { formatDuration } from '../../../kernel/duration';
+import { expiryTimerScript } from '../../../revert/shell-channel';
 import { BadInput, ExperimentCompromised } from '../../../kernel/errors';
 import type { ServiceSpec } from '../../../model/environment';
 
@@ -59,18 +61,45 @@ function isStopped(manager: ServiceManager, state: string | null): boolean {
   return manager.kind === 'supervisor' ? state === 'STOPPED' : state === 'inactive' || state === 'failed';
 }
 
+/**
+ * cutsOwnPath: stopping this service cuts the way the executor reaches the node — the kubelet of a kube-node
+ * executor (its port is the executor's kubeletPort), through which every command is exec'd (decision 0158).
+ */
+export function cutsOwnPath(target: FaultTarget): boolean {
+  const spec = target.executor.spec;
+  return spec.kind === 'kube-node' && target.service?.port === spec.kubeletPort;
+}
+
+export interface StopServiceOptions {
+  /**
+   * The fault's duration. Needed when the stop cuts the executor's own path (cutsOwnPath): the service is then
+   * started again on the node by a timer armed before the stop, at this time — no command reaches the node while
+   * it is down — and the revert only confirms it runs (its script, idempotent, runs once the path is back).
+   */
+  restartAfterMs?: number;
+}
+
 /** stopService: the fault; the manager is resolved here (plan time), its state read in planCheck and prepare. */
-export function stopService(target: FaultTarget): PlanCheckedFault {
+export function stopService(target: FaultTarget, options: StopServiceOptions = {}): PlanCheckedFault {
   const nodeName = target.node.name;
   const manager = serviceManagerOf(target.service, nodeName);
   const serviceName = target.service?.name ?? 'service';
   const exec = target.executor;
+  const selfCutting = cutsOwnPath(target);
+  if (selfCutting && options.restartAfterMs === undefined) {
+    throw new BadInput(
+      `stopping ${serviceName} on ${nodeName} would cut the kube-node executor's own way to the node (port ${target.service?.port}), so nothing could start it again`,
+      undefined,
+      `use the step "the Kubernetes node ${nodeName} loses its kubelet for <duration>", which arms the restart on the node first`,
+    );
+  }
   const unit = describeManager(manager);
   const tool = manager.kind === 'supervisor' ? 'supervisorctl' : 'systemctl';
 
   /** state: the unit's state word, or throws when the manager cannot say (missing tool, unknown unit, dead daemon). */
   const state = async (): Promise<string> => {
-    const result = await exec.run(statusCommand(manager), { timeoutMs: 10_000 });
+    // Through a path the fault cuts, a short deadline: "the path is refused" is then the answer, not a wait.
+    const result = await exec.run(statusCommand(manager), { timeoutMs: selfCutting ? 2000 : 10_000 });
     const output = `${result.stdout}${result.stderr}`.trim();
     if (manager.kind === 'supervisor') {
       const word = parseSupervisorState(result.stdout, manager.program);
@@ -144,6 +173,8 @@ export function stopService(target: FaultTarget): PlanCheckedFault {
           // The marker first: a crash between it and the stop leaves a marker the revert removes, never a stopped unit without one.
           const written = await exec.run(['sh', '-c', `mkdir -p ${NODE_RUN_DIR} && cat > ${shellQuote(marker)}`], { input: serviceStopMarkerText(injectionId, nodeName, manager), timeoutMs: 5000 });
           if (written.code !== 0) throw new ExperimentCompromised(`cannot write ${marker} on ${nodeName}: ${written.stderr.trim()}`);
+          // The restart comes first where the stop cuts the executor's path: it is armed on the node while the path works.
+          if (selfCutting) await exec.spawnDetached(expiryTimerScript(options.restartAfterMs ?? 0, `${serviceRevertScript(manager, marker)}`), `scs-chaos-restart-${injectionId}`);
           // stop waits until the process has exited (supervisor: up to stopwaitsecs; systemd: TimeoutStopSec).
           const result = await exec.run(stopCommand(manager), { timeoutMs: 120_000 });
           if (result.code !== 0) {
@@ -151,6 +182,12 @@ export function stopService(target: FaultTarget): PlanCheckedFault {
           }
         },
         async verifyActive() {
+          if (selfCutting) {
+            // The stopped service was the executor's path: that the path now refuses is what can be seen of it.
+            const now = await waitFor((s) => s === null || isStopped(manager, s), 5000);
+            if (now !== null && !isStopped(manager, now)) throw new ExperimentCompromised(`${unit} on ${nodeName} is ${now} after stop, not STOPPED. Is something else restarting it?`);
+            return `${unit} on ${nodeName} is ${now ?? 'down: the node no longer answers through it'}; the node restarts it after ${formatDuration(options.restartAfterMs ?? 0)}`;
+          }
           const now = await waitFor((s) => isStopped(manager, s), 5000);
           if (!isStopped(manager, now)) {
             const hint = manager.kind === 'systemd' ? ` Is it socket-activated (stop ${manager.unit.replace(/\.service$/, '')}.socket too) or pulled in by another unit?` : ' Is something else restarting it?';
@@ -159,7 +196,7 @@ export function stopService(target: FaultTarget): PlanCheckedFault {
           return `${unit} on ${nodeName} is ${now}`;
         },
         async verifyReverted() {
-          const now = await waitFor((s) => isRunning(manager, s), 5000);
+          const now = await waitFor((s) => isRunning(manager, s), selfCutting ? 20_000 : 5000);
           if (!isRunning(manager, now)) throw new ExperimentCompromised(`${unit} on ${nodeName} is ${now ?? 'unreadable'} after revert, not ${manager.kind === 'supervisor' ? 'RUNNING' : 'active'}`);
         },
       };

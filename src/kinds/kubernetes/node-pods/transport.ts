@@ -25,6 +25,15 @@ const POD_START_TIMEOUT_MS = 90_000;
 /** A helper older than its deadline minus this is replaced before the next command. */
 const RENEW_MARGIN_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
+/** How long a command waits for a kubelet that refused the connection (one being restarted is back in ~2 s). */
+const KUBELET_RESTART_MS = 15_000;
+const KUBELET_RETRY_PAUSE_MS = 1000;
+
+/** kubeletRefused: the API server could not connect to the node's kubelet, so the exec never started. */
+export function kubeletRefused(error: PodExecUnavailable): boolean {
+  return /error sending request: .*connect: connection refused/.test(error.message);
+}
+
 /** How often a live runner marks its helpers alive (well inside their idle limit). */
 const KEEPALIVE_MS = (HELPER_IDLE_SECONDS * 1000) / 3;
 
@@ -59,16 +68,26 @@ export class NodePods implements NodePodTransport {
 
   async exec(spec: KubeNodeSpec, argv: readonly string[], options: CommandOptions): Promise<CommandResult> {
     const key = helperKey(spec);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const helper = await this.helper(spec, key);
       try {
-        return await execInPod(helper.rest.connection, spec.namespace, helper.pod, CONTAINER, inHelper(argv), options.timeoutMs ?? 30_000);
+        return await execInPod(helper.rest.connection, spec.namespace, helper.pod, CONTAINER, inHelper(argv), timeoutMs);
       } catch (error) {
         if (!(error instanceof PodExecUnavailable)) throw error;
         // 404 (the pod is gone) or 400 (its container ended: idle, deadline): the command never started, so a new
         // helper may run it.
         if ((error.httpStatus === 404 || error.httpStatus === 400) && attempt === 1) {
           this.forget(key, helper);
+          continue;
+        }
+        // The kubelet refused the API server's connection: the command never started. A kubelet being restarted
+        // (the end of a "loses its kubelet" fault) is back within seconds, so try again — within the command's own
+        // time and at most KUBELET_RESTART_MS, so a short status check still learns at once that it is down.
+        const waited = Date.now() - started;
+        if (kubeletRefused(error) && waited + KUBELET_RETRY_PAUSE_MS < Math.min(timeoutMs, KUBELET_RESTART_MS)) {
+          await new Promise((resolve) => setTimeout(resolve, KUBELET_RETRY_PAUSE_MS));
           continue;
         }
         throw unreachable(spec, 'a command could not be run in its helper pod', error);
