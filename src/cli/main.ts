@@ -50,6 +50,12 @@ commands:
                      one run directory (summary, junit, Allure, journal, plots, index.html) of the shards' run
                      directories; a shard without a report counts its scenarios (from the shard plan FILE) as
                      compromised; exits as the merged summary says
+  k8s submit --shards N [--namespace NS] [--image REF] [--parallelism P] [--deadline D] [--reports DIR]
+       [plan options] [FEATURE...]
+                     run the scenarios inside the environment's cluster as an Indexed Job, one pod per shard, P at
+                     once (default: as many as scope.maxNodesAtOnce allows; they share it), under a ServiceAccount
+                     with the RBAC of k8s rbac; collect and merge the shards' reports into DIR/<run-id>/, delete
+                     every object again; exits as the merged summary says (4 when stopped)
 
 defaults: --env ${DEFAULT_ENV}  --profile default  --reports reports
 exit codes: 0 passed (or as expected), 1 hypothesis refuted, 2 bad input, 3 compromised, 4 aborted`;

@@ -57,10 +57,11 @@ export async function planCommand(options: RunOptions): Promise<number> {
 
 /**
  * checkedPlan: the environment and the plan of `options`, or the exit code of its problems (reported): 3 for an
- * internal error, 2 for bad input; an empty selection is BadInput unless allowed. Shared by `plan` and `k8s shards`.
+ * internal error, 2 for bad input; an empty selection is BadInput unless allowed. Shared by `plan`, `k8s shards` and
+ * `k8s submit`, which plans with the scope each shard gets (`shape`).
  */
-export async function checkedPlan(options: RunOptions): Promise<{ env: Environment; plan: PlanResult } | number> {
-  const env = loadEnvironment(options.envPath);
+export async function checkedPlan(options: RunOptions, shape: (env: Environment) => Environment = (env) => env): Promise<{ env: Environment; plan: PlanResult } | number> {
+  const env = shape(loadEnvironment(options.envPath));
   const plan = await planPass(env, options);
   if (plan.internal.length) return reportInternal(plan.internal, options.log);
   if (plan.problems.length) return reportProblems(plan.problems, options.log);

@@ -31,6 +31,8 @@ export interface MergeOptions {
   expected?: readonly ScenarioMeta[];
   /** The environment's name when no shard left a summary to tell it (from the shard plan). */
   environment?: string;
+  /** Shards that left no directory at all, each with why ("shard 2: pod ... failed"): named in the "not run" notes. */
+  lost?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -48,8 +50,8 @@ interface ShardRead {
 }
 
 /** readShards: each directory checked (exists, named once) and its summary read; an unreadable one is a failed shard. */
-function readShards(runDirs: readonly string[]): ShardRead[] {
-  if (runDirs.length === 0) throw new BadInput('merge needs at least one shard run directory', undefined, 'scs-chaos k8s merge --out reports/merged reports/shard-0 reports/shard-1 ...');
+function readShards(runDirs: readonly string[], allowNone: boolean): ShardRead[] {
+  if (runDirs.length === 0 && !allowNone) throw new BadInput('merge needs at least one shard run directory', undefined, 'scs-chaos k8s merge --out reports/merged reports/shard-0 reports/shard-1 ...');
   const seen = new Map<string, string>();
   return runDirs.map((given) => {
     const dir = resolve(given);
@@ -73,7 +75,7 @@ function sameValue<T>(values: readonly T[]): T | undefined {
 }
 
 /** mergedScenarios: every reported scenario once (a duplicate is bad input) plus the "not run" ones, in id order. */
-function mergedScenarios(shards: readonly ShardRead[], expected: readonly ScenarioMeta[] | undefined): ScenarioSummary[] {
+function mergedScenarios(shards: readonly ShardRead[], expected: readonly ScenarioMeta[] | undefined, lost: readonly string[]): ScenarioSummary[] {
   const byId = new Map<string, { scenario: ScenarioSummary; dir: string }>();
   for (const shard of shards) {
     for (const scenario of shard.summary?.scenarios ?? []) {
@@ -83,7 +85,7 @@ function mergedScenarios(shards: readonly ShardRead[], expected: readonly Scenar
     }
   }
   const failed = shards.filter((s) => s.summary === null);
-  const why = failed.map((s) => `${basename(s.dir)}: ${s.problem ?? 'no summary.json'}`).join('; ');
+  const why = [...failed.map((s) => `${basename(s.dir)}: ${s.problem ?? 'no summary.json'}`), ...lost].join('; ');
   const notRun: ScenarioSummary[] = [];
   if (expected) {
     for (const meta of expected) {
@@ -100,7 +102,8 @@ function mergedScenarios(shards: readonly ShardRead[], expected: readonly Scenar
 }
 
 export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
-  const shards = readShards(options.runDirs);
+  // No directory at all is fine when every shard is known lost: the plan still names each scenario "not run".
+  const shards = readShards(options.runDirs, (options.lost?.length ?? 0) > 0 && options.expected !== undefined);
   const outDir = resolve(options.outDir);
   if (existsSync(outDir) && (!statSync(outDir).isDirectory() || readdirSync(outDir).length > 0)) {
     throw new BadInput(`--out ${options.outDir} exists and is not an empty directory`, undefined, 'give a new directory for the merged run, e.g. --out reports/merged-<time>');
@@ -108,7 +111,7 @@ export async function mergeRuns(options: MergeOptions): Promise<MergeResult> {
   const summaries = shards.flatMap((s) => (s.summary ? [s.summary] : []));
   const environments = [...new Set(summaries.map((s) => s.environment))];
   if (environments.length > 1) throw new BadInput(`the shard runs are of different environments (${environments.join(', ')})`, undefined, 'merge the shards of one run; put runs of different clouds side by side with scs-chaos compare');
-  const scenarios = mergedScenarios(shards, options.expected);
+  const scenarios = mergedScenarios(shards, options.expected, options.lost ?? []);
   mkdirSync(outDir, { recursive: true });
   for (const shard of shards) copyShardFiles(shard.dir, outDir);
   mergeJournals(shards.map((s) => s.dir), outDir);

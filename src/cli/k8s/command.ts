@@ -1,8 +1,8 @@
 /**
  * `scs-chaos k8s …`: the pieces of running features inside a Kubernetes cluster (issue 16 part 2,
  * docs/decisions/0156). `shards` prints the deterministic split of the planned scenarios, `rbac` the least-privilege
- * RBAC the planned steps need, `merge` makes one run directory of the shards' run directories. `submit` (the
- * Indexed Job itself) comes later and is not offered yet.
+ * RBAC the planned steps need, `merge` makes one run directory of the shards' run directories, and `submit` runs
+ * the shards in the cluster as an Indexed Job and merges what they report (submit/, docs/decisions/0158).
  */
 import { readFileSync } from 'node:fs';
 import { BadInput, errorMessage } from '../../kernel/errors';
@@ -30,8 +30,10 @@ export async function k8sCommand(args: string[], io: K8sIo): Promise<number> {
       return (await import('./rbac-command')).rbacCommand(rest, io);
     case 'merge':
       return mergeCommand(rest, io);
+    case 'submit':
+      return (await import('./submit/submit')).submitCommand(rest, io);
     default:
-      throw new BadInput(sub === undefined ? 'k8s needs a subcommand' : `unknown k8s subcommand "${sub}"`, undefined, 'use one of: k8s shards, k8s rbac, k8s merge (scs-chaos --help)');
+      throw new BadInput(sub === undefined ? 'k8s needs a subcommand' : `unknown k8s subcommand "${sub}"`, undefined, 'use one of: k8s shards, k8s rbac, k8s merge, k8s submit (scs-chaos --help)');
   }
 }
 

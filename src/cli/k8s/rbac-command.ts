@@ -10,6 +10,7 @@ import { BadInput } from '../../kernel/errors';
 import { loadEnvironment } from '../../environment/load';
 import { requireScenarios } from '../input-checks';
 import type { K8sIo } from './command';
+import type { RunOptions } from '../run';
 import { takeFlags } from './take-flags';
 import { matchSteps } from './step-matches';
 
@@ -26,15 +27,30 @@ function shownPath(path: string): string {
 
 export async function rbacCommand(args: string[], io: K8sIo): Promise<number> {
   const taken = takeFlags(args, ['namespace']);
-  const helperNamespace = taken.values.get('namespace') ?? DEFAULT_HELPER_NAMESPACE;
-  if (!NAMESPACE.test(helperNamespace) || helperNamespace.length > 63) throw new BadInput(`--namespace ${helperNamespace} is not a namespace name`, undefined, 'use lower-case letters, digits and "-", at most 63 characters, e.g. --namespace scs-chaos');
-  const options = io.planOptions(taken.rest);
+  const helperNamespace = checkedNamespace(taken.values.get('namespace') ?? DEFAULT_HELPER_NAMESPACE);
+  const derived = await deriveRbac(io.planOptions(taken.rest), helperNamespace, RUNNER_SERVICE_ACCOUNT, io.log);
+  if (typeof derived === 'number') return derived;
+  io.out(derived);
+  return 0;
+}
+
+/** checkedNamespace: a --namespace value that is a namespace name, or BadInput with the fix. */
+export function checkedNamespace(namespace: string): string {
+  if (!NAMESPACE.test(namespace) || namespace.length > 63) throw new BadInput(`--namespace ${namespace} is not a namespace name`, undefined, 'use lower-case letters, digits and "-", at most 63 characters, e.g. --namespace scs-chaos');
+  return namespace;
+}
+
+/**
+ * deriveRbac: the RBAC manifest (YAML) for the ServiceAccount `serviceAccount` in `helperNamespace` that runs the
+ * selected scenarios, or the exit code of the problems found (logged). Shared by `k8s rbac` and `k8s submit`.
+ */
+export async function deriveRbac(options: RunOptions, helperNamespace: string, serviceAccount: string, log: (line: string) => void): Promise<string | number> {
   await import('../../kinds');
   const env = loadEnvironment(options.envPath);
   const matched = await matchSteps(options);
   if (matched.problems.length) {
-    io.log(`bad input: ${matched.problems.length} problem(s) found in the selected features; nothing was touched.`);
-    for (const problem of matched.problems) io.log(problem);
+    log(`bad input: ${matched.problems.length} problem(s) found in the selected features; nothing was touched.`);
+    for (const problem of matched.problems) log(problem);
     return 2;
   }
   requireScenarios(matched.scenarioCount, options, options.allowEmpty === true);
@@ -49,6 +65,5 @@ export async function rbacCommand(args: string[], io: K8sIo): Promise<number> {
   if (entries.length === 0) header.push('no step needs the Kubernetes API: the ServiceAccount alone is enough');
   const spec = env.sections.kubernetes;
   const separateManagementCluster = spec?.clusterApi !== undefined && (spec.clusterApi.kubeconfig !== spec.kubeconfig || spec.clusterApi.context !== spec.context);
-  io.out(rbacManifest(entries, { helperNamespace, serviceAccount: RUNNER_SERVICE_ACCOUNT, separateManagementCluster, header }));
-  return 0;
+  return rbacManifest(entries, { helperNamespace, serviceAccount, separateManagementCluster, header });
 }

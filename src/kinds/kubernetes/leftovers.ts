@@ -23,6 +23,8 @@ import { budgetsPath } from './setup/disruption-budget';
 import { podNetworkLeftovers, sweepPodNetworks } from './pod-network/leftovers';
 import { KUBERNETES_MARKER_DIR } from './revert-channel';
 import { KubeNeed, need } from './rbac/needs';
+import { KubeApiError } from './client/errors';
+import { sweepSubmits } from './submit/objects';
 
 function allMarkers(): string[] {
   try {
@@ -150,16 +152,33 @@ export async function kubernetesSweep(env: Environment): Promise<SweepOutcome[]>
     }
   }
   const found = await labelledObjects(env);
-  if (found === null || found.length === 0) return [{ where: 'kubernetes', lines }];
-  const client = await clientFor(env);
-  for (const object of found) {
-    try {
-      lines.push(await undoLabelled(client, object));
-    } catch (error) {
-      lines.push(`FAILED: ${object.what}: ${errorMessage(error)}`);
+  if (found !== null && found.length > 0) {
+    const client = await clientFor(env);
+    for (const object of found) {
+      try {
+        lines.push(await undoLabelled(client, object));
+      } catch (error) {
+        lines.push(`FAILED: ${object.what}: ${errorMessage(error)}`);
+      }
     }
   }
+  if (found !== null) lines.push(...(await submitSweep(env)));
   return [{ where: 'kubernetes', lines }];
+}
+
+/**
+ * submitSweep: the objects `k8s submit` left (submit/objects.ts) in the namespaces its pods can live in: scs-chaos
+ * and every kube-node executor's. An identity that may not list them is told so, without failing the sweep.
+ */
+async function submitSweep(env: Environment): Promise<string[]> {
+  if (!env.sections.kubernetes) return [];
+  const namespaces = [...new Set(['scs-chaos', ...env.nodes.flatMap((n) => (n.executor.kind === 'kube-node' ? [n.executor.namespace] : []))])];
+  try {
+    return await sweepSubmits(await clientFor(env), namespaces);
+  } catch (error) {
+    if (error instanceof KubeApiError && error.status === 403) return [`could not look for k8s submit leftovers: ${errorMessage(error)}`];
+    return [`FAILED: k8s submit leftovers: ${errorMessage(error)}`];
+  }
 }
 
 /**

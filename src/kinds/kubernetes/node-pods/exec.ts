@@ -38,13 +38,26 @@ export function exitCodeOf(status: ExecStatus): number | undefined {
   return Number.isInteger(code) ? code : undefined;
 }
 
-function collector(): { stream: Writable; text: () => string } {
+function collector(): { stream: Writable; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
   const stream = new Writable({ write: (chunk: Buffer, _encoding, callback) => void (chunks.push(Buffer.from(chunk)), callback()) });
-  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+  return { stream, bytes: () => Buffer.concat(chunks) };
+}
+
+/** BinaryCommandResult: a command's result with stdout as bytes (an archive streamed out of a pod). */
+export interface BinaryCommandResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
 }
 
 export async function execInPod(connection: KubeConnection, namespace: string, pod: string, container: string, argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
+  const result = await execInPodBinary(connection, namespace, pod, container, argv, timeoutMs);
+  return { ...result, stdout: result.stdout.toString('utf8') };
+}
+
+/** execInPodBinary: execInPod with stdout kept as bytes. */
+export async function execInPodBinary(connection: KubeConnection, namespace: string, pod: string, container: string, argv: readonly string[], timeoutMs: number): Promise<BinaryCommandResult> {
   const { Exec } = await import('@kubernetes/client-node');
   const stdout = collector();
   const stderr = collector();
@@ -58,7 +71,7 @@ export async function execInPod(connection: KubeConnection, namespace: string, p
     const httpStatus = /Unexpected server response: (\d+)/.exec(text)?.[1];
     throw new PodExecUnavailable(`exec into ${where} on cluster ${connection.cluster} failed: ${text}`, httpStatus ? Number(httpStatus) : undefined);
   }
-  return new Promise<CommandResult>((resolve, reject) => {
+  return new Promise<BinaryCommandResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.terminate();
       reject(new CommandTimeout(`${argv.join(' ')} in ${where} did not finish within ${timeoutMs}ms`));
@@ -70,7 +83,7 @@ export async function execInPod(connection: KubeConnection, namespace: string, p
         reject(new PodExecUnavailable(`exec into ${where} on cluster ${connection.cluster} ended without an exit status${status ? `: ${status.message ?? status.reason ?? JSON.stringify(status)}` : ''}`));
         return;
       }
-      resolve({ code, stdout: stdout.text(), stderr: stderr.text() });
+      resolve({ code, stdout: stdout.bytes(), stderr: stderr.bytes().toString('utf8') });
     });
   });
 }
