@@ -98,6 +98,9 @@ export function submitJob(options: SubmitManifestOptions): SubmitObject {
               command: ['/bin/sh', '-c', SHARD_POD_SCRIPT],
               env: [
                 { name: 'HOME', value: '/home/scs-chaos' },
+                // swc unpacks its native binding into ~/.cache and refuses a cache below a directory others may write
+                // to: an emptyDir is mode 0777. Nobody else writes in this pod's private volume (one non-root uid).
+                { name: 'SWC_NATIVE_BINDING_CACHE_SKIP_SECURITY_CHECK', value: '1' },
                 { name: 'SCS_CHAOS_SEED', value: String(options.seed) },
                 { name: 'SCS_CHAOS_COLLECT_SECONDS', value: String(options.collectSeconds) },
               ],

@@ -138,6 +138,7 @@ export async function submitCommand(args: string[], io: K8sIo): Promise<number> 
 }
 
 type SubmitObject = import('../../../kinds/kubernetes/submit/objects').SubmitObject;
+type KubeObject = import('../../../kinds/kubernetes/client/list').KubeObject;
 type KubeClientT = import('../../../kinds/kubernetes/client/client').KubeClient;
 
 interface Submitted {
@@ -238,14 +239,15 @@ async function waitForPodsGone(s: Submitted): Promise<void> {
   const until = now() + PODS_GONE_TIMEOUT_MS;
   let lastLog = 0;
   for (;;) {
-    const pods = await s.client.list(`/api/v1/namespaces/${s.namespace}/pods`, { labelSelector: `${SUBMIT_LABEL}=${s.id}` }, { resource: 'pods', namespace: s.namespace }).catch(() => null);
+    const pods = await s.client.list<KubeObject & { status?: { phase?: string } }>(`/api/v1/namespaces/${s.namespace}/pods`, { labelSelector: `${SUBMIT_LABEL}=${s.id}` }, { resource: 'pods', namespace: s.namespace }).catch(() => null);
     if (pods !== null && pods.items.length === 0) return;
     if (now() > until) {
       s.log(`pods of submit ${s.id} are still stopping after ${PODS_GONE_TIMEOUT_MS / 1000} s; their rights are removed now (kubectl -n ${s.namespace} get pods -l ${SUBMIT_LABEL}=${s.id})`);
       return;
     }
-    if (now() - lastLog > 15_000 && pods !== null) {
-      s.log(`waiting for ${pods.items.length} pod(s) of submit ${s.id} to stop (reverting their faults)`);
+    const stopping = pods?.items.filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed').length ?? 0;
+    if (now() - lastLog > 15_000 && stopping > 0) {
+      s.log(`waiting for ${stopping} pod(s) of submit ${s.id} to stop (a stopped runner reverts its faults first)`);
       lastLog = now();
     }
     await new Promise((r) => setTimeout(r, 1000));
