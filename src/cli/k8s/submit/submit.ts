@@ -7,7 +7,7 @@
  *  1. the shard pods' environment (pod-environment.ts) and each shard's share of scope.maxNodesAtOnce;
  *  2. the plan with that share, and its deterministic split (printed as `k8s shards` prints it);
  *  3. the least-privilege RBAC of `k8s rbac`, for a ServiceAccount of this submit alone;
- *  4. the namespace and the image;
+ *  4. the preflight of a run (leftovers of an earlier run refuse the submit), the namespace and the image;
  * then the objects are created, the shards followed and collected (follow.ts), everything deleted again — on every
  * path: pass, fail, error, SIGINT, SIGTERM — and the shards merged (report/merge-runs.ts) into
  * <reports>/<run-id>/, whose exit code is the command's (4 when stopped by a signal).
@@ -116,6 +116,16 @@ export async function submitCommand(args: string[], io: K8sIo): Promise<number> 
   const labels = submitLabels(id);
   const rbacObjects = parseAllDocuments(rbac).map((doc) => doc.toJS() as SubmitObject).filter((o) => o && typeof o.kind === 'string');
   for (const object of rbacObjects) object.metadata.labels = { ...object.metadata.labels, ...labels };
+
+  // The runners' own preflight, from here: leftovers of an earlier run refuse the submit before anything is created.
+  const { preflight } = await import('../../preflight');
+  const found = await preflight(env);
+  if (found.unreachable.length || found.leftovers.length) {
+    log('preflight refused to submit; nothing was created or injected:');
+    for (const problem of [...found.unreachable, ...found.leftovers]) log(`  ${problem}`);
+    if (found.leftovers.length) log(`  fix: scs-chaos sweep --env ${env.sourcePath} (finds them by name), then submit again; they also expire at their TTL`);
+    return 2;
+  }
 
   // 4: the image, the cluster and the namespace.
   const image = taken.values.get('image') ?? (await (await import('./image')).defaultImage());
@@ -237,7 +247,8 @@ async function runSubmitted(s: Submitted): Promise<number> {
 async function waitForPodsGone(s: Submitted): Promise<void> {
   const { SUBMIT_LABEL } = await import('../../../kinds/kubernetes/submit/objects');
   const until = now() + PODS_GONE_TIMEOUT_MS;
-  let lastLog = 0;
+  // A pod that was collected ends by itself within a second or two: only a longer wait is worth a line.
+  let lastLog = now() - 10_000;
   for (;;) {
     const pods = await s.client.list<KubeObject & { status?: { phase?: string } }>(`/api/v1/namespaces/${s.namespace}/pods`, { labelSelector: `${SUBMIT_LABEL}=${s.id}` }, { resource: 'pods', namespace: s.namespace }).catch(() => null);
     if (pods !== null && pods.items.length === 0) return;
