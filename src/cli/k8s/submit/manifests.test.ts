@@ -72,12 +72,16 @@ describe('submit manifests', () => {
     assert.equal(container.securityContext.readOnlyRootFilesystem, true);
     assert.deepEqual(container.env.find((e) => e.name === 'SCS_CHAOS_SEED'), { name: 'SCS_CHAOS_SEED', value: '7' });
     // The features are mounted where the submitter had them, so each scenario's id (<feature>:<line>) is the local one.
-    assert.equal(container.volumeMounts.find((m) => m.name === 'features')?.mountPath, '/opt/scs-chaos/features');
-    assert.deepEqual(pod.volumes.find((v) => v.name === 'features')?.configMap?.items, [
+    assert.equal(container.volumeMounts.find((m) => m.name === 'features-0')?.mountPath, '/opt/scs-chaos/features');
+    assert.deepEqual(pod.volumes.find((v) => v.name === 'features-0')?.configMap?.items, [
       { key: 'feature-0', path: 'kubernetes/a.feature' },
       { key: 'feature-1', path: 'kubernetes/b.feature' },
       { key: 'feature-2', path: 'x/c.feature' },
     ]);
+    // One volume per top directory: a feature kept with the tests is mounted over the image's test/.
+    const mixed = submitJob({ ...options, features: new Map([['features/a.feature', 'a'], ['test/lab/features/b.feature', 'b']]) }) as unknown as { spec: { template: { spec: typeof pod } } };
+    assert.deepEqual(mixed.spec.template.spec.containers[0]?.volumeMounts.filter((m) => m.name.startsWith('features-')).map((m) => m.mountPath), ['/opt/scs-chaos/features', '/opt/scs-chaos/test']);
+    assert.deepEqual(mixed.spec.template.spec.volumes.find((v) => v.name === 'features-1')?.configMap?.items, [{ key: 'feature-1', path: 'lab/features/b.feature' }]);
     assert.deepEqual(pod.volumes.find((v) => v.name === 'config')?.configMap?.items.map((i) => i.key), ['environment.yaml', 'shard-0.args', 'shard-1.args']);
   });
 });

@@ -2,8 +2,8 @@
  * The objects of one `k8s submit` (docs/decisions/0158), all named scs-chaos-submit-<id> and labelled
  * scs-chaos/submit=<id> so `sweep` finds what a killed submitter left:
  *  - a ConfigMap: the pods' environment (pod-environment.ts), one argument file per shard, and the feature files
- *    the shards run, mounted where the submitter had them (features/… below the image's /opt/scs-chaos), so every
- *    scenario's id (<feature>:<line>) is the local run's;
+ *    the shards run, mounted where the submitter had them (below the image's /opt/scs-chaos, one volume per top
+ *    directory: features/, test/, ...), so every scenario's id (<feature>:<line>) is the local run's;
  *  - the Indexed Job: one completion per shard, `parallelism` of them at once, never retried
  *    (backoffLimitPerIndex 0: a failed shard does not stop the others), ended by activeDeadlineSeconds, deleted by
  *    ttlSecondsAfterFinished; its unprivileged pods (the image's uid) tolerate NoExecute taints, so a fault that
@@ -49,8 +49,25 @@ export function submitLabels(id: string): Record<string, string> {
 }
 
 const featureKey = (index: number): string => `feature-${index}`;
-/** The path of a feature below the features/ mount. */
-const belowFeatures = (path: string): string => path.slice('features/'.length);
+
+/**
+ * The project's top directories that hold code the runner loads: a feature mount there would hide it. Features
+ * elsewhere (features/, test/lab/features/, experiments/...) are mounted over the image's copy of their top
+ * directory, which the runner only reads features from.
+ */
+export const CODE_DIRECTORIES = ['bin', 'lab', 'node_modules', 'schemas', 'src', 'steps'];
+
+/** featureVolumes: one ConfigMap volume per top directory of the shipped features, its items the files below it. */
+export function featureVolumes(paths: readonly string[]): { name: string; top: string; items: { key: string; path: string }[] }[] {
+  const byTop = new Map<string, { key: string; path: string }[]>();
+  paths.forEach((path, i) => {
+    const [top, ...rest] = path.split('/');
+    const items = byTop.get(top as string) ?? [];
+    items.push({ key: featureKey(i), path: rest.join('/') });
+    byTop.set(top as string, items);
+  });
+  return [...byTop].map(([top, items], i) => ({ name: `features-${i}`, top, items }));
+}
 
 export function submitConfigMap(options: SubmitManifestOptions): SubmitObject {
   const data: Record<string, string> = { 'environment.yaml': options.environment };
@@ -63,7 +80,7 @@ export function submitJob(options: SubmitManifestOptions): SubmitObject {
   const name = submitName(options.id);
   const labels = submitLabels(options.id);
   const configItems = [{ key: 'environment.yaml', path: 'environment.yaml' }, ...options.shardPlan.shards.map((s) => ({ key: `shard-${s.index}.args`, path: `shard-${s.index}.args` }))];
-  const featureItems = [...options.features.keys()].map((path, i) => ({ key: featureKey(i), path: belowFeatures(path) }));
+  const featureMounts = featureVolumes([...options.features.keys()]);
   const emptyDir = (sizeLimit: string, medium?: string): Record<string, unknown> => ({ emptyDir: { sizeLimit, ...(medium ? { medium } : {}) } });
   return {
     apiVersion: 'batch/v1',
@@ -109,7 +126,7 @@ export function submitJob(options: SubmitManifestOptions): SubmitObject {
               resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { cpu: '2', memory: '1Gi' } },
               volumeMounts: [
                 { name: 'config', mountPath: '/config', readOnly: true },
-                { name: 'features', mountPath: `${PROJECT_DIR}/features`, readOnly: true },
+                ...featureMounts.map((volume) => ({ name: volume.name, mountPath: `${PROJECT_DIR}/${volume.top}`, readOnly: true })),
                 { name: 'reports', mountPath: '/reports' },
                 { name: 'home', mountPath: '/home/scs-chaos' },
                 { name: 'tmp', mountPath: '/tmp' },
@@ -120,7 +137,7 @@ export function submitJob(options: SubmitManifestOptions): SubmitObject {
           ],
           volumes: [
             { name: 'config', configMap: { name, items: configItems } },
-            { name: 'features', configMap: { name, items: featureItems } },
+            ...featureMounts.map((volume) => ({ name: volume.name, configMap: { name, items: volume.items } })),
             { name: 'reports', ...emptyDir('1Gi') },
             { name: 'home', ...emptyDir('256Mi') },
             { name: 'tmp', ...emptyDir('256Mi') },

@@ -13,7 +13,7 @@
  * <reports>/<run-id>/, whose exit code is the command's (4 when stopped by a signal).
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, normalize, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { BadInput, errorMessage } from '../../../kernel/errors';
@@ -25,7 +25,7 @@ import { takeFlags } from '../take-flags';
 import { describeShards, parseShardCount, splitIntoShards, type ShardPlan } from '../shards';
 import { checkedNamespace, DEFAULT_HELPER_NAMESPACE, deriveRbac } from '../rbac-command';
 import { podEnvironment } from './pod-environment';
-import { MAX_CONFIG_BYTES, SHARD_CONTAINER, submitConfigMap, submitJob, submitLabels, submitName, type SubmitManifestOptions } from './manifests';
+import { CODE_DIRECTORIES, MAX_CONFIG_BYTES, SHARD_CONTAINER, submitConfigMap, submitJob, submitLabels, submitName, type SubmitManifestOptions } from './manifests';
 import { POD_COLLECTED_FILE, POD_EXIT_CODE_FILE, POD_RUNS_DIR } from './pod-script';
 
 const DEFAULT_DEADLINE = '2h';
@@ -66,16 +66,22 @@ export function parallelismOf(env: Pick<Environment, 'scope' | 'sourcePath'> & {
   return { parallelism, maxNodesPerShard: share };
 }
 
-/** shippedFeatures: the feature files the shards run, which must lie below features/ (the pods mount them there). */
+/**
+ * shippedFeatures: the feature files the shards run, relative to the project (the pods mount them at the same paths
+ * below the image's project), never in a top directory of code (CODE_DIRECTORIES) or at the top itself.
+ */
 function shippedFeatures(plan: ShardPlan): Map<string, string> {
   const files = new Map<string, string>();
   let bytes = 0;
   for (const scenario of plan.shards.flatMap((s) => s.scenarios)) {
     if (files.has(scenario.feature)) continue;
     const path = normalize(scenario.feature);
-    if (!path.startsWith('features/') || path.includes('..')) {
-      throw new BadInput(`${scenario.feature}: k8s submit ships feature files from below features/ only (the shard pods mount them at the image's features/)`, { file: scenario.feature }, 'move the feature file below features/, or run it with scs-chaos run');
+    const top = path.split('/')[0] ?? '';
+    const fix = 'keep features in a directory of the project such as features/, or run this one with scs-chaos run';
+    if (isAbsolute(path) || path.startsWith('..') || !path.includes('/')) {
+      throw new BadInput(`${scenario.feature}: k8s submit mounts feature files at their path in the image's project, and this one is not in a directory of the project`, { file: scenario.feature }, fix);
     }
+    if (CODE_DIRECTORIES.includes(top)) throw new BadInput(`${scenario.feature}: k8s submit would mount it over the image's code directory ${top}/`, { file: scenario.feature }, fix);
     const text = readFileSync(path, 'utf8');
     bytes += Buffer.byteLength(text);
     files.set(scenario.feature, text);
