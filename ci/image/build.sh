@@ -42,8 +42,9 @@ MIRROR=http://deb.debian.org/debian
 # nodejs runs the project; the rest is what the executors call on the runner's side (src/executors): ip (netns
 # executor), nsenter (util-linux), ssh (ssh executor, openssh-client), sh, timeout, kill (coreutils, essential);
 # and what the hosts kind's faults and probes run through a local executor: nft (nftables), tc (iproute2), pgrep
-# and pkill (procps), ping (iputils-ping), curl and ca-certificates for people poking at a cloud from inside.
-PACKAGES=nodejs,iproute2,nftables,procps,util-linux,openssh-client,iputils-ping,curl,ca-certificates
+# and pkill (procps), ping (iputils-ping), curl and ca-certificates for people poking at a cloud from inside;
+# fonts-dejavu-core: the font of the reports' PNG plots (src/report/plots), drawn in the pod that ran the scenario.
+PACKAGES=nodejs,iproute2,nftables,procps,util-linux,openssh-client,iputils-ping,curl,ca-certificates,fonts-dejavu-core
 # Not in the image: manuals, documentation (copyright files stay) and translations.
 DPKG_EXCLUDES=(path-exclude=/usr/share/man/* path-exclude=/usr/share/doc/* path-include=/usr/share/doc/*/copyright
   path-exclude=/usr/share/info/* path-exclude=/usr/share/locale/* path-exclude=/usr/share/lintian/*)

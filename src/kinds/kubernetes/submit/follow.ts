@@ -51,10 +51,18 @@ interface JobStatus extends KubeObject {
   status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 }
 
+/** sleep: ms, or less when `signal` aborts; the listener goes with the timer (one wait each poll). */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** jobEnded: why the Job ended without us (deadline, failure), or undefined while it runs or completed normally. */
