@@ -196,6 +196,7 @@ async function runSubmitted(s: Submitted): Promise<number> {
     }
     s.log(`created ${created.map(describeObject).join(', ')}`);
     if (!stop.signal.aborted) {
+      // A cluster that stops answering ends the following, not the submit: what was collected is merged.
       outcomes = await followShards({
         client: s.client,
         namespace: s.namespace,
@@ -207,6 +208,10 @@ async function runSubmitted(s: Submitted): Promise<number> {
         log: s.log,
         signal: stop.signal,
         deadlineAt: started + s.deadlineMs + 5 * 60_000,
+      }).catch((error: unknown) => {
+        const why = `following the shards failed: ${errorMessage(error)}`;
+        s.log(why);
+        return s.shardPlan.shards.map((shard) => (existsSync(join(shardsDir, `shard-${shard.index}`, 'summary.json')) ? { index: shard.index, state: 'collected' as const, exitCode: -1, pod: '?', node: '?' } : { index: shard.index, state: 'lost' as const, why }));
       });
     }
   } finally {
