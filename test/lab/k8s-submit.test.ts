@@ -49,6 +49,9 @@ describe('k8s submit in the lab cluster', { timeout: 25 * 60_000 }, () => {
     client = await KubeClient.connect(lab);
   });
   after(async () => {
+    // A failed test may leave a pod's fault and its marker on a node's files (the lab's nodes share this machine's
+    // /run): swept here so the next lab test starts clean.
+    if (image) await runCli(['sweep', '--env', KUBE_NODE_ENV]);
     client?.close();
     if (image) await labDown(lab, () => undefined);
   });
@@ -92,7 +95,9 @@ describe('k8s submit in the lab cluster', { timeout: 25 * 60_000 }, () => {
     const { child, finished } = startCli(['k8s', 'submit', '--shards', '1', '--env', KUBE_NODE_ENV, '--reports', reports, 'test/lab/features/kube-node-long-loss.feature']);
     let said = '';
     child.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
-    await waitFor(() => /\[shard 0\] +observed after/.test(said), 180_000, 'the shard pod to inject its fault and see it');
+    await waitFor(() => /\[shard 0\] +observed after/.test(said), 180_000, 'the shard pod to inject its fault and see it').catch((error: Error) => {
+      throw new Error(`${error.message}; the submitter said:\n${said.slice(-4000)}`);
+    });
     process.kill(-(child.pid as number), 'SIGKILL');
     await finished;
     // The fault lasts 20 s; its table is read from the node's namespace while the orphaned pod holds it.
