@@ -29,7 +29,7 @@ describe('parallelismOf', () => {
 });
 
 describe('k8s submit refuses bad input before it asks any cluster', () => {
-  it('an environment whose nodes a pod cannot reach, too much parallelism, no --shards: exit 2 with the fix', async () => {
+  it('an environment whose nodes a pod cannot reach, too much parallelism, unwritable reports, no --shards: exit 2 with the fix', async () => {
     const lab = await runScsChaos(['k8s', 'submit', '--shards', '2', 'features/kubernetes']);
     assert.equal(lab.code, 2, lab.stderr);
     assert.match(lab.stderr, /lab\.yaml:\d+: node node-1: its executor is "netns", which a shard pod cannot use/);
@@ -37,6 +37,9 @@ describe('k8s submit refuses bad input before it asks any cluster', () => {
     const parallel = await runScsChaos(['k8s', 'submit', '--shards', '3', '--parallelism', '3', '--env', 'experiments/environments/lab-kube-node.yaml', 'features/kubernetes']);
     assert.equal(parallel.code, 2, parallel.stderr);
     assert.match(parallel.stderr, /scope\.maxNodesAtOnce = 1 cannot be shared by 3 shards/);
+    const unwritable = await runScsChaos(['k8s', 'submit', '--shards', '1', '--env', 'experiments/environments/lab-kube-node.yaml', '--reports', '/proc/scs-chaos-reports', 'features/kubernetes']);
+    assert.equal(unwritable.code, 2, unwritable.stderr);
+    assert.match(unwritable.stderr, /--reports \/proc\/scs-chaos-reports cannot be written/);
     const none = await runScsChaos(['k8s', 'submit', 'features/kubernetes']);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /k8s submit needs --shards N/);

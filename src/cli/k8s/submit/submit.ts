@@ -22,6 +22,7 @@ import { now } from '../../../kernel/clock';
 import type { Environment } from '../../../model/environment';
 import type { K8sIo } from '../command';
 import { takeFlags } from '../take-flags';
+import { requireWritableReports } from '../../input-checks';
 import { describeShards, parseShardCount, splitIntoShards, type ShardPlan } from '../shards';
 import { checkedNamespace, DEFAULT_HELPER_NAMESPACE, deriveRbac } from '../rbac-command';
 import { podEnvironment } from './pod-environment';
@@ -99,6 +100,8 @@ export async function submitCommand(args: string[], io: K8sIo): Promise<number> 
   const deadlineMs = parseDuration(taken.values.get('deadline') ?? DEFAULT_DEADLINE);
   if (deadlineMs < 60_000) throw new BadInput(`--deadline ${taken.values.get('deadline') ?? ''} is shorter than a minute`, undefined, 'give the time the whole Job may take, e.g. --deadline 2h');
   const reportsDir = resolve(taken.values.get('reports') ?? 'reports');
+  // Checked now, not after a run of hours whose reports would have nowhere to go.
+  requireWritableReports(reportsDir);
   const options = io.planOptions(taken.rest);
   const log = io.log;
   await import('../../../kinds');
