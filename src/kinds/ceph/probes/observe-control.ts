@@ -73,6 +73,9 @@ async function clusterLog(x: ScenarioHandle, env: Environment): Promise<ClusterL
   }
 }
 
+/** How long a moment the probe saw is looked for in the cluster log before "monitor log not seen". */
+const LOG_SETTLE_MS = 5000;
+
 /** controlEventWithin: waits for the event in the probe's readings (at most the bound plus a few readings), then judges. */
 async function controlEventWithin(x: ScenarioHandle, env: Environment, judgement: ControlJudgement): Promise<ControlEventTiming> {
   const { what, from, boundMs } = judgement;
@@ -97,8 +100,16 @@ async function controlEventWithin(x: ScenarioHandle, env: Environment, judgement
   // Back before the revert finished counts as 0 (the revert also waits for the daemon's supervisor to say RUNNING).
   const probeMs = at === null ? null : Math.max(0, at - start);
   const startWall = Date.parse(wallClockAt(start));
-  const events = await clusterLog(x, env);
-  const logged = events ? judgement.logged(events, Date.parse(wallClockAt(injected))) : undefined;
+  // The cluster log lags the quorum a reading shows: a new leader writes the election that replaced the old one
+  // once it leads, and the log is read through it. A moment seen by the probe is looked for in the log a little longer.
+  const since = Date.parse(wallClockAt(injected));
+  let events = await clusterLog(x, env);
+  let logged = events ? judgement.logged(events, since) : undefined;
+  for (const settleBy = now() + LOG_SETTLE_MS; events && !logged && at !== null && now() < settleBy; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    events = await clusterLog(x, env);
+    logged = events ? judgement.logged(events, since) : undefined;
+  }
   const monitorMs = logged ? Math.max(0, logged.epochMs - startWall) : null;
   const judged = monitorMs ?? probeMs;
   const text = (ms: number | null): string => (ms === null ? 'not seen' : formatDuration(ms));
