@@ -15,6 +15,18 @@ export interface PreflightResult {
 
 const LEFTOVER = ': leftover of an earlier run: ';
 
+/**
+ * refusedByPreflight: logs what a preflight found — `header`, each problem, and `leftoverFix` when an earlier run left
+ * something — and says whether the caller must refuse (exit 2). Shared by `run` and `k8s submit`.
+ */
+export function refusedByPreflight(found: PreflightResult, log: (line: string) => void, header: string, leftoverFix: string): boolean {
+  if (found.unreachable.length === 0 && found.leftovers.length === 0) return false;
+  log(header);
+  for (const problem of [...found.unreachable, ...found.leftovers]) log(`  ${problem}`);
+  if (found.leftovers.length) log(`  fix: ${leftoverFix}`);
+  return true;
+}
+
 export async function preflight(env: Environment): Promise<PreflightResult> {
   const unreachable: string[] = [];
   const leftovers: string[] = [];

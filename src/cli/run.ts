@@ -19,7 +19,7 @@ import type { RunProgress } from '../core/progress';
 import { notRunSummary } from '../core/scenario-summary';
 import { ConsoleProgress } from './console-progress';
 import { CucumberProblems } from './cucumber-problems';
-import { preflight } from './preflight';
+import { preflight, refusedByPreflight } from './preflight';
 import { createRunDirectory, newRunId, pointLatestAt } from './run-directory';
 import { requireScenarios } from './input-checks';
 
@@ -77,15 +77,13 @@ export async function runCommand(options: RunOptions): Promise<number> {
     options.log('no scenario selected (--allow-empty): nothing to run, nothing touched');
     return 0;
   }
-  const checked = await preflight(env);
-  if (checked.unreachable.length || checked.leftovers.length) {
-    options.log('preflight refused to start; nothing was injected:');
-    for (const problem of [...checked.unreachable, ...checked.leftovers]) options.log(`  ${problem}`);
-    if (checked.leftovers.length) {
-      options.log('  fix: `scs-chaos rollback` (replays the last journal) or `scs-chaos sweep` (finds them by name), then run again; they also expire at their TTL');
-    }
-    return 2;
-  }
+  const refused = refusedByPreflight(
+    await preflight(env),
+    options.log,
+    'preflight refused to start; nothing was injected:',
+    '`scs-chaos rollback` (replays the last journal) or `scs-chaos sweep` (finds them by name), then run again; they also expire at their TTL',
+  );
+  if (refused) return 2;
 
   const runId = newRunId();
   const runDir = createRunDirectory(options.reportsDir, runId);

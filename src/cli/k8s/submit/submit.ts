@@ -18,9 +18,11 @@ import { randomBytes } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { BadInput, errorMessage } from '../../../kernel/errors';
 import { formatDuration, parseDuration } from '../../../kernel/duration';
-import { now } from '../../../kernel/clock';
+import { now, sleep } from '../../../kernel/clock';
 import type { Environment } from '../../../model/environment';
 import type { K8sIo } from '../command';
+import type { KubeClient } from '../../../kinds/kubernetes/client/client';
+import type { SubmitObject } from '../../../kinds/kubernetes/submit/objects';
 import { takeFlags } from '../take-flags';
 import { requireWritableReports } from '../../input-checks';
 import { describeShards, parseShardCount, splitIntoShards, type ShardPlan } from '../shards';
@@ -127,19 +129,12 @@ export async function submitCommand(args: string[], io: K8sIo): Promise<number> 
   for (const object of rbacObjects) object.metadata.labels = { ...object.metadata.labels, ...labels };
 
   // The runners' own preflight, from here: leftovers of an earlier run refuse the submit before anything is created.
-  const { preflight } = await import('../../preflight');
-  const found = await preflight(env);
-  if (found.unreachable.length || found.leftovers.length) {
-    log('preflight refused to submit; nothing was created or injected:');
-    for (const problem of [...found.unreachable, ...found.leftovers]) log(`  ${problem}`);
-    if (found.leftovers.length) log(`  fix: scs-chaos sweep --env ${env.sourcePath} (finds them by name), then submit again; they also expire at their TTL`);
-    return 2;
-  }
+  const { preflight, refusedByPreflight } = await import('../../preflight');
+  if (refusedByPreflight(await preflight(env), log, 'preflight refused to submit; nothing was created or injected:', `scs-chaos sweep --env ${env.sourcePath} (finds them by name), then submit again; they also expire at their TTL`)) return 2;
 
   // 4: the image, the cluster and the namespace.
   const image = taken.values.get('image') ?? (await (await import('./image')).defaultImage());
-  const { KubeClient } = await import('../../../kinds/kubernetes/client/client');
-  const client = await KubeClient.connect(env);
+  const client = await (await import('../../../kinds/kubernetes/client/client')).KubeClient.connect(env);
   try {
     await client.get(`/api/v1/namespaces/${namespace}`, { resource: 'namespaces', name: namespace }).catch((error: unknown) => {
       throw new BadInput(`namespace ${namespace} of cluster ${client.connection.cluster}: ${errorMessage(error)}`, undefined, `create it (kubectl create namespace ${namespace}; kube-node helper pods need label pod-security.kubernetes.io/enforce=privileged), or give --namespace`);
@@ -156,12 +151,8 @@ export async function submitCommand(args: string[], io: K8sIo): Promise<number> 
   }
 }
 
-type SubmitObject = import('../../../kinds/kubernetes/submit/objects').SubmitObject;
-type KubeObject = import('../../../kinds/kubernetes/client/list').KubeObject;
-type KubeClientT = import('../../../kinds/kubernetes/client/client').KubeClient;
-
 interface Submitted {
-  client: KubeClientT;
+  client: KubeClient;
   namespace: string;
   id: string;
   name: string;
@@ -259,22 +250,22 @@ async function runSubmitted(s: Submitted): Promise<number> {
 
 /** waitForPodsGone: until no pod of the submit is left (they revert on SIGTERM first), bounded, with progress. */
 async function waitForPodsGone(s: Submitted): Promise<void> {
-  const { SUBMIT_LABEL } = await import('../../../kinds/kubernetes/submit/objects');
+  const { SUBMIT_LABEL, submitPods } = await import('../../../kinds/kubernetes/submit/objects');
   const until = now() + PODS_GONE_TIMEOUT_MS;
   // A pod that was collected ends by itself within a second or two: only a longer wait is worth a line.
   let lastLog = now() - 10_000;
   for (;;) {
-    const pods = await s.client.list<KubeObject & { status?: { phase?: string } }>(`/api/v1/namespaces/${s.namespace}/pods`, { labelSelector: `${SUBMIT_LABEL}=${s.id}` }, { resource: 'pods', namespace: s.namespace }).catch(() => null);
-    if (pods !== null && pods.items.length === 0) return;
+    const pods = await submitPods(s.client, s.namespace, s.id).catch(() => null);
+    if (pods !== null && pods.total === 0) return;
     if (now() > until) {
       s.log(`pods of submit ${s.id} are still stopping after ${PODS_GONE_TIMEOUT_MS / 1000} s; their rights are removed now (kubectl -n ${s.namespace} get pods -l ${SUBMIT_LABEL}=${s.id})`);
       return;
     }
-    const stopping = pods?.items.filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed').length ?? 0;
+    const stopping = pods?.running ?? 0;
     if (now() - lastLog > 15_000 && stopping > 0) {
       s.log(`waiting for ${stopping} pod(s) of submit ${s.id} to stop (a stopped runner reverts its faults first)`);
       lastLog = now();
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
   }
 }

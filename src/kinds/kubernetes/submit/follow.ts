@@ -7,7 +7,7 @@
  */
 import { errorMessage } from '../../../kernel/errors';
 import { formatDuration } from '../../../kernel/duration';
-import { now } from '../../../kernel/clock';
+import { now, sleep } from '../../../kernel/clock';
 import type { KubeClient } from '../client/client';
 import type { KubeObject } from '../client/list';
 import { podStart, type JobPod } from '../node-pods/pod-start';
@@ -50,20 +50,6 @@ interface ShardJobPod extends JobPod {
 interface JobStatus extends KubeObject {
   status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 }
-
-/** sleep: ms, or less when `signal` aborts; the listener goes with the timer (one wait each poll). */
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** jobEnded: why the Job ended without us (deadline, failure), or undefined while it runs or completed normally. */
 function jobEnded(job: JobStatus): string | undefined {
@@ -144,7 +130,8 @@ export async function followShards(options: FollowOptions): Promise<ShardOutcome
         lastState = state;
         lastProgress = now();
       }
-      if (outcomes.size < options.shardCount) await sleep(POLL_MS, options.signal);
+      // An abort ends the pause early; the loop's condition then ends the following.
+      if (outcomes.size < options.shardCount) await sleep(POLL_MS, options.signal).catch(() => undefined);
     }
   } finally {
     logStreams.abort();

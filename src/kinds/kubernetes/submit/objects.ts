@@ -107,10 +107,10 @@ interface PodPhase extends KubeObject {
   status?: { phase?: string };
 }
 
-/** runningPods: the pods of submit `id` in `namespace` that have not ended (they may still be reverting). */
-async function runningPods(client: KubeClient, namespace: string, id: string): Promise<number> {
+/** submitPods: how many pods of submit `id` are in `namespace`, and how many of them have not ended (they may be reverting). */
+export async function submitPods(client: KubeClient, namespace: string, id: string): Promise<{ total: number; running: number }> {
   const pods = await client.list<PodPhase>(`/api/v1/namespaces/${namespace}/pods`, { labelSelector: `${SUBMIT_LABEL}=${id}` }, { resource: 'pods', namespace });
-  return pods.items.filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed').length;
+  return { total: pods.items.length, running: pods.items.filter((pod) => pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed').length };
 }
 
 /**
@@ -134,7 +134,7 @@ export async function sweepSubmits(client: KubeClient, namespaces: readonly stri
   const rest = found.filter((o) => o.kind !== 'Job').sort((a, b) => order.indexOf(b.kind) - order.indexOf(a.kind));
   for (const id of [...new Set(rest.map(idOf))]) {
     let running = 0;
-    for (const namespace of namespaces) running += await runningPods(client, namespace, id);
+    for (const namespace of namespaces) running += (await submitPods(client, namespace, id)).running;
     if (running > 0) {
       lines.push(`FAILED: submit ${id}: ${running} pod(s) still stopping (reverting their faults); kept its ServiceAccount and rights — sweep again in a few minutes`);
       continue;
